@@ -1,0 +1,114 @@
+"""Exceptions raised by pycognito.
+
+``WarrantException`` is the root of everything the library raises itself. Service errors keep
+their botocore types (``botocore.exceptions.ClientError`` and the client's modelled exceptions),
+so code that catches ``client.exceptions.NotAuthorizedException`` keeps working.
+
+No exception message ever contains a password, a secret, a code or a token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+
+class WarrantException(Exception):
+    """Base class of every exception pycognito raises itself."""
+
+
+# --------------------------------------------------------------------------------------------
+# Authentication challenges
+# --------------------------------------------------------------------------------------------
+
+
+class ChallengeException(WarrantException):
+    """Cognito asked for something the flow cannot answer on its own.
+
+    ``get_tokens()`` returns what is needed to answer later, also from a re-created ``Cognito``
+    instance: the Cognito response with ``ChallengeName``, ``Session`` and
+    ``ChallengeParameters``.
+    """
+
+    def __init__(self, message: str, tokens: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self._tokens: dict[str, Any] = dict(tokens or {})
+
+    def get_tokens(self) -> dict[str, Any]:
+        """The challenge response (``ChallengeName``, ``Session``, ``ChallengeParameters``)."""
+        return self._tokens
+
+    @property
+    def challenge_name(self) -> Optional[str]:
+        """The Cognito challenge name, such as ``SOFTWARE_TOKEN_MFA``."""
+        name = self._tokens.get("ChallengeName")
+        return str(name) if name is not None else None
+
+    @property
+    def session(self) -> Optional[str]:
+        """The challenge session to send with the answer."""
+        session = self._tokens.get("Session")
+        return str(session) if session is not None else None
+
+    @property
+    def challenge_parameters(self) -> dict[str, str]:
+        """The challenge parameters Cognito sent."""
+        params = self._tokens.get("ChallengeParameters") or {}
+        return {str(k): str(v) for k, v in params.items()}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, challenge={self.challenge_name!r})"
+
+
+class ForceChangePasswordException(ChallengeException):
+    """NEW_PASSWORD_REQUIRED: the user must choose a new password."""
+
+
+class MFAChallengeException(ChallengeException):
+    """A multi-factor challenge; answer it with the code the user receives."""
+
+
+class SMSMFAChallengeException(MFAChallengeException):
+    """SMS_MFA: a code was sent by text message."""
+
+
+class SoftwareTokenMFAChallengeException(MFAChallengeException):
+    """SOFTWARE_TOKEN_MFA: a code from the user's authenticator app is needed."""
+
+
+class EmailOTPChallengeException(MFAChallengeException):
+    """EMAIL_OTP: a code was sent by e-mail."""
+
+
+class SelectMFATypeChallengeException(MFAChallengeException):
+    """SELECT_MFA_TYPE: the user must choose one of several enabled MFA methods."""
+
+
+class MFASetupChallengeException(MFAChallengeException):
+    """MFA_SETUP: the pool requires MFA and the user has none set up yet."""
+
+
+class CustomChallengeException(ChallengeException):
+    """CUSTOM_CHALLENGE: a Lambda-defined challenge to answer."""
+
+
+class UnsupportedChallengeException(ChallengeException):
+    """A challenge this flow does not know how to handle; the message names it."""
+
+
+# --------------------------------------------------------------------------------------------
+# SRP
+# --------------------------------------------------------------------------------------------
+
+
+class SRPError(WarrantException, ValueError):
+    """The server's SRP values are unsafe or malformed; no proof was computed from them."""
+
+
+# --------------------------------------------------------------------------------------------
+# Token verification
+# --------------------------------------------------------------------------------------------
+
+
+class TokenVerificationException(WarrantException):
+    """A token failed verification. Subclasses say which check failed."""
