@@ -269,8 +269,9 @@ def password_claim(
     if "_" not in pool_id:
         raise SRPError("the user pool id must look like '<region>_<name>'")
     pool_name = pool_id.split("_", 1)[1]
-    return _claim(pool_name, user_id_for_srp, password, small_a, srp_b, salt, secret_block,
-                  timestamp)
+    return _claim(
+        pool_name, user_id_for_srp, password, small_a, srp_b, salt, secret_block, timestamp
+    )
 
 
 def device_claim(
@@ -285,8 +286,9 @@ def device_claim(
     timestamp: str,
 ) -> str:
     """``PASSWORD_CLAIM_SIGNATURE`` for the DEVICE_PASSWORD_VERIFIER challenge (base64)."""
-    return _claim(device_group_key, device_key, device_password, small_a, srp_b, salt,
-                  secret_block, timestamp)
+    return _claim(
+        device_group_key, device_key, device_password, small_a, srp_b, salt, secret_block, timestamp
+    )
 
 
 def _claim(

@@ -1,0 +1,397 @@
+"""``AWSSRP`` sends exactly the requests AWS's own client sends (known answers).
+
+A real boto3 client with botocore's ``Stubber`` plays Cognito: each expected request is checked
+parameter by parameter against the vector (and against the service model), and each answer is
+the case's challenge. The random source and the clock are fixed to the case's values.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from pycognito import srp
+from pycognito.aws_srp import AWSSRP
+from pycognito.exceptions import (
+    ForceChangePasswordException,
+    MFASetupChallengeException,
+    SoftwareTokenMFAChallengeException,
+    SRPError,
+    UnsupportedChallengeException,
+)
+
+from . import vectors
+
+TOKENS = {
+    "AuthenticationResult": {
+        "AccessToken": "access",
+        "IdToken": "id",
+        "RefreshToken": "refresh",
+        "ExpiresIn": 3600,
+        "TokenType": "Bearer",
+    }
+}
+
+
+@pytest.fixture(params=srp.available_backends())
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    previous = srp.backend_name()
+    srp.use_backend(request.param)
+    yield request.param
+    srp.use_backend(previous)
+
+
+def _client(region: str = "us-east-1") -> Any:
+    return boto3.client(
+        "cognito-idp",
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _srp(case: dict[str, Any], client: Any, random: vectors.ScriptedRandom, **extra: Any) -> AWSSRP:
+    inputs = case["inputs"]
+    return AWSSRP(
+        username=inputs["username"],
+        password=inputs.get("password", "unused-password"),
+        pool_id=inputs["user_pool_id"],
+        client_id=inputs["client_id"],
+        client=client,
+        client_secret=inputs["client_secret"],
+        random_source=random,
+        clock=lambda: vectors.moment(case),
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("case", vectors.case_params("user_srp"))
+def test_user_srp_requests(case: dict[str, Any], backend: str) -> None:
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth",
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": case["inputs"]["challenge_parameters"],
+            },
+            expected_params=case["outputs"]["initiate_auth"],
+        )
+        stub.add_response(
+            "respond_to_auth_challenge",
+            TOKENS,
+            expected_params=case["outputs"]["respond_to_auth_challenge"],
+        )
+        result = _srp(case, client, random).authenticate_user()
+        stub.assert_no_pending_responses()
+    assert result["AuthenticationResult"]["AccessToken"] == "access"
+    assert random.exhausted
+
+
+@pytest.mark.parametrize("case", vectors.case_params("user_srp"))
+def test_wrong_password_changes_the_signature(case: dict[str, Any]) -> None:
+    client = _client()
+    wrong = copy.deepcopy(case)
+    wrong["inputs"]["password"] += "x"
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    expected = case["outputs"]["respond_to_auth_challenge"]
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth",
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": case["inputs"]["challenge_parameters"],
+            },
+            expected_params=case["outputs"]["initiate_auth"],
+        )
+        stub.add_response("respond_to_auth_challenge", TOKENS, expected_params=expected)
+        with pytest.raises(Exception, match="PASSWORD_CLAIM_SIGNATURE"):
+            _srp(wrong, client, random).authenticate_user()
+
+
+@pytest.mark.parametrize("case", vectors.case_params("device_srp"))
+def test_confirm_device_then_device_srp(case: dict[str, Any], backend: str) -> None:
+    inputs = case["inputs"]
+    outputs = case["outputs"]
+    user_case = vectors.cases("user_srp")[0]
+    client = _client()
+    random = vectors.ScriptedRandom(
+        inputs["device_password_random_hex"],
+        inputs["device_salt_random_hex"],
+        user_case["inputs"]["small_a_random_hex"],  # the user-SRP step before the device step
+        inputs["small_a_random_hex"],
+    )
+    login = {
+        "AuthenticationResult": {
+            **TOKENS["AuthenticationResult"],
+            "NewDeviceMetadata": {
+                "DeviceKey": inputs["device_key"],
+                "DeviceGroupKey": inputs["device_group_key"],
+            },
+        }
+    }
+    user_challenge = {
+        **user_case["inputs"]["challenge_parameters"],
+        "USERNAME": inputs["username"],
+        "USER_ID_FOR_SRP": inputs["username"],
+    }
+    device_auth = {"USERNAME": inputs["username"], "DEVICE_KEY": inputs["device_key"]}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "confirm_device",
+            {"UserConfirmationNecessary": False},
+            expected_params={
+                **outputs["confirm_device"],
+                "AccessToken": "access",
+                "DeviceName": ANY,
+            },
+        )
+        stub.add_response(
+            "initiate_auth",
+            {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": user_challenge},
+            expected_params={
+                "AuthFlow": "USER_SRP_AUTH",
+                "ClientId": inputs["client_id"],
+                "AuthParameters": {
+                    "USERNAME": inputs["username"],
+                    "SRP_A": user_case["outputs"]["SRP_A"],
+                    "DEVICE_KEY": inputs["device_key"],
+                    **(
+                        {
+                            "SECRET_HASH": srp.secret_hash(
+                                inputs["username"], inputs["client_id"], inputs["client_secret"]
+                            )
+                        }
+                        if inputs["client_secret"]
+                        else {}
+                    ),
+                },
+            },
+        )
+        stub.add_response(
+            "respond_to_auth_challenge",
+            {"ChallengeName": "DEVICE_SRP_AUTH", "ChallengeParameters": device_auth},
+            expected_params={
+                "ClientId": inputs["client_id"],
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": ANY,
+            },
+        )
+        stub.add_response(
+            "respond_to_auth_challenge",
+            {
+                "ChallengeName": "DEVICE_PASSWORD_VERIFIER",
+                "ChallengeParameters": inputs["challenge_parameters"],
+            },
+            expected_params=outputs["device_srp_auth"],
+        )
+        stub.add_response(
+            "respond_to_auth_challenge", TOKENS, expected_params=outputs["device_password_verifier"]
+        )
+        aws = _srp(case, client, random)
+        _, device_password = aws.confirm_device(login)
+        assert device_password == outputs["device_password"]
+        assert aws.device_key == inputs["device_key"]
+        assert device_password not in repr(aws)
+        result = aws.authenticate_user()
+        stub.assert_no_pending_responses()
+    assert result["AuthenticationResult"]["IdToken"] == "id"
+    assert random.exhausted
+
+
+def test_sessions_and_client_metadata_are_threaded_through() -> None:
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    expected_answer = {
+        **case["outputs"]["respond_to_auth_challenge"],
+        "Session": "session-1-abcdefghijklmnopqrstuvwxyz",
+        "ClientMetadata": {"source": "test"},
+    }
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth",
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "Session": "session-1-abcdefghijklmnopqrstuvwxyz",
+                "ChallengeParameters": case["inputs"]["challenge_parameters"],
+            },
+            expected_params={
+                **case["outputs"]["initiate_auth"],
+                "ClientMetadata": {"source": "test"},
+            },
+        )
+        stub.add_response("respond_to_auth_challenge", TOKENS, expected_params=expected_answer)
+        _srp(case, client, random).authenticate_user(client_metadata={"source": "test"})
+
+
+def test_constructor_does_no_work_and_refuses_bad_arguments() -> None:
+    def no_randomness(size: int) -> bytes:
+        raise AssertionError("the constructor must not draw randomness")
+
+    aws = AWSSRP(
+        "bob",
+        "pw",
+        "us-east-1_Pool",
+        "client",
+        pool_region="us-east-1",
+        random_source=no_randomness,
+    )
+    assert "pw" not in repr(aws)
+    with pytest.raises(ValueError, match="not both"):
+        AWSSRP("bob", "pw", "us-east-1_Pool", "client", pool_region="us-east-1", client=_client())
+    with pytest.raises(ValueError, match="together"):
+        AWSSRP("bob", "pw", "us-east-1_Pool", "client", device_key="k")
+    with pytest.raises(ValueError, match="together"):
+        AWSSRP("bob", "pw", "us-east-1_Pool", "client", device_key="k", device_group_key="g")
+
+
+def _run_challenge(answer: dict[str, Any]) -> AWSSRP:
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    aws = _srp(case, client, random)
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth",
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": case["inputs"]["challenge_parameters"],
+            },
+        )
+        stub.add_response("respond_to_auth_challenge", answer)
+        aws.authenticate_user()
+    return aws
+
+
+@pytest.mark.parametrize(
+    ("name", "exception"),
+    [
+        ("SOFTWARE_TOKEN_MFA", SoftwareTokenMFAChallengeException),
+        ("NEW_PASSWORD_REQUIRED", ForceChangePasswordException),
+        ("MFA_SETUP", MFASetupChallengeException),
+        ("SOME_FUTURE_CHALLENGE", UnsupportedChallengeException),
+    ],
+)
+def test_other_challenges_raise_typed_exceptions(name: str, exception: type[Exception]) -> None:
+    answer = {
+        "ChallengeName": name,
+        "Session": "session-abcdefghijklmnopqrstuvwxyz",
+        "ChallengeParameters": {"USERNAME": "u"},
+    }
+    with pytest.raises(exception) as raised:
+        _run_challenge(answer)
+    error: Any = raised.value
+    assert error.get_tokens()["Session"] == "session-abcdefghijklmnopqrstuvwxyz"
+    assert error.challenge_name == name
+    if exception is UnsupportedChallengeException:
+        assert name in str(error)
+
+
+def test_device_challenge_without_device_credentials_is_a_clear_error() -> None:
+    answer = {
+        "ChallengeName": "DEVICE_SRP_AUTH",
+        "Session": "session-abcdefghijklmnopqrstuvwxyz",
+        "ChallengeParameters": {},
+    }
+    with pytest.raises(UnsupportedChallengeException, match="DEVICE_SRP_AUTH"):
+        _run_challenge(answer)
+
+
+def test_empty_answer_is_not_a_key_error() -> None:
+    with pytest.raises(UnsupportedChallengeException, match="neither tokens nor a challenge"):
+        _run_challenge({})
+
+
+def test_new_password_challenge_reuses_the_pending_session() -> None:
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    aws = _srp(case, client, random)
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth",
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": case["inputs"]["challenge_parameters"],
+            },
+        )
+        stub.add_response(
+            "respond_to_auth_challenge",
+            {
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": "np-session-abcdefghijklmnopqrstuvwxyz",
+                "ChallengeParameters": {"USERNAME": "alice", "requiredAttributes": "[]"},
+            },
+        )
+        stub.add_response(
+            "respond_to_auth_challenge",
+            TOKENS,
+            expected_params={
+                "ClientId": case["inputs"]["client_id"],
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": "np-session-abcdefghijklmnopqrstuvwxyz",
+                "ChallengeResponses": {
+                    "USERNAME": "alice",
+                    "NEW_PASSWORD": "New-Passw0rd!",
+                    "userAttributes.name": "Alice",
+                },
+            },
+        )
+        with pytest.raises(ForceChangePasswordException):
+            aws.authenticate_user()
+        result = aws.set_new_password_challenge("New-Passw0rd!", user_attributes={"name": "Alice"})
+        stub.assert_no_pending_responses()
+    assert result["AuthenticationResult"]["RefreshToken"] == "refresh"
+
+
+def test_unsafe_server_b_is_refused_before_answering() -> None:
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    params = {**case["inputs"]["challenge_parameters"], "SRP_B": format(srp.N, "x")}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth", {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params}
+        )
+        with pytest.raises(SRPError):
+            _srp(case, client, random).authenticate_user()
+        stub.assert_no_pending_responses()  # nothing else was sent
+
+
+def test_update_device_status_and_forget_device_use_the_boto3_client() -> None:
+    client = _client()
+    aws = AWSSRP(
+        "bob",
+        "pw",
+        "us-east-1_Pool",
+        "client",
+        client=client,
+        device_key="dk",
+        device_group_key="gk",
+        device_password="dp",
+    )
+    with Stubber(client) as stub:
+        stub.add_response(
+            "update_device_status",
+            {},
+            expected_params={
+                "AccessToken": "at",
+                "DeviceKey": "dk",
+                "DeviceRememberedStatus": "not_remembered",
+            },
+        )
+        stub.add_response(
+            "forget_device", {}, expected_params={"AccessToken": "at", "DeviceKey": "dk"}
+        )
+        aws.update_device_status(False, "at", "dk")
+        with pytest.raises(TypeError):
+            aws.update_device_status("yes", "at", "dk")  # type: ignore[arg-type]
+        aws.forget_device("at", "dk")
+    assert aws.device_key is None and aws.device_password is None
