@@ -111,4 +111,88 @@ class SRPError(WarrantException, ValueError):
 
 
 class TokenVerificationException(WarrantException):
-    """A token failed verification. Subclasses say which check failed."""
+    """A token failed verification. Subclasses say which check failed.
+
+    Messages say which check failed and what was expected; they never contain the token.
+    Catch this class to handle every verification failure alike.
+    """
+
+
+class TokenMalformedError(TokenVerificationException):
+    """The token is not a well-formed JWS: segments, base64url, JSON objects, claim types."""
+
+
+class TokenTooLargeError(TokenMalformedError):
+    """The token is longer than the verifier accepts; it was refused before any parsing."""
+
+
+class TokenAlgorithmError(TokenVerificationException):
+    """The header's ``alg`` is not RS256, or does not match the ``alg`` of the key it names."""
+
+
+class TokenSignatureError(TokenVerificationException):
+    """The signature does not verify with the key named by the token's ``kid``."""
+
+
+class TokenKeyError(TokenVerificationException):
+    """No usable key could be found for the token (base of the key-lookup failures)."""
+
+
+class TokenKidMissingError(TokenKeyError):
+    """The token's header has no usable ``kid``."""
+
+
+class TokenKidNotFoundError(TokenKeyError):
+    """The ``kid`` is not in the pool's key set, even after refetching it."""
+
+
+class JWKSUnavailableError(TokenKeyError):
+    """The key set could not be fetched or is not a valid JWKS (down, too slow, garbage)."""
+
+
+class JWKSWaitPeriodError(TokenKeyError):
+    """The key set is in its penalty period after a miss or a failed fetch; it was not refetched."""
+
+
+class TokenClaimError(TokenVerificationException):
+    """A claim failed its check (base of the claim failures; raised itself for ill-typed claims)."""
+
+
+class TokenIssuerError(TokenClaimError):
+    """``iss`` is missing or is not the expected issuer (or no configured pool has it)."""
+
+
+class TokenExpiredError(TokenClaimError):
+    """``exp`` is missing or has passed (beyond the leeway)."""
+
+
+class TokenNotYetValidError(TokenClaimError):
+    """``nbf`` is still in the future (beyond the leeway)."""
+
+
+class TokenUseError(TokenClaimError):
+    """``token_use`` is missing or is not the expected one (``id`` or ``access``)."""
+
+
+class TokenAudienceError(TokenClaimError):
+    """``aud`` (id token) or ``client_id`` (access token) is missing or not an allowed client id."""
+
+
+class TokenGroupError(TokenClaimError):
+    """``cognito:groups`` has none of the required groups."""
+
+
+class TokenScopeError(TokenClaimError):
+    """``scope`` has none of the required scopes."""
+
+
+class TokenAtHashError(TokenClaimError):
+    """The id token's ``at_hash`` does not match the access token it came with."""
+
+
+class TokenCustomCheckError(TokenClaimError):
+    """The caller's own check rejected the token."""
+
+
+class TokenVerifierConfigError(TokenVerificationException, ValueError):
+    """The verifier was configured or called with invalid arguments."""

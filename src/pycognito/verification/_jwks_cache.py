@@ -1,0 +1,202 @@
+"""The process-wide JWKS cache: one entry per JWKS URL, shared by every verifier.
+
+- A known ``kid`` is a lock-free dictionary lookup.
+- Fetches are single-flight: threads that need the same URL wait for the fetch in progress
+  and use its result (or its error) instead of fetching again.
+- An unknown ``kid`` triggers one refetch (key rotation); if the kid is still missing, the URL
+  enters a penalty period during which it is not fetched again and lookups of unknown kids fail
+  with :class:`JWKSWaitPeriodError`. Known kids keep working. A failed fetch also starts a
+  (shorter) penalty period, so an endpoint that is down is not hammered.
+- Each fetch times out after ``timeout`` seconds and is retried once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable, Mapping, Optional
+
+from ..exceptions import (
+    JWKSUnavailableError,
+    JWKSWaitPeriodError,
+    TokenKidNotFoundError,
+    TokenVerificationException,
+)
+from ._fetch import Fetcher, HttpFetcher, fetch_with_retry
+from ._jwk import KeySet, PublicKey, parse_jwks, parse_jwks_bytes
+
+DEFAULT_TIMEOUT = 3.0
+DEFAULT_PENALTY_SECONDS = 10.0
+DEFAULT_FAILURE_PENALTY_SECONDS = 2.0
+
+
+class _Entry:
+    """The state of one JWKS URL."""
+
+    __slots__ = ("error", "fetches", "generation", "keyset", "lock", "penalty_until")
+
+    def __init__(self) -> None:
+        self.keyset: Optional[KeySet] = None
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.penalty_until = 0.0
+        self.error: Optional[TokenVerificationException] = None
+        self.fetches = 0
+
+
+class JwksCache:
+    """JWKS by URL, parsed once, with single-flight fetches, kid-miss refetch and a penalty box.
+
+    ``fetcher(url, timeout) -> bytes`` is injectable (the default uses ``urllib``); ``clock`` is
+    a monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        fetcher: Optional[Fetcher] = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 1,
+        penalty_seconds: float = DEFAULT_PENALTY_SECONDS,
+        failure_penalty_seconds: float = DEFAULT_FAILURE_PENALTY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.fetcher: Fetcher = fetcher if fetcher is not None else HttpFetcher()
+        self.timeout = timeout
+        self.retries = retries
+        self.penalty_seconds = penalty_seconds
+        self.failure_penalty_seconds = failure_penalty_seconds
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"JwksCache(urls={sorted(self._entries)!r})"
+
+    def _entry(self, url: str) -> _Entry:
+        entry = self._entries.get(url)
+        if entry is None:
+            with self._lock:
+                entry = self._entries.setdefault(url, _Entry())
+        return entry
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def peek(self, url: str, kid: str) -> Optional[PublicKey]:
+        """The cached key for ``kid``, or ``None``; never fetches."""
+        entry = self._entries.get(url)
+        if entry is not None:
+            keyset = entry.keyset
+            if keyset is not None:
+                return keyset.keys.get(kid)
+        return None
+
+    def get_key(self, url: str, kid: str) -> PublicKey:
+        """The key for ``kid`` from the JWKS at ``url``, fetching (once) if it is not cached."""
+        entry = self._entries.get(url)
+        if entry is not None:
+            keyset = entry.keyset
+            if keyset is not None:
+                key = keyset.keys.get(kid)
+                if key is not None:
+                    return key
+        return self._miss(url, kid)
+
+    def _miss(self, url: str, kid: str) -> PublicKey:
+        entry = self._entry(url)
+        generation = entry.generation
+        keyset = entry.keyset
+        if keyset is not None and kid in keyset.keys:
+            return keyset.keys[kid]
+        self._check_penalty(url, entry)
+        with entry.lock:
+            if entry.generation == generation:
+                self._check_penalty(url, entry)
+                self._fetch_locked(url, entry)
+                keyset = entry.keyset
+                if keyset is not None and kid in keyset.keys:
+                    return keyset.keys[kid]
+                entry.penalty_until = self._clock() + self.penalty_seconds
+                raise TokenKidNotFoundError("the token's kid is not in the pool's key set")
+            # Another thread fetched while this one waited: use its result.
+            keyset = entry.keyset
+            if keyset is not None and kid in keyset.keys:
+                return keyset.keys[kid]
+            if entry.error is not None:
+                raise type(entry.error)(str(entry.error))
+            raise TokenKidNotFoundError("the token's kid is not in the pool's key set")
+
+    def _check_penalty(self, url: str, entry: _Entry) -> None:
+        remaining = entry.penalty_until - self._clock()
+        if remaining > 0:
+            raise JWKSWaitPeriodError(
+                f"the key set at {url} is not refetched for another {remaining:.1f} s"
+            )
+
+    def _fetch_locked(self, url: str, entry: _Entry) -> None:
+        entry.fetches += 1
+        try:
+            body = fetch_with_retry(self.fetcher, url, self.timeout, self.retries)
+            keyset = parse_jwks_bytes(body)
+        except JWKSUnavailableError as exc:
+            entry.error = type(exc)(f"{exc} (JWKS URL {url})")
+            entry.penalty_until = self._clock() + self.failure_penalty_seconds
+            entry.generation += 1
+            raise entry.error from None
+        entry.keyset = keyset
+        entry.error = None
+        entry.generation += 1
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def refresh(self, url: str) -> KeySet:
+        """Fetch the JWKS at ``url`` now (single-flight: joins a fetch already in progress)."""
+        entry = self._entry(url)
+        generation = entry.generation
+        with entry.lock:
+            if entry.generation == generation:
+                self._fetch_locked(url, entry)
+            elif entry.error is not None:
+                raise type(entry.error)(str(entry.error))
+            assert entry.keyset is not None
+            return entry.keyset
+
+    def keyset(self, url: str) -> KeySet:
+        """The cached key set of ``url``, fetching it first if there is none."""
+        entry = self._entries.get(url)
+        if entry is not None and entry.keyset is not None:
+            return entry.keyset
+        entry = self._entry(url)
+        self._check_penalty(url, entry)
+        return self.refresh(url)
+
+    def add_jwks(self, url: str, jwks: Mapping[str, Any]) -> KeySet:
+        """Store a JWKS for ``url`` as if it had been fetched (pre-warming, tests)."""
+        keyset = parse_jwks(jwks)
+        entry = self._entry(url)
+        with entry.lock:
+            entry.keyset = keyset
+            entry.error = None
+            entry.penalty_until = 0.0
+            entry.generation += 1
+        return keyset
+
+    def fetch_count(self, url: Optional[str] = None) -> int:
+        """How many fetches were started for ``url`` (or for all URLs), retries not counted."""
+        if url is not None:
+            entry = self._entries.get(url)
+            return entry.fetches if entry is not None else 0
+        return sum(entry.fetches for entry in list(self._entries.values()))
+
+    def clear(self) -> None:
+        """Forget every cached key set, penalty and counter."""
+        with self._lock:
+            self._entries.clear()
+
+
+_DEFAULT_CACHE = JwksCache()
+
+
+def default_cache() -> JwksCache:
+    """The process-wide cache used by verifiers that are not given one."""
+    return _DEFAULT_CACHE
