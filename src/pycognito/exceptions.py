@@ -106,6 +106,27 @@ class SRPError(WarrantException, ValueError):
 
 
 # --------------------------------------------------------------------------------------------
+# Token lifecycle
+# --------------------------------------------------------------------------------------------
+
+
+class TokenRefreshException(WarrantException):
+    """Fresh tokens could not be obtained; the message says why (never the token)."""
+
+
+class LoginRequiredException(TokenRefreshException):
+    """There are no usable tokens and no password to log in with."""
+
+
+class RefreshTokenExpiredException(LoginRequiredException):
+    """The refresh token has expired; the user must log in again."""
+
+
+class RefreshTokenRevokedException(LoginRequiredException):
+    """The refresh token was revoked (sign-out, RevokeToken, rotation); log in again."""
+
+
+# --------------------------------------------------------------------------------------------
 # Token verification
 # --------------------------------------------------------------------------------------------
 

@@ -1,0 +1,98 @@
+"""Where a session's tokens live between requests and across restarts.
+
+A storage keeps one JSON-serialisable mapping (the tokens, the measured clock offset and the
+remembered device). :class:`MemoryTokenStorage` keeps it in the process;
+:class:`FileTokenStorage` writes it to a file readable by its owner only (mode 0600), replaced
+atomically, so a crash never leaves half a file and a restarted process resumes its session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Mapping, Optional, Protocol, Union, runtime_checkable
+
+__all__ = ["FileTokenStorage", "MemoryTokenStorage", "TokenStorage"]
+
+
+@runtime_checkable
+class TokenStorage(Protocol):
+    """The storage interface: load, save and clear one mapping."""
+
+    def load(self) -> Optional[dict[str, Any]]:
+        """The saved mapping, or ``None`` when nothing is saved."""
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        """Replace the saved mapping."""
+
+    def clear(self) -> None:
+        """Forget the saved mapping."""
+
+
+class MemoryTokenStorage:
+    """Keeps the mapping in memory (the default)."""
+
+    def __init__(self) -> None:
+        self._data: Optional[dict[str, Any]] = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Optional[dict[str, Any]]:
+        with self._lock:
+            return dict(self._data) if self._data is not None else None
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._data = dict(data)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data = None
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStorage(saved={self._data is not None})"
+
+
+class FileTokenStorage:
+    """Keeps the mapping in a JSON file, mode 0600, replaced atomically."""
+
+    def __init__(self, path: Union[str, os.PathLike[str]]) -> None:
+        self.path = Path(path).expanduser()
+        self._lock = threading.Lock()
+
+    def load(self) -> Optional[dict[str, Any]]:
+        with self._lock:
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None  # a damaged file is as good as none: log in again
+        return data if isinstance(data, dict) else None
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        payload = json.dumps(dict(data), separators=(",", ":")).encode()
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
+            try:
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp, self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+
+    def clear(self) -> None:
+        with self._lock:
+            self.path.unlink(missing_ok=True)
+
+    def __repr__(self) -> str:
+        return f"FileTokenStorage({str(self.path)!r})"

@@ -1,0 +1,263 @@
+"""The token-lifecycle policy: early refresh, clock drift, single flight, recovery.
+
+The Cognito calls are plain callables here (the end-to-end behaviour against the local Cognito
+is tested with ``RequestsSrpAuth`` and the httpx auth); these tests pin the policy itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from pycognito._token_lifecycle import TokenLifecycle, TokenSet
+from pycognito.exceptions import (
+    LoginRequiredException,
+    RefreshTokenExpiredException,
+    RefreshTokenRevokedException,
+)
+from pycognito.token_storage import FileTokenStorage
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class ServiceError(Exception):
+    """Shaped like botocore's ClientError."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.response = {"Error": {"Code": code, "Message": message}}
+
+
+def tokens(
+    issued_at: float, lifetime: float = 3600, n: int = 0, refresh: str | None = "r"
+) -> TokenSet:
+    return TokenSet(
+        access_token=f"access-{n}",
+        id_token=f"id-{n}",
+        refresh_token=refresh,
+        token_type="Bearer",
+        issued_at=issued_at,
+        expires_at=issued_at + lifetime,
+    )
+
+
+class Server:
+    """Issues numbered tokens stamped with the server's clock, counting calls."""
+
+    def __init__(self, server_clock: Callable[[], float], lifetime: float = 3600) -> None:
+        self.clock = server_clock
+        self.lifetime = lifetime
+        self.refreshes = 0
+        self.logins = 0
+        self.fail: Exception | None = None
+        self.delay = 0.0
+
+    def refresh(self, current: TokenSet) -> TokenSet:
+        self.refreshes += 1
+        time.sleep(self.delay)
+        if self.fail is not None:
+            raise self.fail
+        return tokens(self.clock(), self.lifetime, n=self.refreshes + self.logins, refresh=None)
+
+    def login(self) -> TokenSet:
+        self.logins += 1
+        time.sleep(self.delay)
+        return tokens(self.clock(), self.lifetime, n=100 + self.logins, refresh=f"r{self.logins}")
+
+
+def test_refreshes_a_margin_before_expiry() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    life = TokenLifecycle(server.refresh, margin=60, clock=clock)
+    life.accept(tokens(clock.now))
+    clock.now += 3600 - 61
+    assert life.valid_tokens().access_token == "access-0"
+    assert server.refreshes == 0
+    clock.now += 2  # 59 s before expiry: inside the margin
+    fresh = life.valid_tokens()
+    assert server.refreshes == 1 and fresh.access_token == "access-1"
+    assert fresh.refresh_token == "r"  # kept: Cognito sends no new refresh token
+
+
+def test_margin_never_exceeds_half_the_lifetime() -> None:
+    clock = FakeClock()
+    server = Server(clock, lifetime=60)
+    life = TokenLifecycle(server.refresh, margin=300, clock=clock)
+    life.accept(tokens(clock.now, lifetime=60))
+    assert not life.is_stale()  # a 300 s margin on a 60 s token would refresh forever
+    clock.now += 31
+    assert life.is_stale()
+
+
+@pytest.mark.parametrize("skew", [600.0, -600.0], ids=["clock-10-min-fast", "clock-10-min-slow"])
+def test_clock_drift_is_compensated(skew: float) -> None:
+    server_clock = FakeClock()
+    local_clock = FakeClock(server_clock.now + skew)
+    server = Server(server_clock)
+    life = TokenLifecycle(server.refresh, margin=60, clock=local_clock)
+    life.accept(tokens(server_clock.now))
+    assert life.clock_offset == pytest.approx(-skew)
+    assert not life.is_stale()
+    for elapsed in (3500.0, 100.0):  # server time: 3500 s (fresh), then 3600 s (stale)
+        server_clock.now += elapsed
+        local_clock.now += elapsed
+        if elapsed == 3500.0:
+            assert not life.is_stale() and not life.is_expired()
+    assert life.is_stale() and life.is_expired()
+    assert life.valid_tokens().access_token == "access-1"
+
+
+def test_32_threads_make_one_refresh() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    server.delay = 0.05
+    life = TokenLifecycle(server.refresh, clock=clock)
+    life.accept(tokens(clock.now))
+    clock.now += 3600
+    barrier = threading.Barrier(32)
+    seen: list[str] = []
+
+    def worker() -> None:
+        barrier.wait()
+        seen.append(life.valid_tokens().access_token)
+
+    threads = [threading.Thread(target=worker) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert server.refreshes == 1
+    assert seen == ["access-1"] * 32
+
+
+def test_32_threads_without_tokens_make_one_login() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    server.delay = 0.05
+    life = TokenLifecycle(server.refresh, login=server.login, clock=clock)
+    barrier = threading.Barrier(32)
+
+    def worker() -> None:
+        barrier.wait()
+        life.valid_tokens()
+
+    threads = [threading.Thread(target=worker) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (server.logins, server.refreshes) == (1, 0)
+
+
+def test_no_tokens_and_no_password_is_a_typed_error() -> None:
+    life = TokenLifecycle(Server(FakeClock()).refresh)
+    with pytest.raises(LoginRequiredException, match="no password"):
+        life.valid_tokens()
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ("Refresh Token has expired", RefreshTokenExpiredException),
+        ("Refresh Token has been revoked", RefreshTokenRevokedException),
+    ],
+)
+def test_dead_refresh_token_without_password(message: str, error: type[Exception]) -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    server.fail = ServiceError("NotAuthorizedException", message)
+    life = TokenLifecycle(server.refresh, clock=clock)
+    life.accept(tokens(clock.now))
+    clock.now += 4000
+    with pytest.raises(error) as raised:
+        life.valid_tokens()
+    assert "access-0" not in str(raised.value)
+    assert life.tokens is None  # useless tokens are dropped
+
+
+def test_dead_refresh_token_with_password_logs_in_again() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    server.fail = ServiceError("NotAuthorizedException", "Refresh Token has been revoked")
+    life = TokenLifecycle(server.refresh, login=server.login, clock=clock)
+    life.accept(tokens(clock.now))
+    clock.now += 4000
+    assert life.valid_tokens().access_token == "access-101"
+    assert (server.refreshes, server.logins) == (1, 1)
+
+
+def test_transient_failure_keeps_tokens() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    server.fail = ServiceError("TooManyRequestsException", "Rate exceeded")
+    life = TokenLifecycle(server.refresh, margin=60, clock=clock)
+    life.accept(tokens(clock.now))
+    clock.now += 3570  # stale but not expired: keep using the current token
+    assert life.valid_tokens().access_token == "access-0"
+    clock.now += 60  # expired: the error surfaces, the tokens stay for the next try
+    with pytest.raises(ServiceError):
+        life.valid_tokens()
+    assert life.tokens is not None
+    server.fail = None
+    assert life.valid_tokens().access_token.startswith("access-")
+    assert life.tokens is not None and life.tokens.refresh_token == "r"
+
+
+def test_renew_rejected_is_single_flight() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    life = TokenLifecycle(server.refresh, clock=clock)
+    life.accept(tokens(clock.now))
+    first = life.renew_rejected("access-0")
+    second = life.renew_rejected("access-0")  # a second 401 for the same old token
+    assert first is second and server.refreshes == 1
+
+
+def test_restart_resumes_from_file_storage(tmp_path: Path) -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    storage = FileTokenStorage(tmp_path / "tokens.json")
+    life = TokenLifecycle(server.refresh, clock=clock, storage=storage)
+    life.accept(tokens(clock.now - 100))  # our clock is 100 s ahead of Cognito's
+    resumed = TokenLifecycle(server.refresh, clock=clock, storage=storage)
+    assert resumed.tokens is not None and resumed.tokens.access_token == "access-0"
+    assert resumed.clock_offset == pytest.approx(-100)
+    assert resumed.valid_tokens().access_token == "access-0"
+    assert server.refreshes == 0
+    resumed.clear()
+    assert storage.load() is None
+
+
+def test_reprs_hide_tokens() -> None:
+    clock = FakeClock()
+    life = TokenLifecycle(Server(clock).refresh, clock=clock)
+    value = tokens(clock.now)
+    life.accept(value)
+    for text in (repr(value), repr(life)):
+        assert "access-0" not in text and "id-0" not in text
+
+
+def test_token_set_reads_times_from_the_access_token() -> None:
+    import base64
+    import json
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    access = f"{part({'alg': 'RS256'})}.{part({'iat': 1000, 'exp': 4600})}.sig"
+    value = TokenSet.from_result(
+        {"AccessToken": access, "IdToken": "i", "ExpiresIn": 3600}, previous_refresh_token="old"
+    )
+    assert (value.issued_at, value.expires_at, value.refresh_token) == (1000, 4600, "old")
+    opaque = TokenSet.from_result({"AccessToken": "opaque", "ExpiresIn": 60}, now=50.0)
+    assert (opaque.issued_at, opaque.expires_at) == (50.0, 110.0)
