@@ -1,0 +1,60 @@
+"""The local Cognito's clock: real time plus an offset that tests can move forward.
+
+Everything time-dependent in the server reads this clock: token ``iat``/``exp``, code and
+challenge-session expiry, refresh-token expiry, TOTP steps and the SRP ``TIMESTAMP`` window.
+moto's own time source is pointed at it while a server runs (see ``_patching``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time as _time
+from datetime import datetime, timezone
+
+
+class Clock:
+    """Wall-clock time shifted by a test-controlled offset (seconds)."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> float:
+        """Seconds added to the real time."""
+        return self._offset
+
+    def time(self) -> float:
+        """Seconds since the epoch, as the server sees it."""
+        return _time.time() + self._offset
+
+    def now(self) -> datetime:
+        """The server's current time as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+
+    def utcnow_naive(self) -> datetime:
+        """The server's current time as a naive UTC datetime (what moto stores)."""
+        return self.now().replace(tzinfo=None)
+
+    def advance(self, seconds: float) -> None:
+        """Move the server's clock forward (or back, with a negative value)."""
+        with self._lock:
+            self._offset += float(seconds)
+
+    def reset(self) -> None:
+        """Back to real time."""
+        with self._lock:
+            self._offset = 0.0
+
+
+class TimeModuleShim:
+    """Stands in for the ``time`` module inside moto's Cognito models (only ``time()`` differs)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def time(self) -> float:
+        return self._clock.time()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(_time, name)

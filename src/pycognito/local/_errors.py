@@ -1,0 +1,52 @@
+"""Cognito's error responses, as the local server raises them.
+
+``CognitoError`` is a moto ``JsonRESTError``, so moto's dispatcher turns it into the HTTP 400
+JSON body (``__type`` + ``message``) that botocore maps onto the client's modelled exceptions.
+"""
+
+from __future__ import annotations
+
+from moto.core.exceptions import JsonRESTError
+
+INCORRECT_CREDENTIALS = "Incorrect username or password."
+
+
+class CognitoError(JsonRESTError):
+    """An error with Cognito's own error code (``NotAuthorizedException``, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.cognito_code = code
+
+
+def not_authorized(message: str = INCORRECT_CREDENTIALS) -> CognitoError:
+    return CognitoError("NotAuthorizedException", message)
+
+
+def invalid_parameter(message: str) -> CognitoError:
+    return CognitoError("InvalidParameterException", message)
+
+
+def resource_not_found(message: str) -> CognitoError:
+    return CognitoError("ResourceNotFoundException", message)
+
+
+def user_not_found(message: str = "User does not exist.") -> CognitoError:
+    return CognitoError("UserNotFoundException", message)
+
+
+def code_mismatch(
+    message: str = "Invalid verification code provided, please try again.",
+) -> CognitoError:
+    return CognitoError("CodeMismatchException", message)
+
+
+def expired_code(
+    message: str = "Invalid code provided, please request a code again.",
+) -> CognitoError:
+    return CognitoError("ExpiredCodeException", message)
+
+
+def invalid_session(detail: str = "") -> CognitoError:
+    text = "Invalid session for the user" + (f", {detail}." if detail else ".")
+    return CognitoError("NotAuthorizedException", text)

@@ -1,0 +1,217 @@
+"""``LocalCognito``: start, stop and reset the embedded Cognito (moto's server, in this process)."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+import time
+from types import TracebackType
+from typing import Any, Optional
+
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
+from werkzeug.test import Client as WerkzeugClient
+
+from . import _patching
+from ._calls import Call
+from ._codes import Message
+from ._moto import reset_backends
+from ._state import STATE
+from ._totp import totp_from_secret
+
+_running_lock = threading.Lock()
+_running: Optional[LocalCognito] = None
+
+
+def reset_everything() -> None:
+    """Empty moto's Cognito backends and every local store (clock back to real time)."""
+    with STATE.lock:
+        reset_backends()
+        STATE.reset()
+
+
+class LocalCognito:
+    """A Cognito user-pool endpoint on loopback, for tests and demos.
+
+    ``with LocalCognito() as local:`` starts it; ``local.endpoint_url`` is what boto3 needs
+    (``endpoint_url=``). It binds only ``host`` (127.0.0.1 unless asked otherwise), on ``port``
+    (0: any free port). One server runs per process at a time, because moto's state and the
+    patches that make it check SRP, codes and tokens are process-wide.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self._server: Optional[BaseWSGIServer] = None
+        self._thread: Optional[threading.Thread] = None
+        #: Seconds ``start()`` took, up to the first answered Cognito request.
+        self.startup_seconds: Optional[float] = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> LocalCognito:
+        """Start serving (returns once the first Cognito request has been answered)."""
+        global _running
+        started = time.perf_counter()
+        with _running_lock:
+            if self._server is not None:
+                return self
+            if _running is not None:
+                raise RuntimeError("a LocalCognito is already running in this process; "
+                                   "stop it first (moto's state is process-wide)")
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                create_backend_app,
+            )
+
+            from ._http import LocalApp, QuietRequestHandler
+
+            _patching.install()
+            try:
+                moto_app = DomainDispatcherApplication(create_backend_app)
+                server = _LoopbackServer(self.host, self.port, LocalApp(moto_app),
+                                         handler=QuietRequestHandler)
+            except BaseException:
+                _patching.uninstall()
+                raise
+            self._server = server
+            self.port = int(server.server_address[1])
+            reset_everything()
+            _warm_up(moto_app)
+            self._thread = threading.Thread(target=server.serve_forever,
+                                            name="pycognito-local", daemon=True)
+            self._thread.start()
+            _running = self
+        self.startup_seconds = time.perf_counter() - started
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and remove the patches from moto (the data stays until a reset)."""
+        global _running
+        with _running_lock:
+            server, thread = self._server, self._thread
+            if server is None:
+                return
+            server.shutdown()
+            server.server_close()
+            if thread is not None:
+                thread.join(timeout=5)
+            self._server = self._thread = None
+            _patching.uninstall()
+            _running = None
+
+    def __enter__(self) -> LocalCognito:
+        return self.start()
+
+    def __exit__(self, exc_type: Optional[type[BaseException]],
+                 exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self._server is None:
+            raise RuntimeError("LocalCognito is not running; call start() or use `with`")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    # -- test support -----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every pool, user, token, code, message and call; clock back to real time."""
+        reset_everything()
+
+    def messages(self, *, user_pool_id: Optional[str] = None, username: Optional[str] = None,
+                 kind: Optional[str] = None, destination: Optional[str] = None) -> list[Message]:
+        """Messages "sent" (codes, temporary passwords), oldest first, filtered.
+
+        ``kind`` is one of ``sign_up``, ``forgot_password``, ``attribute_verification``,
+        ``sms_mfa``, ``email_mfa``, ``sms_otp``, ``email_otp``, ``admin_create_user``;
+        ``username`` matches the internal username or the destination (e-mail, phone).
+        """
+        with STATE.lock:
+            return STATE.outbox.select(user_pool_id=user_pool_id, username=username,
+                                       kind=kind, destination=destination)
+
+    def last_code(self, *, user_pool_id: Optional[str] = None, username: Optional[str] = None,
+                  kind: Optional[str] = None) -> str:
+        """The code of the newest matching message (``LookupError`` if there is none)."""
+        found = self.messages(user_pool_id=user_pool_id, username=username, kind=kind)
+        if not found:
+            raise LookupError("no message matches")
+        return found[-1].code
+
+    def calls(self, operation: Optional[str] = None, *, user_pool_id: Optional[str] = None,
+              client_id: Optional[str] = None, auth_flow: Optional[str] = None) -> list[Call]:
+        """Cognito operations received since the last reset/clear, oldest first, filtered."""
+        with STATE.lock:
+            return STATE.calls.select(operation=operation, user_pool_id=user_pool_id,
+                                      client_id=client_id, auth_flow=auth_flow)
+
+    def clear_calls(self) -> None:
+        """Empty the call log (nothing else)."""
+        with STATE.lock:
+            STATE.calls.clear()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the server's clock: token iat/exp, code, session and refresh-token expiry."""
+        STATE.clock.advance(seconds)
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds the server's clock is ahead of real time."""
+        return STATE.clock.offset
+
+    def now(self) -> float:
+        """The server's current time (seconds since the epoch)."""
+        return STATE.clock.time()
+
+    def totp_code(self, secret: str, *, steps: int = 0) -> str:
+        """The authenticator-app code for ``secret`` at the server's time (+ ``steps`` x 30 s)."""
+        return totp_from_secret(secret, STATE.clock.time() + 30 * steps)
+
+    def client(self, region_name: str = "us-east-1", **kwargs: Any) -> Any:
+        """A boto3 ``cognito-idp`` client for this server: retries off, dummy credentials."""
+        import boto3
+        from botocore.config import Config
+
+        kwargs.setdefault("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+        kwargs.setdefault("aws_access_key_id", "testing")
+        kwargs.setdefault("aws_secret_access_key", "testing")
+        return boto3.client("cognito-idp", region_name=region_name,
+                            endpoint_url=self.endpoint_url, **kwargs)
+
+    def __repr__(self) -> str:
+        where = self.endpoint_url if self._server is not None else "stopped"
+        return f"LocalCognito({where})"
+
+
+class _LoopbackServer(ThreadedWSGIServer):
+    """werkzeug's threaded server without the reverse-DNS lookup of ``HTTPServer.server_bind``
+    (which stalls for seconds on machines without a resolver)."""
+
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+
+def _warm_up(moto_app: Any) -> None:
+    """Make moto build its Cognito app now rather than on the first real request."""
+    client = WerkzeugClient(moto_app)
+    client.post(
+        "/",
+        data=b'{"MaxResults": 1}',
+        headers={
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+                             "cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )

@@ -1,0 +1,87 @@
+"""All the state the local Cognito keeps beside moto's, in one place, behind one lock.
+
+moto's backends are process-wide, so this state is too (one instance, ``STATE``). Each store
+lives in the module of its concern; ``reset()`` empties them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ._calls import CallLog
+from ._clock import Clock
+from ._codes import CodeStore, Outbox
+from ._sessions import SessionStore
+from ._tokens import TokenStore
+
+
+@dataclass
+class UserExtras:
+    """Per-user data moto has no place for (keyed by pool id and ``sub``)."""
+
+    srp_salt: Optional[str] = None
+    totp_secret: Optional[str] = None
+    totp_pending: Optional[str] = None
+    totp_name: Optional[str] = None
+    totp_last_step: int = -1
+    email_mfa_enabled: bool = False
+    email_mfa_preferred: bool = False
+    device_group_key: Optional[str] = None
+
+    def __repr__(self) -> str:
+        return "UserExtras(<redacted>)"
+
+
+@dataclass
+class PoolExtras:
+    """Per-pool configuration moto ignores."""
+
+    email_mfa: Optional[dict[str, Any]] = None
+
+
+class LocalState:
+    """The server-side stores."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.clock = Clock()
+        self.outbox = Outbox()
+        self.codes = CodeStore(self.clock, self.outbox)
+        self.sessions = SessionStore(self.clock)
+        self.tokens = TokenStore(self.clock)
+        self.calls = CallLog()
+        self.users: dict[tuple[str, str], UserExtras] = {}
+        self.pools: dict[str, PoolExtras] = {}
+        self.devices: dict[str, Any] = {}  # device key -> _devices.Device
+
+    def user(self, pool_id: str, sub: str) -> UserExtras:
+        return self.users.setdefault((pool_id, sub), UserExtras())
+
+    def pool(self, pool_id: str) -> PoolExtras:
+        return self.pools.setdefault(pool_id, PoolExtras())
+
+    def forget_user(self, pool_id: str, sub: str) -> None:
+        """Drop everything about a deleted user."""
+        self.users.pop((pool_id, sub), None)
+        self.codes.forget_user(pool_id, sub)
+        self.tokens.revoke_user(pool_id, sub)
+        for key in [k for k, d in self.devices.items() if (d.pool_id, d.sub) == (pool_id, sub)]:
+            del self.devices[key]
+
+    def reset(self) -> None:
+        """Empty every store and put the clock back to real time."""
+        with self.lock:
+            self.clock.reset()
+            self.outbox.clear()
+            self.codes.clear()
+            self.sessions.clear()
+            self.tokens.clear()
+            self.calls.clear()
+            self.users.clear()
+            self.pools.clear()
+            self.devices.clear()
+
+
+STATE = LocalState()

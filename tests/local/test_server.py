@@ -1,0 +1,91 @@
+"""Server lifecycle: start-up, loopback binding, reset, the call log and ``/_local/*``."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+
+from pycognito.local import LocalCognito
+
+
+def _open(url: str, *, data: Any = None, method: str = "GET") -> Any:
+    """urllib on the local server's http:// URL."""
+    assert url.startswith("http://127.0.0.1:")
+    request = urllib.request.Request(url, method=method, data=data)  # noqa: S310
+    return urllib.request.urlopen(request, timeout=5)  # noqa: S310
+
+
+def test_start_answers_quickly_and_binds_loopback_only(local_cognito: LocalCognito) -> None:
+    assert local_cognito.endpoint_url.startswith("http://127.0.0.1:")
+    assert local_cognito.startup_seconds is not None and local_cognito.startup_seconds < 1.0
+    port = local_cognito.port
+    # Nothing answers on another address of this machine for that port.
+    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)
+                 if info[0] == socket.AF_INET} - {"127.0.0.1"}
+    for address in addresses:
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            assert probe.connect_ex((address, port)) != 0
+
+
+def test_a_second_server_in_the_same_process_is_refused(local_cognito: LocalCognito) -> None:
+    with pytest.raises(RuntimeError, match="already running"):
+        LocalCognito().start()
+
+
+def test_reset_is_fast_and_forgets_everything(local: LocalCognito, cognito_idp: Any) -> None:
+    cognito_idp.create_user_pool(PoolName="one")
+    local.advance_clock(100)
+    started = time.perf_counter()
+    local.reset()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.05
+    assert cognito_idp.list_user_pools(MaxResults=10)["UserPools"] == []
+    assert local.clock_offset == 0
+    assert [c.operation for c in local.calls()] == ["ListUserPools"]
+
+
+def test_call_log_records_operations_with_pool_and_client(local: LocalCognito,
+                                                          cognito_idp: Any) -> None:
+    pool_id = cognito_idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+    client_id = cognito_idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")[
+        "UserPoolClient"]["ClientId"]
+    with pytest.raises(cognito_idp.exceptions.ClientError):
+        cognito_idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                                  AuthParameters={"REFRESH_TOKEN": "nope"})
+    calls = local.calls()
+    assert [c.operation for c in calls] == ["CreateUserPool", "CreateUserPoolClient",
+                                            "InitiateAuth"]
+    assert calls[1].user_pool_id == pool_id
+    assert calls[2].client_id == client_id and calls[2].auth_flow == "REFRESH_TOKEN_AUTH"
+    assert len(local.calls("InitiateAuth", auth_flow="REFRESH_TOKEN_AUTH")) == 1
+    local.clear_calls()
+    assert local.calls() == []
+
+
+def test_local_http_endpoints(local: LocalCognito) -> None:
+    base = local.endpoint_url
+    with _open(f"{base}/_local/messages") as answer:
+        assert answer.headers["Content-Type"] == "application/json"
+        assert json.load(answer) == []
+    with _open(f"{base}/_local/clock", method="POST",
+               data=json.dumps({"advance": 30}).encode()) as answer:
+        assert json.load(answer)["offset"] == 30
+    with _open(f"{base}/_local/reset", method="POST", data=b"") as answer:
+        assert json.load(answer) == {"reset": True}
+    assert local.clock_offset == 0
+    with pytest.raises(urllib.error.HTTPError) as error:
+        _open(f"{base}/_local/nothing")
+    assert error.value.code == 404
+
+
+def test_jwks_is_served_per_pool(local: LocalCognito, cognito_idp: Any) -> None:
+    pool_id = cognito_idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+    with _open(f"{local.endpoint_url}/{pool_id}/.well-known/jwks.json") as r:
+        keys = json.load(r)["keys"]
+    assert keys and keys[0]["kty"] == "RSA"
