@@ -1,0 +1,234 @@
+"""Malformed tokens: segments, base64url, JSON, size limit; and a home-made fuzzer showing that
+nothing but TokenVerificationException ever escapes ``verify``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from typing import Any
+
+import pytest
+
+from pycognito.exceptions import (
+    TokenMalformedError,
+    TokenTooLargeError,
+    TokenVerificationException,
+)
+from pycognito.verification import CognitoTokenVerifier, MultiPoolVerifier, _jwt, unverified_claims
+
+from .helpers import access_claims, b64url, encode_segments, id_claims, mint
+
+
+@pytest.fixture()
+def good(key1: Any) -> str:
+    return mint(key1, id_claims())
+
+
+def test_segment_count(verifier: CognitoTokenVerifier, good: str) -> None:
+    h, p, s = good.split(".")
+    for case in [
+        h,
+        f"{h}.{p}",
+        f"{h}.{p}.{s}.",
+        f"{h}.{p}.{s}.{s}",
+        f"{h}..{p}.{s}",
+        ".",
+        "..",
+        f"..{s}",
+        f"{h}.{p}.",
+        f".{p}.{s}",
+        f"{h}..{s}",
+        "",
+    ]:
+        with pytest.raises(TokenMalformedError):
+            verifier.verify(case)
+
+
+def test_truncated(verifier: CognitoTokenVerifier, good: str) -> None:
+    for cut in (1, 2, 3, 10, 50, len(good) // 2, len(good) - 5):
+        with pytest.raises(TokenVerificationException):
+            verifier.verify(good[:-cut])
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda s: s + "=",  # padding
+        lambda s: s + "==",
+        lambda s: s[:5] + "+" + s[6:],  # standard alphabet
+        lambda s: s[:5] + "/" + s[6:],
+        lambda s: s[:5] + " " + s[6:],  # whitespace
+        lambda s: s[:5] + "\n" + s[6:],
+        lambda s: s[:5] + "!" + s[6:],
+        lambda s: s[:5] + "é" + s[6:],  # non-ASCII
+        lambda s: s + "A" * ((1 - len(s)) % 4 or 4),  # length 4n+1
+    ],
+)
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_bad_base64(verifier: CognitoTokenVerifier, good: str, mangle: Any, index: int) -> None:
+    parts = good.split(".")
+    parts[index] = mangle(parts[index])
+    with pytest.raises(TokenMalformedError):
+        verifier.verify(".".join(parts))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[]",
+        b'"x"',
+        b"1",
+        b"null",
+        b"true",
+        b"",
+        b"{",
+        b"{'a': 1}",
+        b"\xff\xfe{\x00}\x00",
+        b'{"a":1,"a":2}',
+        b'{"a": NaN}',
+        b'{"a": -Infinity}',
+        b"[" * 5000 + b"]" * 5000,
+        '{"a": "é"}'.encode("latin-1"),
+    ],
+)
+@pytest.mark.parametrize("where", ["header", "payload"])
+def test_json_not_an_object(
+    verifier: CognitoTokenVerifier, key1: Any, raw: bytes, where: str
+) -> None:
+    if where == "header":
+        token = f"{b64url(raw)}.{b64url(json.dumps(id_claims()).encode())}.{b64url(b'sig')}"
+    else:
+        token = mint(key1, raw)
+    with pytest.raises(TokenMalformedError):
+        verifier.verify(token)
+
+
+def test_duplicate_alg_in_header_refused(verifier: CognitoTokenVerifier, key1: Any) -> None:
+    header = b'{"alg":"none","kid":"k1","alg":"RS256"}'
+    token = mint(key1, id_claims(), header={"alg": "RS256", "kid": "k1"})
+    _, payload, signature = token.split(".")
+    with pytest.raises(TokenMalformedError):
+        verifier.verify(f"{b64url(header)}.{payload}.{signature}")
+
+
+def test_oversized_refused_before_parsing(
+    verifier: CognitoTokenVerifier, monkeypatch: pytest.MonkeyPatch, good: str
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(_jwt, "b64url_decode", lambda s: calls.append(s) or b"")
+    huge = good + "A" * 70000
+    with pytest.raises(TokenTooLargeError):
+        verifier.verify(huge)
+    with pytest.raises(TokenTooLargeError):
+        verifier.verify(huge.encode())
+    assert calls == []
+    small = CognitoTokenVerifier("eu-west-1_X", None, jwks={"keys": []}, max_token_size=100)
+    with pytest.raises(TokenTooLargeError):
+        small.verify(good)
+
+
+@pytest.mark.parametrize("value", [None, 1, 1.5, [], {}, object(), b"\xff.\xfe.\xfd", bytearray()])
+def test_not_a_string(verifier: CognitoTokenVerifier, value: Any) -> None:
+    with pytest.raises(TokenMalformedError):
+        verifier.verify(value)
+
+
+def test_bytes_token_accepted(verifier: CognitoTokenVerifier, good: str) -> None:
+    assert verifier.verify(good.encode())["token_use"] == "id"  # type: ignore[arg-type]
+
+
+def test_unverified_claims(good: str) -> None:
+    parts = unverified_claims(good)
+    assert parts["header"]["kid"] == "k1"
+    assert parts["payload"]["aud"]
+    with pytest.raises(TokenMalformedError):
+        unverified_claims("a.b")
+
+
+# -- fuzzing ---------------------------------------------------------------------------------
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \t\n\x00é€"
+
+
+def _mutations(rng: random.Random, token: str) -> str:
+    kind = rng.randrange(9)
+    chars = list(token)
+    if kind == 0:  # flip random characters
+        for _ in range(rng.randint(1, 5)):
+            chars[rng.randrange(len(chars))] = rng.choice(_ALPHABET)
+        return "".join(chars)
+    if kind == 1:  # delete a slice
+        a = rng.randrange(len(chars))
+        return token[:a] + token[a + rng.randint(1, 40) :]
+    if kind == 2:  # insert junk
+        a = rng.randrange(len(chars))
+        junk = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 20)))
+        return token[:a] + junk + token[a:]
+    if kind == 3:  # swap segments
+        parts = token.split(".")
+        rng.shuffle(parts)
+        return ".".join(parts)
+    if kind == 4:  # random bytes as segments
+        return ".".join(
+            b64url(bytes(rng.randrange(256) for _ in range(rng.randint(0, 64))))
+            for _ in range(rng.randint(1, 5))
+        )
+    if kind == 5:  # random JSON-ish values as header/payload
+        values: list[Any] = [
+            None,
+            True,
+            0,
+            -1,
+            2**70,
+            1.5,
+            "",
+            "x",
+            [],
+            {},
+            [None],
+            {"alg": None},
+            {"alg": "RS256", "kid": rng.choice(["k1", "k2", "", None, 0, []])},
+            {"alg": rng.choice(["RS256", "none", "HS256", None, 1]), "kid": "k1", "crit": []},
+        ]
+        header = rng.choice(values)
+        payload = rng.choice([*values, id_claims(), access_claims()])
+        seg = encode_segments(header, payload)
+        return f"{seg}.{b64url(bytes(rng.randrange(256) for _ in range(256)))}"
+    if kind == 6:  # random printable string
+        return "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 300)))
+    if kind == 7:  # bit-flip the decoded payload and re-encode
+        h, p, s = token.split(".")
+        raw = bytearray(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
+        raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+        return f"{h}.{b64url(bytes(raw))}.{s}"
+    # kind 8: duplicate a segment
+    parts = token.split(".")
+    parts.insert(rng.randrange(4), rng.choice(parts))
+    return ".".join(parts)
+
+
+def test_fuzz_only_token_verification_exceptions(
+    verifier: CognitoTokenVerifier, key1: Any, key2: Any
+) -> None:
+    rng = random.Random(20261128)
+    seeds = [
+        mint(key1, id_claims()),
+        mint(key1, access_claims()),
+        mint(key2, id_claims(), kid="k2"),
+        mint(key1, id_claims(at_hash="abc")),
+    ]
+    multi = MultiPoolVerifier([verifier])
+    accepted = 0
+    for i in range(3000):
+        token = _mutations(rng, rng.choice(seeds))
+        for target in (verifier, multi):
+            try:
+                target.verify(token, rng.choice([None, "id", "access"]), access_token=seeds[1])
+            except TokenVerificationException as exc:
+                assert token not in str(exc) or len(token) < 3, i
+            else:
+                # only an unchanged token may pass (e.g. segments shuffled into the same order)
+                assert token in seeds, i
+                accepted += 1
+    assert accepted < 300
