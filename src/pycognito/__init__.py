@@ -9,6 +9,9 @@ Importing the package is cheap: boto3 is imported only when a Cognito call needs
 from __future__ import annotations
 
 from . import srp
+from ._attributes import cognito_to_dict, dict_to_cognito
+from ._cognito import Cognito
+from ._models import GroupObj, UserObj
 from .aws_srp import AWSSRP
 from .exceptions import (
     ChallengeException,
@@ -29,9 +32,11 @@ from .exceptions import (
 __all__ = [
     "AWSSRP",
     "ChallengeException",
+    "Cognito",
     "CustomChallengeException",
     "EmailOTPChallengeException",
     "ForceChangePasswordException",
+    "GroupObj",
     "MFAChallengeException",
     "MFASetupChallengeException",
     "SMSMFAChallengeException",
@@ -40,6 +45,9 @@ __all__ = [
     "SoftwareTokenMFAChallengeException",
     "TokenVerificationException",
     "UnsupportedChallengeException",
+    "UserObj",
     "WarrantException",
+    "cognito_to_dict",
+    "dict_to_cognito",
     "srp",
 ]

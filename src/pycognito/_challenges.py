@@ -8,7 +8,7 @@ to answer it later (``exc.get_tokens()``: ``ChallengeName``, ``Session``,
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from .exceptions import (
     ChallengeException,
@@ -70,3 +70,75 @@ def tokens_or_raise(response: Mapping[str, Any]) -> Mapping[str, Any]:
     if response.get("AuthenticationResult"):
         return response
     raise challenge_error(response)
+
+
+# --------------------------------------------------------------------------------------------
+# Answering challenges (used by the Cognito facade)
+# --------------------------------------------------------------------------------------------
+
+#: Challenges answered with a code, and the response key the code goes in.
+CODE_KEYS = {
+    SMS_MFA: "SMS_MFA_CODE",
+    SMS_OTP: "SMS_OTP_CODE",
+    SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+    EMAIL_OTP: "EMAIL_OTP_CODE",
+}
+
+_MFA_CHOICES = {
+    "SMS": "SMS_MFA",
+    "SMS_MFA": "SMS_MFA",
+    "SOFTWARE_TOKEN": "SOFTWARE_TOKEN_MFA",
+    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA",
+    "TOTP": "SOFTWARE_TOKEN_MFA",
+    "EMAIL": "EMAIL_OTP",
+    "EMAIL_OTP": "EMAIL_OTP",
+    "EMAIL_MFA": "EMAIL_OTP",
+}
+
+
+def parse_name_list(value: object) -> list[str]:
+    """A challenge parameter holding a list of names: JSON (``["A","B"]``), or the
+    ``['A', 'B']`` / ``A,B`` forms some servers send."""
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    if not isinstance(value, str) or not value.strip():
+        return []
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [part.strip().strip("\"'") for part in text.split(",") if part.strip().strip("\"'")]
+
+
+def challenge_username(pending: Mapping[str, Any]) -> Optional[str]:
+    """The username a challenge must be answered with (Cognito's, not the alias typed)."""
+    params = pending.get("ChallengeParameters") or {}
+    for name in (params.get("USERNAME"), params.get("USER_ID_FOR_SRP"), pending.get("Username")):
+        if isinstance(name, str) and name:
+            return name
+    return None
+
+
+def required_attributes(pending: Mapping[str, Any]) -> list[str]:
+    """The attributes NEW_PASSWORD_REQUIRED wants a value for (without ``userAttributes.``)."""
+    params = pending.get("ChallengeParameters") or {}
+    names = parse_name_list(params.get("requiredAttributes"))
+    return [name.split(".", 1)[1] if name.startswith("userAttributes.") else name for name in names]
+
+
+def mfa_type_answer(choice: str, pending: Mapping[str, Any]) -> str:
+    """The ``ANSWER`` to SELECT_MFA_TYPE for ``choice`` (``"SMS"``, ``"SOFTWARE_TOKEN"``,
+    ``"EMAIL"`` or a challenge name), spelled as the challenge offered it.
+
+    Raises ``ValueError`` for an unknown choice or one the challenge does not offer.
+    """
+    wanted = _MFA_CHOICES.get(str(choice).upper())
+    if wanted is None:
+        raise ValueError("the MFA type must be 'SMS', 'SOFTWARE_TOKEN' or 'EMAIL'")
+    params = pending.get("ChallengeParameters") or {}
+    offered = parse_name_list(params.get("MFAS_CAN_CHOOSE"))
+    if not offered:
+        return wanted
+    for name in offered:
+        if _MFA_CHOICES.get(name.upper()) == wanted:
+            return name
+    raise ValueError(f"the challenge offers {', '.join(offered)}, not {wanted}")

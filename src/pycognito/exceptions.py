@@ -217,3 +217,27 @@ class TokenCustomCheckError(TokenClaimError):
 
 class TokenVerifierConfigError(TokenVerificationException, ValueError):
     """The verifier was configured or called with invalid arguments."""
+
+
+# --------------------------------------------------------------------------------------------
+# Cognito facade: bad input, raised before any network call (issue 5)
+# --------------------------------------------------------------------------------------------
+
+
+class MissingValueError(WarrantException, ValueError):
+    """Something the call needs is not set (a username, a token, a pending challenge).
+
+    ``missing`` names it, e.g. ``"username"`` or ``"access_token"``.
+    """
+
+    def __init__(self, message: str, missing: str = "") -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class InvalidValueError(WarrantException, ValueError):
+    """An argument has the right type but a value the call cannot use."""
+
+
+class InvalidTypeError(WarrantException, TypeError):
+    """An argument has the wrong type."""

@@ -1,0 +1,489 @@
+"""Logging in, answering challenges, renewing and signing out.
+
+Every flow (SRP, admin password, custom, refresh) ends in :meth:`AuthMixin._complete`: device
+challenges are answered on the spot, tokens are verified and stored, and any other challenge is
+raised as a typed exception whose ``get_tokens()`` (also kept in ``mfa_tokens``) carries the
+session, the challenge and the username needed to answer it, from this instance or a new one.
+Each challenge has a ``respond_to_*`` method that ends the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import Any, Mapping, Optional
+
+from . import srp
+from ._attributes import dict_to_cognito
+from ._challenges import (
+    CODE_KEYS,
+    CUSTOM_CHALLENGE,
+    DEVICE_PASSWORD_VERIFIER,
+    DEVICE_SRP_AUTH,
+    EMAIL_OTP,
+    MFA_SETUP,
+    NEW_PASSWORD_REQUIRED,
+    PASSWORD_VERIFIER,
+    SELECT_MFA_TYPE,
+    SMS_MFA,
+    SMS_OTP,
+    SOFTWARE_TOKEN_MFA,
+    challenge_username,
+    mfa_type_answer,
+    required_attributes,
+    strip_metadata,
+    tokens_or_raise,
+)
+from ._core import log
+from ._tokens import IssuedTokens, peek_claims, renew_due
+from ._verify import VerifyMixin
+from .aws_srp import AWSSRP
+from .exceptions import (
+    ChallengeException,
+    ForceChangePasswordException,
+    InvalidTypeError,
+    InvalidValueError,
+    MissingValueError,
+    UnsupportedChallengeException,
+)
+
+USER_SRP_AUTH = "USER_SRP_AUTH"
+ADMIN_USER_PASSWORD_AUTH = "ADMIN_USER_PASSWORD_AUTH"  # noqa: S105 (a flow name)
+CUSTOM_AUTH = "CUSTOM_AUTH"
+REFRESH_TOKEN_AUTH = "REFRESH_TOKEN_AUTH"  # noqa: S105 (a flow name)
+_ADMIN_FLOWS = frozenset({ADMIN_USER_PASSWORD_AUTH, "ADMIN_NO_SRP_AUTH"})
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value:
+        raise MissingValueError(f"{name} is empty", name)
+    return value
+
+
+def _metadata(client_metadata: Optional[Mapping[str, str]]) -> dict[str, Any]:
+    if client_metadata is None:
+        return {}
+    if not isinstance(client_metadata, Mapping):
+        raise InvalidTypeError("client_metadata must be a dict of strings")
+    return {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
+
+
+def _small_a() -> int:
+    while True:
+        value = int.from_bytes(os.urandom(128), "big")
+        if 0 < value < srp.N:
+            return value
+
+
+class AuthMixin(VerifyMixin):
+    """Logins, the challenge engine, ``check_token``/``renew_access_token`` and ``logout``."""
+
+    # -- logins -----------------------------------------------------------------------------
+
+    def authenticate(
+        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """Log in with SRP (USER_SRP_AUTH); on success the token attributes are set.
+
+        With ``device_key``/``device_group_key``/``device_password`` set the device is
+        authenticated too (and MFA may be skipped). A challenge that needs the user raises its
+        typed exception (``SoftwareTokenMFAChallengeException``, ``SMSMFAChallengeException``,
+        ``ForceChangePasswordException``, ...); answer it with the matching ``respond_to_*``.
+        """
+        username = self._need_username(what="authenticate")
+        _text(password, "password")
+        metadata = _metadata(client_metadata)
+        helper = AWSSRP(
+            username,
+            password,
+            self.user_pool_id,
+            self.client_id,
+            client=self.client,
+            client_secret=self.client_secret,
+            device_key=self.device_key,
+            device_group_key=self.device_group_key,
+            device_password=self._device_password,
+        )
+        log.debug("SRP login of %s to %s", username, self.user_pool_id)
+        response = self.client.initiate_auth(
+            AuthFlow=USER_SRP_AUTH,
+            AuthParameters=helper.get_auth_params(),
+            ClientId=self.client_id,
+            **metadata,
+        )
+        answered_as = username
+        if response.get("ChallengeName") == PASSWORD_VERIFIER:
+            answer = helper.process_challenge(response.get("ChallengeParameters") or {})
+            answered_as = answer["USERNAME"]
+            response = self.client.respond_to_auth_challenge(
+                ClientId=self.client_id,
+                ChallengeName=PASSWORD_VERIFIER,
+                ChallengeResponses=answer,
+                **_session(response),
+                **metadata,
+            )
+        self._complete(response, USER_SRP_AUTH, answered_as, client_metadata)
+
+    def admin_authenticate(
+        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """Log in with administrator credentials (ADMIN_USER_PASSWORD_AUTH); same results and
+        challenges as :meth:`authenticate`."""
+        username = self._need_username(what="admin_authenticate")
+        params = {"USERNAME": username, "PASSWORD": _text(password, "password")}
+        self._add_secret_hash(params, username)
+        if self.device_key:
+            params["DEVICE_KEY"] = self.device_key
+        log.debug("admin login of %s to %s", username, self.user_pool_id)
+        response = self.client.admin_initiate_auth(
+            UserPoolId=self.user_pool_id,
+            ClientId=self.client_id,
+            AuthFlow=ADMIN_USER_PASSWORD_AUTH,
+            AuthParameters=params,
+            **_metadata(client_metadata),
+        )
+        self._complete(response, ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
+
+    def custom_authenticate(self, client_metadata: Optional[Mapping[str, str]] = None) -> None:
+        """Start a CUSTOM_AUTH login (Lambda-defined challenges); the challenge is raised as
+        ``CustomChallengeException``, answered with :meth:`respond_to_custom_challenge`."""
+        username = self._need_username(what="custom_authenticate")
+        params = {"USERNAME": username}
+        self._add_secret_hash(params, username)
+        if self.device_key:
+            params["DEVICE_KEY"] = self.device_key
+        response = self.client.initiate_auth(
+            AuthFlow=CUSTOM_AUTH,
+            AuthParameters=params,
+            ClientId=self.client_id,
+            **_metadata(client_metadata),
+        )
+        self._complete(response, CUSTOM_AUTH, username, client_metadata)
+
+    # -- answering challenges ---------------------------------------------------------------
+
+    def new_password_challenge(
+        self,
+        password: str,
+        new_password: str,
+        *,
+        user_attributes: Optional[Mapping[str, Any]] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Complete NEW_PASSWORD_REQUIRED with ``new_password`` (and the attributes the pool
+        requires, in ``user_attributes``).
+
+        Uses the pending challenge's session (from the last login, or ``mfa_tokens``); only when
+        there is none does it log in with ``password`` first. If that login needs no new
+        password, the tokens are simply set.
+        """
+        _text(new_password, "new_password")
+        pending = self._pending_or_none((NEW_PASSWORD_REQUIRED,), mfa_tokens)
+        if pending is None:
+            try:
+                self.authenticate(password, client_metadata)
+            except ForceChangePasswordException as exc:
+                pending = exc.get_tokens()
+            else:
+                return
+        attrs = dict_to_cognito(user_attributes or {})
+        missing = [
+            name
+            for name in required_attributes(pending)
+            if name not in {item["Name"] for item in attrs}
+        ]
+        if missing:
+            raise MissingValueError(
+                "the new password needs these attributes in user_attributes: "
+                + ", ".join(missing),
+                "user_attributes",
+            )
+        responses = {"NEW_PASSWORD": new_password}
+        for item in attrs:
+            responses[f"userAttributes.{item['Name']}"] = item["Value"]
+        self._answer(pending, responses, client_metadata)
+
+    def respond_to_software_token_mfa_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SOFTWARE_TOKEN_MFA with the authenticator app's code. ``mfa_tokens``: the
+        exception's ``get_tokens()`` when this is a new instance."""
+        self._answer_code((SOFTWARE_TOKEN_MFA,), code, mfa_tokens)
+
+    def respond_to_sms_mfa_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SMS_MFA (or SMS_OTP) with the code sent by text message."""
+        self._answer_code((SMS_MFA, SMS_OTP), code, mfa_tokens)
+
+    def respond_to_email_otp_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer EMAIL_OTP with the code sent by e-mail."""
+        self._answer_code((EMAIL_OTP,), code, mfa_tokens)
+
+    def respond_to_select_mfa_type_challenge(
+        self, mfa_type: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SELECT_MFA_TYPE with ``"SMS"``, ``"SOFTWARE_TOKEN"`` or ``"EMAIL"``.
+
+        Cognito then asks for that code: the matching challenge exception is raised."""
+        pending = self._pending((SELECT_MFA_TYPE,), mfa_tokens, "respond_to_select_mfa_type")
+        try:
+            answer = mfa_type_answer(_text(mfa_type, "mfa_type"), pending)
+        except ValueError as exc:
+            raise InvalidValueError(str(exc)) from None
+        self._answer(pending, {"ANSWER": answer})
+
+    def respond_to_mfa_setup_challenge(
+        self,
+        code: str,
+        device_name: str = "",
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Finish MFA_SETUP: verify the authenticator code (after
+        :meth:`associate_software_token` showed the secret), then complete the login."""
+        _text(code, "code")
+        pending = self._pending((MFA_SETUP,), mfa_tokens, "respond_to_mfa_setup_challenge")
+        extra = {"FriendlyDeviceName": device_name} if device_name else {}
+        result = self.client.verify_software_token(
+            Session=pending["Session"], UserCode=code, **extra
+        )
+        if result.get("Status") != "SUCCESS":
+            raise InvalidValueError("Cognito did not accept the authenticator code")
+        if result.get("Session"):
+            pending = {**pending, "Session": result["Session"]}
+        self._answer(pending, {})
+
+    def respond_to_custom_challenge(
+        self,
+        answer: str,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Answer CUSTOM_CHALLENGE; a further custom challenge is raised again."""
+        pending = self._pending((CUSTOM_CHALLENGE,), mfa_tokens, "respond_to_custom_challenge")
+        self._answer(pending, {"ANSWER": _text(answer, "answer")}, client_metadata)
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def check_token(self, renew: bool = True) -> bool:
+        """Whether the access token has expired or is about to; if so and ``renew``, renew it.
+
+        Needs an access token (``MissingValueError`` otherwise).
+        """
+        if not self.access_token:
+            raise MissingValueError("check_token needs an access token", "access_token")
+        expired = renew_due(self.access_token, datetime.now(timezone.utc).timestamp())
+        if expired and renew:
+            self._refresh()
+        return expired
+
+    check_tokens = check_token  # the published page calls it by this name
+
+    def renew_access_token(self) -> None:
+        """Get new id and access tokens with the refresh token."""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """The one place tokens are renewed (REFRESH_TOKEN_AUTH)."""
+        if not self.refresh_token:
+            raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
+        params = {"REFRESH_TOKEN": self.refresh_token}
+        username = self._real_username()
+        if self.client_secret:
+            if not username:
+                raise MissingValueError(
+                    "with a client secret, renewing needs the username "
+                    "(pass username=... or the access token)",
+                    "username",
+                )
+            self._add_secret_hash(params, username)
+        device = peek_claims(self.access_token).get("device_key") or self.device_key
+        if isinstance(device, str) and device:
+            params["DEVICE_KEY"] = device
+        log.debug("renewing the tokens of %s", username)
+        response = self.client.initiate_auth(
+            ClientId=self.client_id, AuthFlow=REFRESH_TOKEN_AUTH, AuthParameters=params
+        )
+        self._complete(response, REFRESH_TOKEN_AUTH, username, None)
+
+    def logout(self) -> None:
+        """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
+        access = self._need_access_token("logout")
+        self.client.global_sign_out(AccessToken=access)
+        self._clear_tokens()
+
+    # -- the engine -------------------------------------------------------------------------
+
+    def _pending_or_none(
+        self, expected: tuple[str, ...], mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> Optional[Mapping[str, Any]]:
+        pending = mfa_tokens if mfa_tokens is not None else self.mfa_tokens
+        if not pending or pending.get("ChallengeName") not in expected:
+            if mfa_tokens is not None:
+                self._pending(expected, mfa_tokens, "this call")  # raises the precise error
+            return None
+        return pending
+
+    def _pending(
+        self, expected: tuple[str, ...], mfa_tokens: Optional[Mapping[str, Any]], what: str
+    ) -> Mapping[str, Any]:
+        """The challenge being answered: ``mfa_tokens`` if given, else the last one raised."""
+        pending = mfa_tokens if mfa_tokens is not None else self.mfa_tokens
+        if not pending:
+            raise MissingValueError(
+                f"{what}: there is no pending challenge; log in first or pass mfa_tokens "
+                "(the challenge exception's get_tokens())",
+                "mfa_tokens",
+            )
+        if not isinstance(pending, Mapping):
+            raise InvalidTypeError("mfa_tokens must be the dict from get_tokens()")
+        name = pending.get("ChallengeName")
+        if name not in expected:
+            raise InvalidValueError(
+                f"{what} answers {' or '.join(expected)}, but the pending challenge is {name}"
+            )
+        if not pending.get("Session"):
+            raise MissingValueError(f"the pending {name} challenge has no Session", "Session")
+        return pending
+
+    def _answer_code(
+        self, expected: tuple[str, ...], code: str, mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> None:
+        _text(code, "code")
+        pending = self._pending(expected, mfa_tokens, f"answering {expected[0]}")
+        self._answer(pending, {CODE_KEYS[str(pending["ChallengeName"])]: code})
+
+    def _answer(
+        self,
+        pending: Mapping[str, Any],
+        responses: Mapping[str, str],
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Send ``responses`` to the pending challenge and finish like any flow."""
+        username = challenge_username(pending) or self._need_username(
+            what=f"answering {pending.get('ChallengeName')}"
+        )
+        body = {"USERNAME": username, **responses}
+        self._add_secret_hash(body, username)
+        if self.device_key:
+            body["DEVICE_KEY"] = self.device_key
+        flow = pending.get("AuthFlow")
+        response = self._respond(
+            flow, str(pending["ChallengeName"]), body, pending.get("Session"), client_metadata
+        )
+        self._complete(response, flow, username, client_metadata)
+
+    def _respond(
+        self,
+        flow: Optional[str],
+        challenge: str,
+        responses: Mapping[str, str],
+        session: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> Any:
+        kwargs: dict[str, Any] = {
+            "ClientId": self.client_id,
+            "ChallengeName": challenge,
+            "ChallengeResponses": dict(responses),
+            **_metadata(client_metadata),
+        }
+        if session:
+            kwargs["Session"] = session
+        log.debug("answering %s", challenge)
+        if flow in _ADMIN_FLOWS:
+            return self.client.admin_respond_to_auth_challenge(
+                UserPoolId=self.user_pool_id, **kwargs
+            )
+        return self.client.respond_to_auth_challenge(**kwargs)
+
+    def _complete(
+        self,
+        response: Mapping[str, Any],
+        flow: Optional[str],
+        username: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> None:
+        """Answer device challenges, then store the tokens or raise the challenge, typed."""
+        if response.get("ChallengeName") == DEVICE_SRP_AUTH:
+            response = self._device_srp(response, flow, username, client_metadata)
+        try:
+            tokens_or_raise(response)
+        except ChallengeException as exc:
+            pending = exc.get_tokens()
+            if flow:
+                pending["AuthFlow"] = flow
+            if username:
+                pending.setdefault("Username", username)
+            self.mfa_tokens = dict(pending)
+            log.debug("Cognito asks for %s", exc.challenge_name)
+            raise
+        tokens = IssuedTokens.from_result(
+            response["AuthenticationResult"], previous_refresh_token=self.refresh_token
+        )
+        claims = self._verified_claims(tokens.id_token, tokens.access_token)
+        self._store_tokens(tokens, claims)
+
+    def _device_srp(
+        self,
+        challenge: Mapping[str, Any],
+        flow: Optional[str],
+        username: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> Mapping[str, Any]:
+        """Answer DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER with the remembered device."""
+        key, group, password = self.device_key, self.device_group_key, self._device_password
+        if not (key and group and password):
+            raise UnsupportedChallengeException(
+                "Cognito asked for DEVICE_SRP_AUTH but device_key, device_group_key and "
+                "device_password are not all set",
+                strip_metadata(challenge),
+            )
+        params = challenge.get("ChallengeParameters") or {}
+        name = params.get("USERNAME") or username or self._need_username(what="device SRP")
+        small_a = _small_a()
+        body = {"USERNAME": name, "DEVICE_KEY": key, "SRP_A": format(srp.calculate_a(small_a), "x")}
+        self._add_secret_hash(body, name)
+        response = self._respond(
+            flow, DEVICE_SRP_AUTH, body, challenge.get("Session"), client_metadata
+        )
+        if response.get("ChallengeName") != DEVICE_PASSWORD_VERIFIER:
+            return response  # type: ignore[no-any-return]
+        params = response.get("ChallengeParameters") or {}
+        for field in ("SRP_B", "SALT", "SECRET_BLOCK"):
+            if not params.get(field):
+                raise UnsupportedChallengeException(
+                    f"the DEVICE_PASSWORD_VERIFIER challenge lacks {field}",
+                    strip_metadata(response),
+                )
+        name = params.get("USERNAME") or name
+        stamp = srp.timestamp(datetime.now(timezone.utc))
+        answer = {
+            "USERNAME": name,
+            "DEVICE_KEY": key,
+            "TIMESTAMP": stamp,
+            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+            "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
+                device_group_key=group,
+                device_key=key,
+                device_password=password,
+                small_a=small_a,
+                srp_b=params["SRP_B"],
+                salt=params["SALT"],
+                secret_block=params["SECRET_BLOCK"],
+                timestamp=stamp,
+            ),
+        }
+        self._add_secret_hash(answer, name)
+        return self._respond(  # type: ignore[no-any-return]
+            flow, DEVICE_PASSWORD_VERIFIER, answer, response.get("Session"), client_metadata
+        )
+
+
+def _session(response: Mapping[str, Any]) -> dict[str, str]:
+    session = response.get("Session")
+    return {"Session": session} if session else {}

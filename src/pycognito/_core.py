@@ -1,0 +1,245 @@
+"""The state every part of the ``Cognito`` facade shares: configuration, tokens, the client.
+
+Constructing an instance does no I/O and imports nothing heavy: the boto3 client is created
+(and shared with every other instance of the same configuration) on first use, and tokens are
+not verified until :meth:`verify_tokens` or a login asks for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Optional
+
+from . import srp
+from ._clients import client_kwargs, cognito_client
+from ._tokens import IssuedTokens, renew_due, token_username
+from .exceptions import InvalidTypeError, InvalidValueError, MissingValueError
+
+if TYPE_CHECKING:
+    from ._models import GroupObj, UserObj
+
+log = logging.getLogger("pycognito")
+
+_ENDPOINT_ENV = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+
+
+def _optional_str(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidTypeError(f"{name} must be a string or None, not {type(value).__name__}")
+
+
+class CognitoBase:
+    """Configuration, tokens and the shared client; the facade's parts build on this."""
+
+    user_class: ClassVar[type[UserObj]]
+    group_class: ClassVar[type[GroupObj]]
+
+    def __init__(
+        self,
+        user_pool_id: str,
+        client_id: str,
+        user_pool_region: Optional[str] = None,
+        username: Optional[str] = None,
+        id_token: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        access_token: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        access_key: Optional[str] = None,
+        secret_key: Optional[str] = None,
+        session: Any = None,
+        botocore_config: Any = None,
+        boto3_client_kwargs: Optional[Mapping[str, Any]] = None,
+        *,
+        device_key: Optional[str] = None,
+        device_group_key: Optional[str] = None,
+        device_password: Optional[str] = None,
+    ) -> None:
+        if not isinstance(user_pool_id, str) or "_" not in user_pool_id:
+            raise InvalidValueError("user_pool_id must be a string like 'eu-west-1_AbCdEf123'")
+        if not isinstance(client_id, str) or not client_id:
+            raise InvalidValueError("client_id must be a non-empty string")
+        for name, value in (
+            ("user_pool_region", user_pool_region),
+            ("username", username),
+            ("id_token", id_token),
+            ("refresh_token", refresh_token),
+            ("access_token", access_token),
+            ("client_secret", client_secret),
+            ("access_key", access_key),
+            ("secret_key", secret_key),
+            ("device_key", device_key),
+            ("device_group_key", device_group_key),
+            ("device_password", device_password),
+        ):
+            _optional_str(name, value)
+        if boto3_client_kwargs is not None and not isinstance(boto3_client_kwargs, Mapping):
+            raise InvalidTypeError("boto3_client_kwargs must be a dict or None")
+        device = (device_key, device_group_key, device_password)
+        if any(device) and not all(device):
+            raise MissingValueError(
+                "device_key, device_group_key and device_password come together or not at all",
+                "device_key/device_group_key/device_password",
+            )
+
+        self.user_pool_id = user_pool_id
+        self.client_id = client_id
+        self.user_pool_region = user_pool_region or user_pool_id.split("_", 1)[0]
+        self.username = username
+        self.client_secret = client_secret
+        self.id_token = id_token
+        self.access_token = access_token
+        self.refresh_token = refresh_token
+        self.token_type: Optional[str] = None
+        self.expires_in: Optional[int] = None
+        self.expires_datetime: Optional[datetime] = None
+        self.id_claims: Optional[dict[str, Any]] = None
+        self.access_claims: Optional[dict[str, Any]] = None
+        self.base_attributes: dict[str, Any] = {}
+        self.custom_attributes: dict[str, Any] = {}
+        self.mfa_tokens: Optional[dict[str, Any]] = None
+        self.device_key = device_key
+        self.device_group_key = device_group_key
+        self._device_password = device_password
+        self._new_device: Optional[dict[str, str]] = None
+        self._session = session
+        self._client_kwargs = client_kwargs(
+            boto3_client_kwargs,
+            access_key=access_key,
+            secret_key=secret_key,
+            config=botocore_config,
+        )
+        self._client: Any = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} user_pool_id={self.user_pool_id!r} "
+            f"client_id={self.client_id!r} username={self.username!r} "
+            f"tokens={'yes' if self.access_token else 'no'}>"
+        )
+
+    # -- client -----------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The boto3 ``cognito-idp`` client, shared per (session, region, endpoint, config)."""
+        if self._client is None:
+            self._client = cognito_client(
+                session=self._session, region_name=self.user_pool_region, **self._client_kwargs
+            )
+        return self._client
+
+    @client.setter
+    def client(self, value: Any) -> None:
+        self._client = value
+
+    def switch_session(self, session: Any) -> None:
+        """Use another boto3 Session from now on, keeping the region and client kwargs."""
+        self._session = session
+        self._client = None
+
+    @property
+    def endpoint_url(self) -> Optional[str]:
+        """The Cognito endpoint the client talks to, if not AWS's default one."""
+        url = self._client_kwargs.get("endpoint_url")
+        if url:
+            return str(url)
+        if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+            return None
+        for name in _ENDPOINT_ENV:
+            value = os.environ.get(name)
+            if value:
+                return value
+        return None
+
+    @property
+    def user_pool_url(self) -> str:
+        """Where the pool's keys are published: ``{endpoint}/{pool}`` when an ``endpoint_url``
+        is configured, else ``https://cognito-idp.{region}.amazonaws.com/{pool}``.
+
+        The issuer the tokens must carry is always the AWS form (see :attr:`issuer`)."""
+        endpoint = self.endpoint_url
+        if endpoint:
+            return f"{endpoint.rstrip('/')}/{self.user_pool_id}"
+        return self.issuer
+
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` every token of this pool carries."""
+        return f"https://cognito-idp.{self.user_pool_region}.amazonaws.com/{self.user_pool_id}"
+
+    # -- devices ----------------------------------------------------------------------------
+
+    @property
+    def device_password(self) -> Optional[str]:
+        """The remembered device's password (a secret: store it like one)."""
+        return self._device_password
+
+    @device_password.setter
+    def device_password(self, value: Optional[str]) -> None:
+        _optional_str("device_password", value)
+        self._device_password = value
+
+    # -- helpers for the parts --------------------------------------------------------------
+
+    def _secret_hash(self, username: str) -> dict[str, str]:
+        """``{"SecretHash": ...}`` for a client with a secret, else ``{}``."""
+        if not self.client_secret:
+            return {}
+        return {"SecretHash": srp.secret_hash(username, self.client_id, self.client_secret)}
+
+    def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
+        if self.client_secret:
+            parameters["SECRET_HASH"] = srp.secret_hash(
+                username, self.client_id, self.client_secret
+            )
+
+    def _need_username(self, username: Optional[str] = None, *, what: str) -> str:
+        name = username if username is not None else self.username
+        if not name:
+            raise MissingValueError(
+                f"{what} needs a username: pass one or set Cognito(..., username=...)", "username"
+            )
+        if not isinstance(name, str):
+            raise InvalidTypeError(f"username must be a string, not {type(name).__name__}")
+        return name
+
+    def _real_username(self) -> Optional[str]:
+        """The username Cognito knows the user by (from the tokens), else ``username``."""
+        return token_username(self.access_token, self.id_token) or self.username
+
+    def _need_access_token(self, what: str) -> str:
+        """The access token, renewed first if it is (nearly) expired and can be renewed."""
+        if not self.access_token:
+            raise MissingValueError(
+                f"{what} needs an access token: log in first or pass access_token=...",
+                "access_token",
+            )
+        if self.refresh_token and renew_due(
+            self.access_token, datetime.now(timezone.utc).timestamp()
+        ):
+            self._refresh()
+        return self.access_token
+
+    def _refresh(self) -> None:  # implemented by the auth part
+        raise NotImplementedError
+
+    def _store_tokens(self, tokens: IssuedTokens, claims: tuple[Any, Any]) -> None:
+        self.id_token = tokens.id_token
+        self.access_token = tokens.access_token
+        self.refresh_token = tokens.refresh_token
+        self.token_type = tokens.token_type
+        self.expires_in = tokens.expires_in
+        self.expires_datetime = tokens.expires_datetime
+        self.id_claims, self.access_claims = claims
+        self._new_device = tokens.new_device
+        self.mfa_tokens = None
+
+    def _clear_tokens(self) -> None:
+        self.id_token = self.access_token = self.refresh_token = None
+        self.token_type = None
+        self.expires_in = None
+        self.expires_datetime = None
+        self.id_claims = self.access_claims = None
+        self._new_device = None

@@ -1,0 +1,83 @@
+"""Remembered devices: confirm the device of a login, log in with it later, list and forget.
+
+A device login needs three values the application stores after :meth:`remember_device`:
+``device_key``, ``device_group_key`` and ``device_password`` (a secret). Give them back to
+``Cognito(..., device_key=..., device_group_key=..., device_password=...)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ._auth import AuthMixin
+from .aws_srp import AWSSRP
+from .exceptions import InvalidTypeError, MissingValueError
+
+
+class DevicesMixin(AuthMixin):
+    """``remember_device``, ``list_devices``, ``forget_device``."""
+
+    def remember_device(
+        self, device_name: Optional[str] = None, *, remembered: bool = True
+    ) -> dict[str, str]:
+        """Confirm the device Cognito announced at the last login (ConfirmDevice with a fresh
+        verifier) and set it remembered (or not); return the values to store::
+
+            {"device_key": ..., "device_group_key": ..., "device_password": ...}
+
+        which are also set on this instance for its next :meth:`authenticate`.
+        """
+        if not isinstance(remembered, bool):
+            raise InvalidTypeError("remembered must be True or False")
+        new = self._new_device
+        if not new or not new.get("DeviceKey") or not new.get("DeviceGroupKey"):
+            raise MissingValueError(
+                "the last login announced no new device: the pool must track devices and "
+                "the device must not be remembered already",
+                "NewDeviceMetadata",
+            )
+        access = self._need_access_token("remember_device")
+        helper = AWSSRP(
+            self._real_username() or "device",
+            "",
+            self.user_pool_id,
+            self.client_id,
+            client=self.client,
+            client_secret=self.client_secret,
+        )
+        _, password = helper.confirm_device(
+            {"AccessToken": access, "NewDeviceMetadata": new}, device_name
+        )
+        helper.update_device_status(remembered, access, new["DeviceKey"])
+        self.device_key = new["DeviceKey"]
+        self.device_group_key = new["DeviceGroupKey"]
+        self._device_password = password
+        self._new_device = None
+        return {
+            "device_key": self.device_key,
+            "device_group_key": self.device_group_key,
+            "device_password": password,
+        }
+
+    def list_devices(self) -> list[dict[str, Any]]:
+        """The logged-in user's devices (all pages), as Cognito describes them."""
+        access = self._need_access_token("list_devices")
+        kwargs: dict[str, Any] = {"AccessToken": access}
+        devices: list[dict[str, Any]] = []
+        while True:
+            page = self.client.list_devices(**kwargs)
+            devices.extend(page.get("Devices", []))
+            token = page.get("PaginationToken")
+            if not token:
+                return devices
+            kwargs["PaginationToken"] = token
+
+    def forget_device(self, device_key: Optional[str] = None) -> None:
+        """Forget a device (default: this instance's); it can no longer be used to log in."""
+        key = device_key or self.device_key
+        if not key:
+            raise MissingValueError("forget_device needs a device_key", "device_key")
+        access = self._need_access_token("forget_device")
+        self.client.forget_device(AccessToken=access, DeviceKey=key)
+        if key == self.device_key:
+            self.device_key = self.device_group_key = self._device_password = None

@@ -1,0 +1,67 @@
+"""Groups and group membership (administrator calls); lists follow every page."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from ._auth import _text
+from ._core import CognitoBase
+from ._models import GroupObj
+
+
+class GroupsMixin(CognitoBase):
+    """``get_group``, ``get_groups`` and membership."""
+
+    def get_group_obj(self, group_data: Mapping[str, Any]) -> GroupObj:
+        """Build a ``group_class`` from a Cognito group dict (no call to Cognito)."""
+        return self.group_class(group_data=group_data, cognito_obj=self)
+
+    def get_group(self, group_name: str) -> GroupObj:
+        """One group of the pool."""
+        response = self.client.get_group(
+            GroupName=_text(group_name, "group_name"), UserPoolId=self.user_pool_id
+        )
+        return self.get_group_obj(response["Group"])
+
+    def get_groups(self) -> list[GroupObj]:
+        """Every group of the pool (all pages)."""
+        kwargs: dict[str, Any] = {"UserPoolId": self.user_pool_id}
+        groups: list[GroupObj] = []
+        while True:
+            page = self.client.list_groups(**kwargs)
+            groups.extend(self.get_group_obj(group) for group in page.get("Groups", []))
+            token = page.get("NextToken")
+            if not token:
+                return groups
+            kwargs["NextToken"] = token
+
+    def admin_add_user_to_group(self, username: Optional[str], group_name: str) -> None:
+        """Add a user (``None``: ``username``) to a group."""
+        self.client.admin_add_user_to_group(
+            UserPoolId=self.user_pool_id,
+            Username=self._need_username(username, what="admin_add_user_to_group"),
+            GroupName=_text(group_name, "group_name"),
+        )
+
+    def admin_remove_user_from_group(self, username: Optional[str], group_name: str) -> None:
+        """Remove a user (``None``: ``username``) from a group."""
+        self.client.admin_remove_user_from_group(
+            UserPoolId=self.user_pool_id,
+            Username=self._need_username(username, what="admin_remove_user_from_group"),
+            GroupName=_text(group_name, "group_name"),
+        )
+
+    def admin_list_groups_for_user(self, username: Optional[str] = None) -> list[str]:
+        """The names of a user's groups (default ``username``; all pages)."""
+        kwargs: dict[str, Any] = {
+            "UserPoolId": self.user_pool_id,
+            "Username": self._need_username(username, what="admin_list_groups_for_user"),
+        }
+        names: list[str] = []
+        while True:
+            page = self.client.admin_list_groups_for_user(**kwargs)
+            names.extend(group["GroupName"] for group in page.get("Groups", []))
+            token = page.get("NextToken")
+            if not token:
+                return names
+            kwargs["NextToken"] = token

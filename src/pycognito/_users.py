@@ -1,0 +1,210 @@
+"""The user's profile, user objects and administration of users.
+
+``admin_*`` methods that act on one user take that user's name and default to ``username``.
+Lists follow every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping, Optional
+
+from ._attributes import dict_to_cognito
+from ._auth import _metadata, _text
+from ._challenges import strip_metadata
+from ._core import CognitoBase
+from ._models import UserObj
+from .exceptions import InvalidTypeError
+
+_SELF_METADATA = {
+    "PreferredMfaSetting": "preferred_mfa_setting",
+    "UserMFASettingList": "user_mfa_setting_list",
+    "MFAOptions": "mfa_options",
+}
+_ADMIN_METADATA = {
+    "UserStatus": "user_status",
+    "Enabled": "enabled",
+    "UserCreateDate": "user_create_date",
+    "UserLastModifiedDate": "user_last_modified_date",
+    **_SELF_METADATA,
+}
+
+
+def _metadata_of(record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    data = {"username": record.get("Username")}
+    for theirs, mine in fields.items():
+        if theirs in record:
+            data[mine] = record[theirs]
+    return data
+
+
+class UsersMixin(CognitoBase):
+    """Profile (as the user) and user administration."""
+
+    # -- the logged-in user -----------------------------------------------------------------
+
+    def update_profile(
+        self, attrs: Mapping[str, Any], attr_map: Optional[Mapping[str, str]] = None
+    ) -> dict[str, Any]:
+        """Update the logged-in user's attributes; return Cognito's response (codes sent for
+        changed e-mail/phone in ``CodeDeliveryDetailsList``)."""
+        attributes = dict_to_cognito(attrs, attr_map)
+        response = self.client.update_user_attributes(
+            UserAttributes=attributes, AccessToken=self._need_access_token("update_profile")
+        )
+        return strip_metadata(response)
+
+    def send_verification(self, attribute: str = "email") -> dict[str, Any]:
+        """Send a verification code for ``email`` or ``phone_number``; return where it went."""
+        response = self.client.get_user_attribute_verification_code(
+            AccessToken=self._need_access_token("send_verification"),
+            AttributeName=_text(attribute, "attribute"),
+        )
+        return strip_metadata(response)
+
+    def validate_verification(self, confirmation_code: str, attribute: str = "email") -> None:
+        """Confirm the attribute with the code :meth:`send_verification` sent."""
+        self.client.verify_user_attribute(
+            AccessToken=self._need_access_token("validate_verification"),
+            AttributeName=_text(attribute, "attribute"),
+            Code=_text(confirmation_code, "confirmation_code"),
+        )
+
+    def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> UserObj:
+        """The logged-in user (GetUser) as ``user_class``, named as Cognito names it."""
+        user = self.client.get_user(AccessToken=self._need_access_token("get_user"))
+        return self.get_user_obj(
+            username=user.get("Username"),
+            attribute_list=user.get("UserAttributes"),
+            metadata=_metadata_of(user, _SELF_METADATA),
+            attr_map=attr_map,
+        )
+
+    def delete_user(self) -> None:
+        """Delete the logged-in user, then forget the tokens."""
+        self.client.delete_user(AccessToken=self._need_access_token("delete_user"))
+        self._clear_tokens()
+
+    def get_user_obj(
+        self,
+        username: Optional[str] = None,
+        attribute_list: Optional[list[dict[str, Any]]] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        attr_map: Optional[Mapping[str, str]] = None,
+    ) -> UserObj:
+        """Build a ``user_class`` from a Cognito attribute list (no call to Cognito)."""
+        return self.user_class(
+            username=username if username is not None else self.username,
+            attribute_list=attribute_list or [],
+            cognito_obj=self,
+            metadata=metadata,
+            attr_map=attr_map,
+        )
+
+    # -- administration ---------------------------------------------------------------------
+
+    def admin_get_user(
+        self, attr_map: Optional[Mapping[str, str]] = None, username: Optional[str] = None
+    ) -> UserObj:
+        """A user (default ``username``) as ``user_class``, read as administrator."""
+        name = self._need_username(username, what="admin_get_user")
+        user = self.client.admin_get_user(UserPoolId=self.user_pool_id, Username=name)
+        return self.get_user_obj(
+            username=user.get("Username"),
+            attribute_list=user.get("UserAttributes"),
+            metadata=_metadata_of(user, _ADMIN_METADATA),
+            attr_map=attr_map,
+        )
+
+    def get_users(
+        self, attr_map: Optional[Mapping[str, str]] = None, *, filter: Optional[str] = None
+    ) -> list[UserObj]:
+        """Every user of the pool (all pages), optionally matching a ListUsers ``filter``
+        such as ``'email = "bob@example.com"'`` or ``'status = "Enabled"'``."""
+        if filter is not None and not isinstance(filter, str):
+            raise InvalidTypeError("filter must be a string such as 'email = \"a@b.c\"'")
+        return [
+            self.get_user_obj(
+                username=user.get("Username"),
+                attribute_list=user.get("Attributes"),
+                metadata=_metadata_of(user, _ADMIN_METADATA),
+                attr_map=attr_map,
+            )
+            for user in self._list_users(filter)
+        ]
+
+    def _list_users(self, filter_: Optional[str]) -> Iterator[Mapping[str, Any]]:
+        kwargs: dict[str, Any] = {"UserPoolId": self.user_pool_id}
+        if filter_:
+            kwargs["Filter"] = filter_
+        while True:
+            page = self.client.list_users(**kwargs)
+            yield from page.get("Users", [])
+            token = page.get("PaginationToken")
+            if not token:
+                return
+            kwargs["PaginationToken"] = token
+
+    def admin_update_profile(
+        self,
+        attrs: Mapping[str, Any],
+        attr_map: Optional[Mapping[str, str]] = None,
+        username: Optional[str] = None,
+    ) -> None:
+        """Update a user's attributes (default ``username``) as administrator."""
+        name = self._need_username(username, what="admin_update_profile")
+        self.client.admin_update_user_attributes(
+            UserPoolId=self.user_pool_id,
+            Username=name,
+            UserAttributes=dict_to_cognito(attrs, attr_map),
+        )
+
+    def admin_delete_user(self, username: Optional[str] = None) -> None:
+        """Delete a user (default ``username``) as administrator."""
+        name = self._need_username(username, what="admin_delete_user")
+        self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=name)
+
+    def admin_create_user(
+        self,
+        username: str,
+        temporary_password: str = "",
+        additional_kwargs: Optional[Mapping[str, Any]] = None,
+        attr_map: Optional[Mapping[str, str]] = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Create a user with the attributes in ``kwargs``; return Cognito's response.
+
+        ``temporary_password`` is sent only if given; ``additional_kwargs`` go to
+        AdminCreateUser as they are (``MessageAction="SUPPRESS"``,
+        ``DesiredDeliveryMediums``, ...).
+        """
+        extra: dict[str, Any] = dict(additional_kwargs or {})
+        if temporary_password:
+            extra["TemporaryPassword"] = _text(temporary_password, "temporary_password")
+        response = self.client.admin_create_user(
+            UserPoolId=self.user_pool_id,
+            Username=_text(username, "username"),
+            UserAttributes=dict_to_cognito(kwargs, attr_map),
+            **extra,
+        )
+        return strip_metadata(response)
+
+    def admin_reset_password(
+        self,
+        username: Optional[str] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Force a password reset for a user (default ``username``)."""
+        name = self._need_username(username, what="admin_reset_password")
+        self.client.admin_reset_user_password(
+            UserPoolId=self.user_pool_id, Username=name, **_metadata(client_metadata)
+        )
+
+    def admin_enable_user(self, username: Optional[str] = None) -> None:
+        """Enable a user (default ``username``)."""
+        name = self._need_username(username, what="admin_enable_user")
+        self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=name)
+
+    def admin_disable_user(self, username: Optional[str] = None) -> None:
+        """Disable a user (default ``username``): they can no longer log in."""
+        name = self._need_username(username, what="admin_disable_user")
+        self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=name)

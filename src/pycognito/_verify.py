@@ -1,0 +1,78 @@
+"""Token verification on the facade, delegated to :mod:`pycognito.verification`.
+
+The verifier is the process-wide one for this pool and app client, so keys are fetched once per
+process however many ``Cognito`` instances are made. With an ``endpoint_url`` the keys come from
+``{endpoint_url}/{pool}/.well-known/jwks.json`` while the expected issuer stays
+``https://cognito-idp.{region}.amazonaws.com/{pool}``; ``COGNITO_JWKS`` replaces fetching.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from ._core import CognitoBase
+from .exceptions import InvalidValueError, MissingValueError
+
+if TYPE_CHECKING:
+    from .verification import CognitoTokenVerifier
+
+_ID_NAMES = {"id_token": "id", "access_token": "access"}
+
+
+class VerifyMixin(CognitoBase):
+    """``verify_tokens``, ``verify_token``, ``get_keys``, ``get_key``."""
+
+    def _verifier(self) -> CognitoTokenVerifier:
+        from .verification import jwks_url_for_endpoint, shared_verifier
+
+        endpoint = self.endpoint_url
+        jwks_url = jwks_url_for_endpoint(endpoint, self.user_pool_id) if endpoint else None
+        return shared_verifier(self.user_pool_id, self.user_pool_region, self.client_id, jwks_url)
+
+    def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
+        """Verify one token; on success set ``self.<id_name>`` and ``self.<token_use>_claims``.
+
+        ``id_name`` is ``"id_token"`` or ``"access_token"``, ``token_use`` ``"id"`` or
+        ``"access"``. Raises a ``TokenVerificationException`` subclass on any failure.
+        """
+        if id_name not in _ID_NAMES:
+            raise InvalidValueError("id_name must be 'id_token' or 'access_token'")
+        if token_use not in ("id", "access"):
+            raise InvalidValueError("token_use must be 'id' or 'access'")
+        if not token:
+            raise MissingValueError(f"there is no {id_name} to verify", id_name)
+        claims = self._verifier().verify(token, token_use, access_token=self.access_token)
+        setattr(self, id_name, token)
+        setattr(self, f"{token_use}_claims", claims)
+        return claims
+
+    def verify_tokens(self) -> None:
+        """Verify ``id_token`` and ``access_token`` and set ``id_claims``/``access_claims``.
+
+        Raises ``TokenVerificationException`` (a subclass naming the failed check) if either
+        fails, and ``MissingValueError`` if either token is not set.
+        """
+        for name in ("id_token", "access_token"):
+            if not getattr(self, name):
+                raise MissingValueError(f"verify_tokens needs {name}", name)
+        self.id_claims, self.access_claims = self._verified_claims(
+            self.id_token, self.access_token
+        )
+
+    def _verified_claims(
+        self, id_token: Optional[str], access_token: Optional[str]
+    ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+        verifier = self._verifier()
+        access = verifier.verify(access_token, "access") if access_token else None
+        ident = (
+            verifier.verify(id_token, "id", access_token=access_token) if id_token else None
+        )
+        return ident, access
+
+    def get_keys(self) -> dict[str, Any]:
+        """The pool's JSON Web Key Set, ``{"keys": [...]}`` (``COGNITO_JWKS`` if set)."""
+        return self._verifier().get_jwks()
+
+    def get_key(self, kid: str) -> dict[str, Any]:
+        """The pool's key with this ``kid``; ``TokenKidNotFoundError`` if there is none."""
+        return self._verifier().get_jwk(kid)
