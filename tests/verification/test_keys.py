@@ -368,3 +368,51 @@ def test_multi_pool(server: JwksServer, cache: JwksCache, key1: Any, key2: Any) 
         assert len(multi.verifiers) == 2
     finally:
         other.close()
+
+
+def test_jwks_dribbling_body_hits_the_deadline(key1: Any) -> None:
+    """A server that sends its headers and then one byte at a time is cut off by the deadline."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+    accepted: list[int] = []
+
+    def serve() -> None:
+        listener.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            accepted.append(1)
+            threading.Thread(target=dribble, args=(conn,), daemon=True).start()
+
+    def dribble(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                while not stop.is_set():
+                    conn.sendall(b" ")
+                    time.sleep(0.02)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        cache = JwksCache(timeout=0.3)
+        v = CognitoTokenVerifier(
+            POOL_ID, CLIENT_ID, jwks_url=f"http://127.0.0.1:{port}/jwks.json", jwks_cache=cache
+        )
+        started = time.monotonic()
+        with pytest.raises(JWKSUnavailableError):
+            v.verify(mint(key1, id_claims()))
+        assert time.monotonic() - started < 1.5
+        assert len(accepted) == 2  # tried, then retried once
+    finally:
+        stop.set()
+        thread.join(2)
+        listener.close()
