@@ -6,7 +6,8 @@
 - An unknown ``kid`` triggers one refetch (key rotation); if the kid is still missing, the URL
   enters a penalty period during which it is not fetched again and lookups of unknown kids fail
   with :class:`JWKSWaitPeriodError`. Known kids keep working. A failed fetch also starts a
-  (shorter) penalty period, so an endpoint that is down is not hammered.
+  (shorter) penalty period, so an endpoint that is down is not hammered; lookups that need it
+  meanwhile fail with :class:`JWKSUnavailableError`.
 - Each fetch times out after ``timeout`` seconds and is retried once.
 """
 
@@ -129,6 +130,8 @@ class JwksCache:
     def _check_penalty(self, url: str, entry: _Entry) -> None:
         remaining = entry.penalty_until - self._clock()
         if remaining > 0:
+            if entry.error is not None:  # the last fetch failed: the keys are unavailable
+                raise type(entry.error)(f"{entry.error}; not retried for another {remaining:.1f} s")
             raise JWKSWaitPeriodError(
                 f"the key set at {url} is not refetched for another {remaining:.1f} s"
             )
