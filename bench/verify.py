@@ -249,9 +249,10 @@ def main() -> int:
     if run_a is None:
         print(f"     (a) n/a: {why}")
     print(
-        "     The token cache is bounded (1,024 tokens per verifier), keyed by the full token "
-        "string per verifier configuration, and re-checks every claim (exp/nbf included) and "
-        "that the key is still in the JWKS on every hit; (b0) is the cost without it."
+        "Note: (a) and (b) use the verifier's token cache of signature-verified tokens: bounded\n"
+        "(1,024 per verifier), keyed by the full token string, one cache per verifier\n"
+        "configuration; on every hit all claims (exp/nbf included) are checked again and the key\n"
+        "must still be in the JWKS. (b0) is the same verifier with the cache off."
     )
 
     # JWKS fetches for 1,000 instances of one pool.
