@@ -8,6 +8,7 @@ to answer it later (``exc.get_tokens()``: ``ChallengeName``, ``Session``,
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping, Optional
 
 from .exceptions import (
@@ -119,10 +120,21 @@ def challenge_username(pending: Mapping[str, Any]) -> Optional[str]:
 
 
 def required_attributes(pending: Mapping[str, Any]) -> list[str]:
-    """The attributes NEW_PASSWORD_REQUIRED wants a value for (without ``userAttributes.``)."""
+    """The attributes NEW_PASSWORD_REQUIRED wants a value for (without ``userAttributes.``).
+
+    Attributes the user already has (``userAttributes``) and ``sub`` (which nobody can set)
+    are left out.
+    """
     params = pending.get("ChallengeParameters") or {}
     names = parse_name_list(params.get("requiredAttributes"))
-    return [name.split(".", 1)[1] if name.startswith("userAttributes.") else name for name in names]
+    try:
+        present = json.loads(params.get("userAttributes") or "{}")
+    except ValueError:
+        present = {}
+    if not isinstance(present, dict):
+        present = {}
+    wanted = [name.split(".", 1)[1] if name.startswith("userAttributes.") else name for name in names]
+    return [name for name in wanted if name != "sub" and not present.get(name)]
 
 
 def mfa_type_answer(choice: str, pending: Mapping[str, Any]) -> str:

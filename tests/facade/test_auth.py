@@ -1,0 +1,423 @@
+"""Logins, the challenge engine, renewing and signing out, end to end on the local Cognito."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito import Cognito
+from pycognito.exceptions import (
+    ChallengeException,
+    EmailOTPChallengeException,
+    ForceChangePasswordException,
+    InvalidValueError,
+    MFAChallengeException,
+    MFASetupChallengeException,
+    MissingValueError,
+    SelectMFATypeChallengeException,
+    SMSMFAChallengeException,
+    SoftwareTokenMFAChallengeException,
+)
+
+from ..conftest import PoolFactory, PoolInfo, UserInfo
+from .conftest import CognitoFactory
+
+NEW_PASSWORD = "Brand-New-Pass-7!"
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response["Error"]["Code"])
+
+
+def _assert_logged_in(u: Cognito, username: str) -> None:
+    assert u.id_token and u.access_token and u.refresh_token
+    assert u.token_type == "Bearer"
+    assert isinstance(u.expires_in, int) and u.expires_in > 0
+    assert u.expires_datetime is not None and u.expires_datetime.tzinfo is not None
+    assert u.expires_datetime > datetime.now(timezone.utc)
+    assert u.access_claims is not None and u.access_claims["token_use"] == "access"
+    assert u.id_claims is not None and u.id_claims["token_use"] == "id"
+    assert u.access_claims["username"] == username
+    assert u.mfa_tokens is None
+
+
+def _totp_user(u: Cognito, local: Any) -> str:
+    """Turn on authenticator-app MFA for the logged-in ``u``; return the secret."""
+    secret = u.associate_software_token()
+    assert u.verify_software_token(local.totp_code(secret), "phone")
+    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+    return secret
+
+
+# -- SRP and admin logins -------------------------------------------------------------------
+
+
+def test_authenticate_sets_every_token_attribute(make_cognito: CognitoFactory,
+                                                 alice: UserInfo) -> None:
+    u = make_cognito(username=alice.username)
+    u.authenticate(password=alice.password)
+    _assert_logged_in(u, "alice")
+
+
+def test_admin_authenticate(make_cognito: CognitoFactory, alice: UserInfo, local: Any) -> None:
+    u = make_cognito(username=alice.username)
+    u.admin_authenticate(password=alice.password)
+    _assert_logged_in(u, "alice")
+    assert local.calls("AdminInitiateAuth")[0].auth_flow == "ADMIN_USER_PASSWORD_AUTH"
+
+
+@pytest.mark.parametrize("method", ["authenticate", "admin_authenticate"])
+def test_wrong_password_keeps_the_botocore_type(make_cognito: CognitoFactory, alice: UserInfo,
+                                                method: str) -> None:
+    u = make_cognito(username=alice.username)
+    with pytest.raises(u.client.exceptions.NotAuthorizedException):
+        getattr(u, method)("Wrong-Password-1!")
+    assert u.access_token is None
+
+
+@pytest.mark.parametrize("method", ["authenticate", "admin_authenticate"])
+def test_disabled_user_cannot_log_in(make_cognito: CognitoFactory, alice: UserInfo,
+                                     method: str) -> None:
+    admin = make_cognito()
+    admin.admin_disable_user(alice.username)
+    u = make_cognito(username=alice.username)
+    with pytest.raises(ClientError) as info:
+        getattr(u, method)(alice.password)
+    assert _error_code(info.value) == "NotAuthorizedException"
+    admin.admin_enable_user(alice.username)
+    getattr(u, method)(alice.password)
+    assert u.access_token
+
+
+def test_email_login_with_client_secret_uses_the_real_username(
+    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_cognito: CognitoFactory
+) -> None:
+    pool = make_pool(client_secret=True, username_attributes=["email"])
+    user = make_user(pool, "carol@example.com")
+    u = make_cognito(pool, username="carol@example.com")
+    u.authenticate(user.password)
+    assert u.access_claims is not None and u.access_claims["username"] == user.sub
+    old = u.access_token
+    u.renew_access_token()  # SECRET_HASH from the sub, not the e-mail typed
+    assert u.access_token != old
+    assert u.get_user().username == user.sub
+    # a new instance built from the tokens only (no username) renews too
+    v = make_cognito(pool, access_token=u.access_token, refresh_token=u.refresh_token)
+    v.renew_access_token()
+    assert v.id_token
+
+
+def test_alias_login_with_client_secret_answers_mfa_with_the_real_username(
+    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_cognito: CognitoFactory,
+    local: Any,
+) -> None:
+    pool = make_pool(client_secret=True, alias_attributes=["email"], mfa="OPTIONAL")
+    user = make_user(pool, "dave", email="dave@example.com")
+    u = make_cognito(pool, username="dave@example.com")
+    u.authenticate(user.password)
+    secret = _totp_user(u, local)
+    fresh = make_cognito(pool, username="dave@example.com")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        fresh.authenticate(user.password)
+    fresh.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    assert fresh.access_claims is not None and fresh.access_claims["username"] == "dave"
+    fresh.renew_access_token()
+
+
+# -- NEW_PASSWORD_REQUIRED --------------------------------------------------------------------
+
+
+def test_new_password_challenge_reuses_the_session(
+    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo, local: Any
+) -> None:
+    user = make_user(pool, "temp", status="FORCE_CHANGE_PASSWORD")
+    u = make_cognito(username="temp")
+    with pytest.raises(ForceChangePasswordException) as info:
+        u.authenticate(user.password)
+    assert info.value.session and u.mfa_tokens is not None
+    local.clear_calls()
+    u.new_password_challenge(user.password, NEW_PASSWORD)
+    assert local.calls("InitiateAuth") == []  # no second login
+    _assert_logged_in(u, "temp")
+    again = make_cognito(username="temp")
+    again.authenticate(NEW_PASSWORD)
+    assert again.access_token
+
+
+def test_new_password_challenge_on_a_fresh_instance_logs_in_once(
+    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo, local: Any
+) -> None:
+    user = make_user(pool, "temp2", status="FORCE_CHANGE_PASSWORD")
+    u = make_cognito(username="temp2")
+    u.new_password_challenge(user.password, NEW_PASSWORD,
+                             user_attributes={"given_name": "Tempo"})
+    assert len(local.calls("InitiateAuth")) == 1
+    assert u.get_user().given_name == "Tempo"
+
+
+def test_new_password_after_admin_authenticate(
+    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo
+) -> None:
+    user = make_user(pool, "temp3", status="FORCE_CHANGE_PASSWORD")
+    u = make_cognito(username="temp3")
+    with pytest.raises(ForceChangePasswordException):
+        u.admin_authenticate(user.password)
+    u.new_password_challenge(user.password, NEW_PASSWORD)
+    _assert_logged_in(u, "temp3")
+
+
+def test_new_password_required_attributes_are_checked_first(
+    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_cognito: CognitoFactory,
+    local: Any,
+) -> None:
+    pool = make_pool(pool_kwargs={"Schema": [
+        {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+        {"Name": "family_name", "AttributeDataType": "String", "Required": True,
+         "Mutable": True},
+    ]})
+    user = make_user(pool, "temp4", status="FORCE_CHANGE_PASSWORD",
+                     attributes={"family_name": ""})
+    u = make_cognito(pool, username="temp4")
+    with pytest.raises(ForceChangePasswordException) as info:
+        u.authenticate(user.password)
+    required = info.value.challenge_parameters.get("requiredAttributes", "")
+    if "family_name" not in required:
+        pytest.skip("the local Cognito sends no requiredAttributes")
+    local.clear_calls()
+    with pytest.raises(MissingValueError, match="family_name"):
+        u.new_password_challenge(user.password, NEW_PASSWORD)
+    assert local.calls() == []
+    u.new_password_challenge(user.password, NEW_PASSWORD,
+                             user_attributes={"family_name": "Lee"})
+    assert u.get_user().family_name == "Lee"
+
+
+# -- MFA challenges ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mfa_pool(make_pool: PoolFactory) -> PoolInfo:
+    return make_pool(mfa="OPTIONAL", mfa_types=("SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"),
+                     client_secret=True)
+
+
+@pytest.fixture
+def totp_user(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
+              make_cognito: CognitoFactory, local: Any) -> tuple[UserInfo, str]:
+    user = make_user(mfa_pool, "tina")
+    u = make_cognito(mfa_pool, username="tina")
+    u.authenticate(user.password)
+    return user, _totp_user(u, local)
+
+
+def test_software_token_mfa_same_instance(mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str],
+                                          make_cognito: CognitoFactory, local: Any) -> None:
+    user, secret = totp_user
+    u = make_cognito(mfa_pool, username="tina")
+    with pytest.raises(SoftwareTokenMFAChallengeException) as info:
+        u.authenticate(password=user.password)
+    assert isinstance(info.value, MFAChallengeException)
+    assert u.mfa_tokens == info.value.get_tokens()
+    u.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    _assert_logged_in(u, "tina")
+
+
+@pytest.mark.parametrize("method", ["authenticate", "admin_authenticate"])
+def test_software_token_mfa_from_a_recreated_instance(
+    mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str], make_cognito: CognitoFactory,
+    local: Any, method: str,
+) -> None:
+    user, secret = totp_user
+    with pytest.raises(SoftwareTokenMFAChallengeException) as info:
+        getattr(make_cognito(mfa_pool, username="tina"), method)(user.password)
+    mfa_tokens = info.value.get_tokens()
+    u = make_cognito(mfa_pool, username="tina")
+    u.respond_to_software_token_mfa_challenge(local.totp_code(secret), mfa_tokens)
+    _assert_logged_in(u, "tina")
+
+
+def test_wrong_mfa_code_is_a_service_error(mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str],
+                                           make_cognito: CognitoFactory, local: Any) -> None:
+    user, secret = totp_user
+    u = make_cognito(mfa_pool, username="tina")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        u.authenticate(user.password)
+    right = local.totp_code(secret)
+    wrong = "000000" if right != "000000" else "111111"
+    with pytest.raises(ClientError) as info:
+        u.respond_to_software_token_mfa_challenge(wrong)
+    assert _error_code(info.value) in ("CodeMismatchException", "NotAuthorizedException")
+    assert u.access_token is None
+
+
+def test_sms_mfa(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
+                 make_cognito: CognitoFactory, local: Any) -> None:
+    user = make_user(mfa_pool, "sam", phone_number="+15555550100")
+    u = make_cognito(mfa_pool, username="sam")
+    u.authenticate(user.password)
+    u.set_user_mfa_preference(True, False, "SMS")
+    u = make_cognito(mfa_pool, username="sam")
+    with pytest.raises(SMSMFAChallengeException) as info:
+        u.authenticate(user.password)
+    code = local.last_code(user_pool_id=mfa_pool.pool_id, kind="sms_mfa")
+    recreated = make_cognito(mfa_pool, username="sam")
+    recreated.respond_to_sms_mfa_challenge(code, info.value.get_tokens())
+    _assert_logged_in(recreated, "sam")
+
+
+def test_email_otp(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
+                   make_cognito: CognitoFactory, local: Any) -> None:
+    user = make_user(mfa_pool, "erin")
+    u = make_cognito(mfa_pool, username="erin")
+    u.authenticate(user.password)
+    u.set_user_mfa_preference(False, False, "EMAIL", email_mfa=True)
+    u = make_cognito(mfa_pool, username="erin")
+    with pytest.raises(EmailOTPChallengeException):
+        u.authenticate(user.password)
+    code = local.last_code(user_pool_id=mfa_pool.pool_id, kind="email_mfa")
+    u.respond_to_email_otp_challenge(code)
+    _assert_logged_in(u, "erin")
+
+
+def test_select_mfa_type(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
+                         make_cognito: CognitoFactory, local: Any) -> None:
+    user = make_user(mfa_pool, "sel", phone_number="+15555550101")
+    u = make_cognito(mfa_pool, username="sel")
+    u.authenticate(user.password)
+    secret = u.associate_software_token()
+    u.verify_software_token(local.totp_code(secret))
+    u.set_user_mfa_preference(True, True)  # both on, none preferred
+    u = make_cognito(mfa_pool, username="sel")
+    with pytest.raises(SelectMFATypeChallengeException):
+        u.authenticate(user.password)
+    with pytest.raises(InvalidValueError):
+        u.respond_to_select_mfa_type_challenge("CARRIER_PIGEON")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        u.respond_to_select_mfa_type_challenge("SOFTWARE_TOKEN")
+    u.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    _assert_logged_in(u, "sel")
+
+
+def test_mfa_setup(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
+                   make_cognito: CognitoFactory, local: Any) -> None:
+    pool = make_pool(mfa="ON", client_secret=True)
+    user = make_user(pool, "newbie")
+    u = make_cognito(pool, username="newbie")
+    with pytest.raises(MFASetupChallengeException):
+        u.authenticate(user.password)
+    secret = u.associate_software_token()
+    u.respond_to_mfa_setup_challenge(local.totp_code(secret), "my phone")
+    _assert_logged_in(u, "newbie")
+    again = make_cognito(pool, username="newbie")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        again.authenticate(user.password)
+
+
+def test_mfa_setup_from_a_recreated_instance(make_pool: PoolFactory,
+                                             make_user: Callable[..., UserInfo],
+                                             make_cognito: CognitoFactory, local: Any) -> None:
+    pool = make_pool(mfa="ON")
+    user = make_user(pool, "newbie2")
+    with pytest.raises(MFASetupChallengeException) as info:
+        make_cognito(pool, username="newbie2").authenticate(user.password)
+    step1 = make_cognito(pool, username="newbie2")
+    secret = step1.associate_software_token(info.value.get_tokens())
+    step2 = make_cognito(pool, username="newbie2")
+    step2.respond_to_mfa_setup_challenge(local.totp_code(secret), mfa_tokens=step1.mfa_tokens)
+    _assert_logged_in(step2, "newbie2")
+
+
+def test_custom_auth_never_ends_in_key_error(make_cognito: CognitoFactory,
+                                             alice: UserInfo) -> None:
+    u = make_cognito(username=alice.username)
+    try:
+        u.custom_authenticate()
+    except ChallengeException as exc:  # a custom challenge, or "neither tokens nor challenge"
+        assert u.mfa_tokens == exc.get_tokens()
+    except ClientError:
+        pass  # no Lambda trigger: the service's own error
+    else:
+        assert u.access_token
+
+
+def test_answering_without_a_pending_challenge(make_cognito: CognitoFactory, local: Any) -> None:
+    u = make_cognito(username="nobody")
+    local.clear_calls()
+    with pytest.raises(MissingValueError, match="no pending challenge"):
+        u.respond_to_software_token_mfa_challenge("123456")
+    with pytest.raises(InvalidValueError, match="SMS_MFA"):
+        u.respond_to_sms_mfa_challenge(
+            "123456", {"ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": "s"})
+    with pytest.raises(TypeError):
+        u.respond_to_email_otp_challenge(123456)  # type: ignore[arg-type]
+    assert local.calls() == []
+
+
+def test_expired_challenge_session(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
+                                   make_cognito: CognitoFactory, local: Any) -> None:
+    pool = make_pool(mfa="OPTIONAL", auth_session_validity=3)
+    user = make_user(pool, "slow")
+    u = make_cognito(pool, username="slow")
+    u.authenticate(user.password)
+    secret = _totp_user(u, local)
+    u = make_cognito(pool, username="slow")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        u.authenticate(user.password)
+    local.advance_clock(4 * 60)
+    with pytest.raises(ClientError) as info:
+        u.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    assert _error_code(info.value) in ("NotAuthorizedException", "ExpiredCodeException")
+
+
+# -- tokens: check, renew, sign out ------------------------------------------------------------
+
+
+def test_check_token_and_renew(logged_in: Cognito, local: Any) -> None:
+    u = logged_in
+    assert u.check_token() is False
+    refresh = u.refresh_token
+    old_access = u.access_token
+    u.renew_access_token()
+    assert u.access_token != old_access and u.refresh_token == refresh
+    assert u.expires_datetime is not None and u.expires_datetime.tzinfo is not None
+
+
+def test_check_token_renews_shortly_before_expiry(make_cognito: CognitoFactory, alice: UserInfo,
+                                                  local: Any) -> None:
+    local.advance_clock(-3600 + 20)  # tokens issued now expire in 20 s of real time
+    u = make_cognito(username=alice.username)
+    u.admin_authenticate(alice.password)
+    local.advance_clock(3600 - 20)
+    old = u.access_token
+    assert u.check_token(renew=False) is True
+    assert u.access_token == old
+    assert u.check_token() is True
+    assert u.access_token != old
+    assert u.check_token() is False
+
+
+def test_tokens_only_instance_renews_and_checks(logged_in: Cognito,
+                                                make_cognito: CognitoFactory) -> None:
+    u = make_cognito(id_token=logged_in.id_token, access_token=logged_in.access_token,
+                     refresh_token=logged_in.refresh_token)
+    assert u.check_token() is False
+    assert u.check_tokens() is False
+    u.renew_access_token()
+    assert u.access_claims is not None
+
+
+def test_logout(logged_in: Cognito, make_cognito: CognitoFactory) -> None:
+    u = logged_in
+    access, refresh = u.access_token, u.refresh_token
+    u.logout()
+    for name in ("id_token", "access_token", "refresh_token", "token_type", "expires_in",
+                 "expires_datetime"):
+        assert getattr(u, name) is None
+    stale = make_cognito(access_token=access, refresh_token=refresh)
+    with pytest.raises(stale.client.exceptions.NotAuthorizedException):
+        stale.renew_access_token()
+    with pytest.raises(ClientError):
+        stale.client.get_user(AccessToken=access)
