@@ -118,6 +118,7 @@ class IssuedCode:
 
     code: str
     expires_at: float
+    attribute: Optional[str] = None
     superseded: bool = False
     used: bool = False
 
@@ -142,6 +143,7 @@ class CodeStore:
         code: Optional[str] = None,
         lifetime: Optional[float] = None,
         record: bool = True,
+        attribute: Optional[str] = None,
     ) -> str:
         """Make a fresh code (superseding earlier ones for the purpose) and send it."""
         if kind not in KINDS:
@@ -152,15 +154,15 @@ class CodeStore:
         for earlier in codes:
             earlier.superseded = True
         now = self.clock.time()
-        codes.append(IssuedCode(value, now + (lifetime or LIFETIMES[kind])))
+        codes.append(IssuedCode(value, now + (lifetime or LIFETIMES[kind]), attribute))
         if record:
             self.outbox.add(
                 Message(pool_id, username, kind, destination, value, self.clock.now())
             )
         return value
 
-    def check(self, *, pool_id: str, sub: str, purpose: str, code: object) -> None:
-        """Accept the current code for the purpose once, or raise Cognito's error."""
+    def check(self, *, pool_id: str, sub: str, purpose: str, code: object) -> IssuedCode:
+        """Accept the current code for the purpose once (returned), or raise Cognito's error."""
         codes = self._codes.get((pool_id, sub, purpose), [])
         supplied = code if isinstance(code, str) else ""
         current = codes[-1] if codes and not codes[-1].superseded else None
@@ -168,7 +170,7 @@ class CodeStore:
             if self.clock.time() >= current.expires_at:
                 raise expired_code()
             current.used = True
-            return
+            return current
         if any(_same(supplied, earlier.code) for earlier in codes):
             raise expired_code()
         raise code_mismatch()
