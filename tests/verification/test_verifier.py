@@ -438,8 +438,9 @@ def test_custom_check(make_verifier: Make, key1: Any) -> None:
     def boom(header: Any, claims: Any) -> None:
         raise KeyError("email_verified")
 
-    with pytest.raises(TokenCustomCheckError):
+    with pytest.raises(TokenCustomCheckError) as info:
         make_verifier(custom_check=boom).verify(token)
+    assert isinstance(info.value.__cause__, KeyError)
 
     def own(header: Any, claims: Any) -> None:
         raise TokenGroupError("not allowed")

@@ -319,9 +319,10 @@ class CognitoTokenVerifier:
         except TokenVerificationException:
             raise
         except Exception as exc:
+            # The message names the error type only; the caller's exception is chained.
             raise TokenCustomCheckError(
-                f"the custom check rejected the token ({type(exc).__name__}: {exc})"
-            ) from None
+                f"the custom check rejected the token ({type(exc).__name__})"
+            ) from exc
         if outcome is False:
             raise TokenCustomCheckError("the custom check rejected the token")
 
