@@ -1,0 +1,96 @@
+"""Remembered devices on the facade, end to end."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito import Cognito
+from pycognito.exceptions import MissingValueError, SoftwareTokenMFAChallengeException
+
+from ..conftest import PoolFactory, PoolInfo, UserInfo
+from .conftest import CognitoFactory
+
+
+@pytest.fixture
+def device_pool(make_pool: PoolFactory) -> PoolInfo:
+    return make_pool(device_tracking=True, mfa="OPTIONAL", client_secret=True)
+
+
+@pytest.fixture
+def dana(device_pool: PoolInfo, make_user: Callable[..., UserInfo]) -> UserInfo:
+    return make_user(device_pool, "dana")
+
+
+def _challenges(local: Any) -> list[str]:
+    return [c.challenge_name for c in local.calls("RespondToAuthChallenge")]
+
+
+def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserInfo,
+                                              make_cognito: CognitoFactory, local: Any) -> None:
+    u = make_cognito(device_pool, username="dana")
+    u.authenticate(dana.password)
+    creds = u.remember_device("laptop")
+    assert set(creds) == {"device_key", "device_group_key", "device_password"}
+    assert u.device_key == creds["device_key"] and u.device_password == creds["device_password"]
+    assert creds["device_password"] not in repr(u)
+    listed = u.list_devices()
+    assert [d["DeviceKey"] for d in listed] == [creds["device_key"]]
+    with pytest.raises(MissingValueError, match="no new device"):
+        u.remember_device()
+
+    local.clear_calls()
+    again = make_cognito(device_pool, username="dana", **creds)
+    again.authenticate(dana.password)
+    assert {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"} <= set(_challenges(local))
+    assert again.access_claims is not None
+    assert again.access_claims.get("device_key", creds["device_key"]) == creds["device_key"]
+    again.renew_access_token()  # DEVICE_KEY goes with the refresh
+    assert again.access_token
+
+
+def test_remembered_device_skips_mfa(device_pool: PoolInfo, dana: UserInfo,
+                                     make_cognito: CognitoFactory, local: Any) -> None:
+    u = make_cognito(device_pool, username="dana")
+    u.authenticate(dana.password)
+    secret = u.associate_software_token()
+    u.verify_software_token(local.totp_code(secret))
+    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+
+    first = make_cognito(device_pool, username="dana")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        first.authenticate(dana.password)
+    first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    creds = first.remember_device()
+
+    known = make_cognito(device_pool, username="dana", **creds)
+    known.authenticate(dana.password)  # no MFA challenge on a remembered device
+    assert known.access_token
+
+    known.forget_device()
+    assert known.device_key is None and known.device_password is None
+    assert creds["device_key"] not in [d["DeviceKey"] for d in known.list_devices()]
+    stale = make_cognito(device_pool, username="dana", **creds)
+    with pytest.raises((ClientError, SoftwareTokenMFAChallengeException)):
+        stale.authenticate(dana.password)
+
+
+def test_wrong_device_password(device_pool: PoolInfo, dana: UserInfo,
+                               make_cognito: CognitoFactory) -> None:
+    u = make_cognito(device_pool, username="dana")
+    u.authenticate(dana.password)
+    creds = u.remember_device()
+    creds["device_password"] = "d3JvbmcgZGV2aWNlIHBhc3N3b3Jk"
+    with pytest.raises(u.client.exceptions.NotAuthorizedException):
+        make_cognito(device_pool, username="dana", **creds).authenticate(dana.password)
+
+
+def test_devices_need_tokens_and_keys(make_cognito: CognitoFactory, logged_in: Cognito) -> None:
+    with pytest.raises(MissingValueError, match="device_key"):
+        logged_in.forget_device()
+    with pytest.raises(MissingValueError, match="no new device"):
+        logged_in.remember_device()
+    with pytest.raises(MissingValueError, match="access token"):
+        make_cognito().list_devices()

@@ -1,0 +1,67 @@
+"""Authenticator-app set-up and MFA preferences, end to end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito import Cognito, WarrantException
+from pycognito.exceptions import SoftwareTokenMFAChallengeException
+
+from ..conftest import PoolFactory, UserInfo
+from .conftest import CognitoFactory
+
+
+def test_associate_and_verify_software_token(logged_in: Cognito, local: Any) -> None:
+    secret = logged_in.associate_software_token()
+    assert isinstance(secret, str) and len(secret) >= 16
+    code = local.totp_code(secret)
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ClientError):
+        logged_in.verify_software_token(wrong, "phone")
+    assert logged_in.verify_software_token(code, "phone") is True
+
+
+def test_preferences(make_pool: PoolFactory, make_user: Any, make_cognito: CognitoFactory,
+                     local: Any) -> None:
+    pool = make_pool(mfa="OPTIONAL", mfa_types=("SOFTWARE_TOKEN_MFA", "SMS_MFA"))
+    user: UserInfo = make_user(pool, "pref", phone_number="+15555550123")
+    u = make_cognito(pool, username="pref")
+    u.authenticate(user.password)
+    with pytest.raises(ClientError):  # no verified authenticator yet
+        u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+    secret = u.associate_software_token()
+    u.verify_software_token(local.totp_code(secret))
+    u.set_user_mfa_preference(True, False, "SMS")
+    assert u.client.get_user(AccessToken=u.access_token)["PreferredMfaSetting"] == "SMS_MFA"
+    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+    u.set_user_mfa_preference(True, True, "SOFTWARE_TOKEN")
+    got = u.client.get_user(AccessToken=u.access_token)
+    assert got["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    assert set(got["UserMFASettingList"]) == {"SMS_MFA", "SOFTWARE_TOKEN_MFA"}
+    again = make_cognito(pool, username="pref")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        again.authenticate(user.password)
+    u.set_user_mfa_preference(False, False)
+    u.set_user_mfa_preference(False, False, "SMS")  # ignored when both are off
+    assert not u.client.get_user(AccessToken=u.access_token).get("UserMFASettingList")
+    make_cognito(pool, username="pref").authenticate(user.password)  # no MFA any more
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((True, False, "EMAIL_PLEASE"), ValueError),
+        ((True, False, "SOFTWARE_TOKEN"), ValueError),
+        (("yes", False, "SMS"), TypeError),
+    ],
+)
+def test_bad_preferences_fail_before_any_call(logged_in: Cognito, local: Any,
+                                              args: tuple[Any, ...], error: type) -> None:
+    local.clear_calls()
+    with pytest.raises(error) as info:
+        logged_in.set_user_mfa_preference(*args)
+    assert isinstance(info.value, WarrantException)
+    assert local.calls() == []
