@@ -27,9 +27,9 @@ __all__ = ["add_arguments", "run"]
 
 USERNAME = "ada"
 EMAIL = "ada@example.com"
-PASSWORD = "Demo-Passw0rd!1"  # noqa: S105  (the demo's throwaway user, never printed)
-NEW_PASSWORD = "Demo-Passw0rd!2"  # noqa: S105
-WRONG_PASSWORD = "Not-the-passw0rd!3"  # noqa: S105
+PASSWORD = "Demo-Passw0rd!1"  # the throwaway demo user's; never printed
+NEW_PASSWORD = "Demo-Passw0rd!2"
+WRONG_PASSWORD = "Not-the-passw0rd!3"
 ISSUER = "pycognito demo"
 
 

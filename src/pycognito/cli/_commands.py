@@ -254,7 +254,7 @@ def run_verify(args: argparse.Namespace, terminal: Terminal) -> int:
         if saved.id_token:
             candidates.insert(0, ("id", saved.id_token))
     else:
-        text = sys.stdin.read() if args.token == "-" else args.token  # noqa: S105
+        text = sys.stdin.read() if args.token == "-" else args.token
         candidates = [(args.token_use, "".join(text.split()))]
         if not candidates[0][1]:
             raise CliError("the token is empty")

@@ -17,10 +17,10 @@ class CliError(Exception):
     """A failure whose message is already the line to show."""
 
 
-_HINT_FOR_SECRET_HASH = " ".join((
-    "the app client has a secret: set COGNITO_CLIENT_SECRET or pass --client-secret",
-    "to be prompted for it",
-))
+_HINT_FOR_SECRET_HASH = (
+    "the app client has a secret: set COGNITO_CLIENT_SECRET or pass --client-secret "
+    "to be prompted for it"
+)
 
 # Cognito error codes -> what to tell the user (None: Cognito's own message is clear enough).
 _FRIENDLY: dict[str, Optional[str]] = {

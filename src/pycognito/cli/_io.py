@@ -50,6 +50,8 @@ class Terminal:
             if prompt and not prompt.endswith("\n"):
                 self.stderr.write("\n")
             raise InputClosed(prompt.strip().rstrip(":") or "input")
+        if prompt and not prompt.endswith("\n") and not self.interactive():
+            self.stderr.write("\n")  # nothing was echoed: end the prompt's line ourselves
         return line.rstrip("\r\n")
 
     def ask(self, prompt: str, default: Optional[str] = None) -> str:
