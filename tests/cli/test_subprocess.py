@@ -1,0 +1,91 @@
+"""The real command in a subprocess: exit statuses, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "Correct-Horse-9!"
+
+
+def _run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pycognito.cli", *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+
+
+def _env(info: Any, token_file: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        COGNITO_USER_POOL_ID=info.pool_id,
+        COGNITO_CLIENT_ID=info.client_id,
+        COGNITO_ENDPOINT_URL=info.endpoint_url,
+        PYCOGNITO_TOKEN_FILE=str(token_file),
+    )
+    if info.client_secret:
+        env["COGNITO_CLIENT_SECRET"] = info.client_secret
+    for name in ("PYCOGNITO_DEBUG", "COGNITO_JWKS", "COGNITO_REGION", "COGNITO_USERNAME"):
+        env.pop(name, None)
+    return env
+
+
+def test_login_verify_logout_in_subprocesses(make_pool: Any, make_user: Any,
+                                             tmp_path: Path) -> None:
+    info = make_pool(client_secret=True)
+    make_user(info, "alice")
+    token_file = tmp_path / "tokens.json"
+    env = _env(info, token_file)
+
+    wrong = _run(["login", "-u", "alice"], env, stdin="Wrong-Horse-9!\n")
+    assert wrong.returncode == 1
+    assert wrong.stdout == ""
+    assert wrong.stderr.splitlines()[-1] == "pycognito login: wrong username or password"
+    assert "Traceback" not in wrong.stderr and "Wrong-Horse-9!" not in wrong.stderr
+
+    good = _run(["login", "-u", "alice", "--json"], env, stdin=f"{PASSWORD}\n")
+    assert good.returncode == 0, good.stderr
+    tokens = json.loads(good.stdout)
+    assert PASSWORD not in good.stdout + good.stderr
+
+    tampered = tokens["AccessToken"][:-6] + ("AAAAAA" if not tokens["AccessToken"].endswith(
+        "AAAAAA") else "BBBBBB")
+    bad = _run(["verify", tampered], env)
+    assert bad.returncode == 1
+    assert bad.stdout == ""
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert bad.stderr.startswith("pycognito verify: invalid token: ")
+
+    ok = _run(["verify", "-"], env, stdin=tokens["IdToken"])
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["cognito:username"] == "alice"
+
+    out = _run(["logout"], env)
+    assert out.returncode == 0, out.stderr
+
+
+def test_network_error_in_subprocess(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(COGNITO_USER_POOL_ID="us-east-1_abc", COGNITO_CLIENT_ID="c",
+               COGNITO_ENDPOINT_URL="http://127.0.0.1:9",
+               PYCOGNITO_TOKEN_FILE=str(tmp_path / "t.json"))
+    env.pop("COGNITO_CLIENT_SECRET", None)
+    result = _run(["login", "-u", "alice"], env, stdin="x\n")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "Password: "  # the prompt, then exactly one error line
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+    assert lines[1].startswith("pycognito login: cannot reach Cognito at http://127.0.0.1:9")
+
+
+def test_console_script_help() -> None:
+    script = Path(sys.executable).with_name("pycognito")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "pycognito.cli"]
+    result = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0
+    assert "login" in result.stdout and "demo" in result.stdout
