@@ -133,7 +133,8 @@ def required_attributes(pending: Mapping[str, Any]) -> list[str]:
         present = {}
     if not isinstance(present, dict):
         present = {}
-    wanted = [name.split(".", 1)[1] if name.startswith("userAttributes.") else name for name in names]
+    prefix = "userAttributes."
+    wanted = [name[len(prefix):] if name.startswith(prefix) else name for name in names]
     return [name for name in wanted if name != "sub" and not present.get(name)]
 
 

@@ -18,7 +18,9 @@ def test_cognito_to_dict_converts_bools_and_maps_names() -> None:
     ]
     before = copy.deepcopy(attrs)
     got = cognito_to_dict(attrs, {"given_name": "first_name"})
-    assert got == {"first_name": "Ann", "email_verified": True, "custom:flag": False, "note": "True"}
+    assert got == {
+        "first_name": "Ann", "email_verified": True, "custom:flag": False, "note": "True"
+    }
     assert attrs == before
     assert cognito_to_dict(None) == {}
 
