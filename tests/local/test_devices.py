@@ -1,0 +1,216 @@
+"""Device tracking over HTTP: NewDeviceMetadata, ConfirmDevice, device SRP verified for real,
+remembered devices skipping MFA, device-bound refresh tokens, and the device operations."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import jwt
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito.aws_srp import AWSSRP
+from pycognito.exceptions import SoftwareTokenMFAChallengeException
+from pycognito.local import LocalCognito
+
+from ..conftest import PoolFactory, PoolInfo, UserFactory, UserInfo
+from .helpers import error_of
+
+OPT_IN = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True}
+
+
+def _srp(idp: Any, pool: PoolInfo, user: UserInfo, device: Optional[AWSSRP] = None) -> AWSSRP:
+    if device is None:
+        return AWSSRP(user.username, user.password, pool.pool_id, pool.client_id, client=idp,
+                      client_secret=pool.client_secret)
+    return AWSSRP(user.username, user.password, pool.pool_id, pool.client_id, client=idp,
+                  client_secret=pool.client_secret, device_key=device.device_key,
+                  device_group_key=device.device_group_key,
+                  device_password=device.device_password)
+
+
+def _register(idp: Any, pool: PoolInfo, user: UserInfo) -> tuple[AWSSRP, dict[str, Any]]:
+    """Log in, confirm the new device; return the device-aware client and the tokens."""
+    srp = _srp(idp, pool, user)
+    tokens = srp.authenticate_user()
+    srp.confirm_device(tokens, device_name="laptop")
+    return srp, tokens["AuthenticationResult"]
+
+
+def test_device_login_is_verified(local: LocalCognito, cognito_idp: Any,
+                                  make_pool: PoolFactory, make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True, client_secret=True)
+    user = make_user(pool)
+    first = _srp(cognito_idp, pool, user).authenticate_user()
+    metadata = first["AuthenticationResult"]["NewDeviceMetadata"]
+    assert metadata["DeviceKey"].startswith("us-east-1_") and metadata["DeviceGroupKey"]
+    device, _ = _register(cognito_idp, pool, user)
+    result = _srp(cognito_idp, pool, user, device).authenticate_user()["AuthenticationResult"]
+    assert "NewDeviceMetadata" not in result
+    claims = jwt.decode(result["AccessToken"], options={"verify_signature": False})
+    assert claims["device_key"] == device.device_key
+    challenges = [c.challenge_name for c in local.calls("RespondToAuthChallenge")]
+    assert challenges[-3:] == ["PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"]
+
+
+def test_wrong_device_password_is_refused(cognito_idp: Any, make_pool: PoolFactory,
+                                          make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    device, _ = _register(cognito_idp, pool, user)
+    impostor = AWSSRP(user.username, user.password, pool.pool_id, pool.client_id,
+                      client=cognito_idp, device_key=device.device_key,
+                      device_group_key=device.device_group_key,
+                      device_password="bm90IHRoZSBkZXZpY2UgcGFzc3dvcmQ=")
+    with pytest.raises(ClientError) as excinfo:
+        impostor.authenticate_user()
+    assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
+    assert excinfo.value.operation_name == "RespondToAuthChallenge"
+
+
+def test_device_srp_needs_secret_hash_and_a_known_device(cognito_idp: Any,
+                                                         make_pool: PoolFactory,
+                                                         make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True, client_secret=True)
+    user = make_user(pool)
+    device, _ = _register(cognito_idp, pool, user)
+    login = cognito_idp.initiate_auth(
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": user.password,
+                        "SECRET_HASH": pool.secret_hash("alice") or "",
+                        "DEVICE_KEY": device.device_key or ""})
+    assert login["ChallengeName"] == "DEVICE_SRP_AUTH"
+    base = {"USERNAME": "alice", "DEVICE_KEY": device.device_key or "", "SRP_A": "0a1b2c"}
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.respond_to_auth_challenge(ClientId=pool.client_id,
+                                              ChallengeName="DEVICE_SRP_AUTH",
+                                              Session=login["Session"], ChallengeResponses=base)
+    assert error_of(excinfo)[1].startswith("Unable to verify secret hash")
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.respond_to_auth_challenge(
+            ClientId=pool.client_id, ChallengeName="DEVICE_SRP_AUTH", Session=login["Session"],
+            ChallengeResponses={**base, "DEVICE_KEY": "us-east-1_unknown",
+                                "SECRET_HASH": pool.secret_hash("alice") or ""})
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize("configuration", ["always", "opt_in"])
+def test_remembered_device_skips_mfa(local: LocalCognito, cognito_idp: Any,
+                                     make_pool: PoolFactory, make_user: UserFactory,
+                                     configuration: str) -> None:
+    pool = make_pool(device_tracking=True if configuration == "always" else OPT_IN,
+                     mfa="OPTIONAL")
+    user = make_user(pool)
+    token = cognito_idp.initiate_auth(
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": user.password},
+    )["AuthenticationResult"]["AccessToken"]
+    secret = cognito_idp.associate_software_token(AccessToken=token)["SecretCode"]
+    cognito_idp.verify_software_token(AccessToken=token, UserCode=local.totp_code(secret))
+
+    srp = _srp(cognito_idp, pool, user)
+    with pytest.raises(SoftwareTokenMFAChallengeException) as raised:
+        srp.authenticate_user()
+    answered = cognito_idp.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=raised.value.session,
+        ChallengeResponses={"USERNAME": "alice",
+                            "SOFTWARE_TOKEN_MFA_CODE": local.totp_code(secret)})
+    confirmed, _ = srp.confirm_device(answered, device_name="phone")
+    assert confirmed["UserConfirmationNecessary"] is (configuration == "opt_in")
+    access = answered["AuthenticationResult"]["AccessToken"]
+    if configuration == "opt_in":
+        with pytest.raises(SoftwareTokenMFAChallengeException):
+            _srp(cognito_idp, pool, user, srp).authenticate_user()
+        cognito_idp.update_device_status(AccessToken=access, DeviceKey=srp.device_key,
+                                         DeviceRememberedStatus="remembered")
+    result = _srp(cognito_idp, pool, user, srp).authenticate_user()
+    assert "AccessToken" in result["AuthenticationResult"]
+    srp.update_device_status(False, access, srp.device_key or "")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        _srp(cognito_idp, pool, user, srp).authenticate_user()
+
+
+def test_refresh_with_device_tracking_needs_the_device_key(cognito_idp: Any,
+                                                           make_pool: PoolFactory,
+                                                           make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    device, tokens = _register(cognito_idp, pool, user)
+
+    def refresh(token: str, device_key: Optional[str]) -> Any:
+        params = {"REFRESH_TOKEN": token, **({"DEVICE_KEY": device_key} if device_key else {})}
+        return cognito_idp.initiate_auth(ClientId=pool.client_id,
+                                         AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=params)
+
+    with pytest.raises(ClientError) as excinfo:
+        refresh(tokens["RefreshToken"], None)
+    assert error_of(excinfo) == ("NotAuthorizedException", "Invalid Refresh Token.")
+    assert "AccessToken" in refresh(tokens["RefreshToken"], device.device_key)[
+        "AuthenticationResult"]
+    # A device that was never confirmed cannot refresh either.
+    unconfirmed = _srp(cognito_idp, pool, user).authenticate_user()["AuthenticationResult"]
+    with pytest.raises(ClientError) as excinfo:
+        refresh(unconfirmed["RefreshToken"], unconfirmed["NewDeviceMetadata"]["DeviceKey"])
+    assert error_of(excinfo) == ("NotAuthorizedException", "Invalid Refresh Token.")
+    # Forgetting the device ends its refresh tokens.
+    device.forget_device(tokens["AccessToken"], device.device_key or "")
+    with pytest.raises(ClientError) as excinfo:
+        refresh(tokens["RefreshToken"], tokens.get("NewDeviceMetadata", {}).get("DeviceKey"))
+    assert error_of(excinfo)[0] == "NotAuthorizedException"
+
+
+def test_device_operations_and_admin_forms(cognito_idp: Any, make_pool: PoolFactory,
+                                           make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=OPT_IN)
+    user = make_user(pool)
+    device, tokens = _register(cognito_idp, pool, user)
+    access, key = tokens["AccessToken"], device.device_key
+    [listed] = cognito_idp.list_devices(AccessToken=access)["Devices"]
+    attributes = {a["Name"]: a["Value"] for a in listed["DeviceAttributes"]}
+    assert listed["DeviceKey"] == key and attributes["device_name"] == "laptop"
+    assert attributes["dev:device_remembered_status"] == "not_remembered"
+    cognito_idp.admin_update_device_status(UserPoolId=pool.pool_id, Username="alice",
+                                           DeviceKey=key, DeviceRememberedStatus="remembered")
+    got = cognito_idp.get_device(AccessToken=access, DeviceKey=key)["Device"]
+    assert {"Name": "dev:device_remembered_status", "Value": "remembered"} in got[
+        "DeviceAttributes"]
+    assert cognito_idp.admin_get_device(UserPoolId=pool.pool_id, Username="alice",
+                                        DeviceKey=key)["Device"]["DeviceKey"] == key
+    assert len(cognito_idp.admin_list_devices(UserPoolId=pool.pool_id,
+                                              Username="alice")["Devices"]) == 1
+    make_user(pool, "bob")
+    with pytest.raises(ClientError) as excinfo:  # bob cannot see alice's device
+        cognito_idp.admin_get_device(UserPoolId=pool.pool_id, Username="bob", DeviceKey=key)
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.update_device_status(AccessToken=access, DeviceKey=key,
+                                          DeviceRememberedStatus="maybe")
+    assert error_of(excinfo)[0] in ("InvalidParameterException", "ParamValidationError")
+    cognito_idp.admin_forget_device(UserPoolId=pool.pool_id, Username="alice", DeviceKey=key)
+    assert cognito_idp.list_devices(AccessToken=access)["Devices"] == []
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.get_device(AccessToken=access, DeviceKey=key)
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    # A forgotten device key is just an unknown device: the login gets a new one.
+    again = _srp(cognito_idp, pool, user, device).authenticate_user()["AuthenticationResult"]
+    assert again["NewDeviceMetadata"]["DeviceKey"] != key
+
+
+def test_confirm_device_checks_its_input(cognito_idp: Any, make_pool: PoolFactory,
+                                         make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    tokens = _srp(cognito_idp, pool, user).authenticate_user()["AuthenticationResult"]
+    key = tokens["NewDeviceMetadata"]["DeviceKey"]
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.confirm_device(AccessToken=tokens["AccessToken"], DeviceKey=key,
+                                   DeviceSecretVerifierConfig={"PasswordVerifier": "!!",
+                                                               "Salt": "AA=="})
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.confirm_device(AccessToken=tokens["AccessToken"],
+                                   DeviceKey="us-east-1_00000000-0000-0000-0000-000000000000",
+                                   DeviceSecretVerifierConfig={"PasswordVerifier": "AQI=",
+                                                               "Salt": "AQI="})
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
