@@ -130,11 +130,14 @@ def test_alias_login_with_client_secret_answers_mfa_with_the_real_username(
 # -- NEW_PASSWORD_REQUIRED --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("secret", [False, True])
 def test_new_password_challenge_reuses_the_session(
-    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo, local: Any
+    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], make_pool: PoolFactory,
+    local: Any, secret: bool,
 ) -> None:
+    pool = make_pool(client_secret=secret)
     user = make_user(pool, "temp", status="FORCE_CHANGE_PASSWORD")
-    u = make_cognito(username="temp")
+    u = make_cognito(pool, username="temp")
     with pytest.raises(ForceChangePasswordException) as info:
         u.authenticate(user.password)
     assert info.value.session and u.mfa_tokens is not None
@@ -142,7 +145,7 @@ def test_new_password_challenge_reuses_the_session(
     u.new_password_challenge(user.password, NEW_PASSWORD)
     assert local.calls("InitiateAuth") == []  # no second login
     _assert_logged_in(u, "temp")
-    again = make_cognito(username="temp")
+    again = make_cognito(pool, username="temp")
     again.authenticate(NEW_PASSWORD)
     assert again.access_token
 
