@@ -89,3 +89,17 @@ def test_console_script_help() -> None:
                             check=False)
     assert result.returncode == 0
     assert "login" in result.stdout and "demo" in result.stdout
+
+
+def test_local_prints_its_endpoint_first() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pycognito.cli", "local", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().strip()
+        assert first.startswith("http://127.0.0.1:")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
