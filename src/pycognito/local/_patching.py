@@ -3,12 +3,14 @@
 moto's server dispatches an action to ``getattr(CognitoIdpResponse, snake_case(action))``; the
 operations registered here (``@operation("InitiateAuth")``) replace or add those methods. moto's
 Cognito models read the time through module globals (``time``, ``utcnow``), which are pointed
-at the server clock. Because these are class and module attributes, they affect every use of
+at the server clock, and parse their fixed signing key through ``jwk`` (parsed once here, not
+once per pool). Because these are class and module attributes, they affect every use of
 moto's Cognito in this process (``mock_aws`` included) until ``uninstall()``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -74,6 +76,57 @@ def operation(*names: str) -> Callable[[Handler], Handler]:
     return register
 
 
+class _CachedKeyImport:
+    """``jwk.RSAKey`` whose ``import_key`` parses each key once: moto re-parses (and re-validates,
+    ~0.1 s) its fixed signing key for every user pool it creates."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._cache: dict[str, Any] = {}
+
+    def import_key(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return self._real.import_key(value, *args, **kwargs)
+        cache_key = json.dumps(value, sort_keys=True, default=str)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._fast_import(value) or self._real.import_key(value)
+        return self._cache[cache_key]
+
+    def _fast_import(self, value: Any) -> Any:
+        """Build moto's bundled private JWK without cryptography's slow primality checks."""
+        try:
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            def number(name: str) -> int:
+                text = str(value[name])
+                return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)),
+                                      "big")
+
+            n, e, d = number("n"), number("e"), number("d")
+            p, q = rsa.rsa_recover_prime_factors(n, e, d)
+            private = rsa.RSAPrivateNumbers(
+                p=p, q=q, d=d, dmp1=rsa.rsa_crt_dmp1(d, p), dmq1=rsa.rsa_crt_dmq1(d, q),
+                iqmp=rsa.rsa_crt_iqmp(p, q), public_numbers=rsa.RSAPublicNumbers(e, n),
+            ).private_key(unsafe_skip_rsa_key_validation=True)
+            return self._real(private, value)
+        except Exception:  # anything unexpected: let joserfc parse it the normal way
+            return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+class _JwkModule:
+    """Stands in for ``joserfc.jwk`` inside moto's Cognito models."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.RSAKey = _CachedKeyImport(real.RSAKey)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
 _installed = 0
 _saved: dict[str, Any] = {}
 _MISSING = object()
@@ -123,6 +176,8 @@ def install() -> None:
         _saved["models.utcnow"] = getattr(moto_models, "utcnow")  # noqa: B009
         setattr(moto_models, "time", TimeModuleShim(STATE.clock))  # noqa: B010
         setattr(moto_models, "utcnow", STATE.clock.utcnow_naive)  # noqa: B010
+        _saved["models.jwk"] = getattr(moto_models, "jwk")  # noqa: B009
+        setattr(moto_models, "jwk", _JwkModule(_saved["models.jwk"]))  # noqa: B010
 
 
 def uninstall() -> None:
@@ -136,6 +191,7 @@ def uninstall() -> None:
             return
         setattr(moto_models, "time", _saved.pop("models.time"))  # noqa: B010
         setattr(moto_models, "utcnow", _saved.pop("models.utcnow"))  # noqa: B010
+        setattr(moto_models, "jwk", _saved.pop("models.jwk"))  # noqa: B010
         for name, value in list(_saved.items()):
             if value is _MISSING:
                 delattr(CognitoIdpResponse, name)

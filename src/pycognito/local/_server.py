@@ -203,7 +203,11 @@ class _LoopbackServer(ThreadedWSGIServer):
 
 
 def _warm_up(moto_app: Any) -> None:
-    """Make moto build its Cognito app now rather than on the first real request."""
+    """Make moto build its Cognito app and parse its signing key now, not on first use."""
+    from moto.cognitoidp import models as moto_models
+    from moto.utilities.utils import load_resource
+
+    moto_models.jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
     client = WerkzeugClient(moto_app)
     client.post(
         "/",
