@@ -207,7 +207,8 @@ def _warm_up(moto_app: Any) -> None:
     from moto.cognitoidp import models as moto_models
     from moto.utilities.utils import load_resource
 
-    moto_models.jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
+    jwk_module: Any = getattr(moto_models, "jwk")  # noqa: B009
+    jwk_module.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
     client = WerkzeugClient(moto_app)
     client.post(
         "/",
