@@ -280,3 +280,17 @@ def test_declined_device_is_not_saved(cli: Runner, cli_env: Any, make_pool: Any,
     result = cli(["login", "-u", "alice"], answers=[PASSWORD, "n"])
     assert result.status == 0, result.err
     assert "devices" not in json.loads(token_file.read_text())
+
+
+def test_mfa_setup_without_a_way_to_receive_codes(cli: Runner, cli_env: Any, make_pool: Any,
+                                                  local: Any) -> None:
+    info = make_pool(mfa="ON", mfa_types=("SMS_MFA",))
+    local.client().admin_create_user(
+        UserPoolId=info.pool_id, Username="nophone", TemporaryPassword=PASSWORD,
+        MessageAction="SUPPRESS",
+    )
+    local.client().admin_set_user_password(UserPoolId=info.pool_id, Username="nophone",
+                                           Password=PASSWORD, Permanent=True)
+    cli_env(info)
+    result = cli(["login", "-u", "nophone"], answers=[PASSWORD])
+    _one_error_line(result, "no way to receive codes")

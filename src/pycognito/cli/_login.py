@@ -1,7 +1,7 @@
 """``pycognito login``: SRP login with every challenge answered at the terminal.
 
 The password is read by a hidden prompt only. NEW_PASSWORD_REQUIRED, SMS/e-mail codes, TOTP,
-SELECT_MFA_TYPE and MFA_SETUP (authenticator app or e-mail) are answered interactively; a new
+SELECT_MFA_TYPE and MFA_SETUP (an authenticator app) are answered interactively; a new
 device is confirmed and remembered when asked, so the next login can skip MFA.
 """
 
@@ -319,21 +319,14 @@ class Challenges:
 
     def _mfa_setup(self, pending: Mapping[str, Any]) -> dict[str, Any]:
         params = pending.get("ChallengeParameters") or {}
-        offered = [name for name in parse_name_list(params.get("MFAS_CAN_SETUP"))
-                   if name in (SOFTWARE_TOKEN_MFA, EMAIL_OTP, "EMAIL_MFA")]
-        if not offered:
-            raise CliError("the pool requires MFA set-up with a method the command line cannot "
-                           "set up (only an authenticator app or e-mail)")
-        self.terminal.say("This user pool requires MFA; set it up now.")
-        choice = offered[0]
-        if len(offered) > 1:
-            choice = self.terminal.choose("Method", offered,
-                                          [_MFA_LABELS.get(name, name) for name in offered])
-        if choice != SOFTWARE_TOKEN_MFA:
-            email = self.terminal.ask("E-mail address for the codes")
-            if not email:
-                raise CliError("no e-mail address given")
-            return self._respond(MFA_SETUP, pending, {"EMAIL": email})
+        offered = parse_name_list(params.get("MFAS_CAN_SETUP"))
+        if SOFTWARE_TOKEN_MFA not in offered:
+            # SMS and e-mail MFA are "set up" by giving the user a phone number or e-mail
+            # address, which needs an access token (or an administrator), not this challenge.
+            raise CliError("the pool requires MFA but this user has no way to receive codes: "
+                           "add a phone number or e-mail address to the account (an "
+                           "administrator can), then log in again")
+        self.terminal.say("This user pool requires MFA: set up an authenticator app now.")
         return self._totp_setup(pending)
 
     def _totp_setup(self, pending: Mapping[str, Any]) -> dict[str, Any]:
