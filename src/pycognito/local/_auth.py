@@ -536,7 +536,7 @@ def _new_password_required(answer: _Answer) -> dict[str, Any]:
 @_answers("SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA")
 def _mfa_code(answer: _Answer) -> dict[str, Any]:
     session, user = answer.open_session()
-    code = answer.need(f"{answer.name}_CODE" if answer.name != "SMS_MFA" else "SMS_MFA_CODE")
+    code = answer.need(f"{answer.name}_CODE")  # SMS_MFA_CODE, EMAIL_OTP_CODE, ...
     if answer.name == _mfa.TOTP:
         if not _mfa.totp_matches(answer.pool, user, code):
             STATE.sessions.fail(session)

@@ -25,7 +25,6 @@ class UserExtras:
     totp_secret: Optional[str] = None
     totp_pending: Optional[str] = None
     totp_name: Optional[str] = None
-    totp_last_step: int = -1
     email_mfa_enabled: bool = False
     email_mfa_preferred: bool = False
     device_group_key: Optional[str] = None
