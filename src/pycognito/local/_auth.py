@@ -196,7 +196,7 @@ def _new_password_parameters(pool: Pool, user: User) -> dict[str, str]:
 
 def _missing_required(pool: Pool, attrs: dict[str, str]) -> list[str]:
     return [name for name, attribute in pool.schema_attributes.items()
-            if getattr(attribute, "required", False) and name not in attrs]
+            if getattr(attribute, "required", False) and not attrs.get(name)]
 
 
 # -- InitiateAuth -------------------------------------------------------------------------------
