@@ -46,6 +46,8 @@ def tokens(
         id_token=f"id-{n}",
         refresh_token=refresh,
         token_type="Bearer",
+        expires_in=int(lifetime),
+        expires_datetime=None,
         issued_at=issued_at,
         expires_at=issued_at + lifetime,
     )

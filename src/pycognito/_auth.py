@@ -34,8 +34,9 @@ from ._challenges import (
     strip_metadata,
     tokens_or_raise,
 )
-from ._core import log
-from ._tokens import IssuedTokens, peek_claims, renew_due
+from ._clients import service_error
+from ._core import log, service_errors
+from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
 from .aws_srp import AWSSRP
 from .exceptions import (
@@ -52,6 +53,8 @@ ADMIN_USER_PASSWORD_AUTH = "ADMIN_USER_PASSWORD_AUTH"
 CUSTOM_AUTH = "CUSTOM_AUTH"
 REFRESH_TOKEN_AUTH = "REFRESH_TOKEN_AUTH"
 _ADMIN_FLOWS = frozenset({ADMIN_USER_PASSWORD_AUTH, "ADMIN_NO_SRP_AUTH"})
+#: App clients that refused REFRESH_TOKEN_AUTH because refresh-token rotation is on.
+_ROTATING_CLIENTS: set[str] = set()
 
 
 def _text(value: object, name: str) -> str:
@@ -197,8 +200,7 @@ class AuthMixin(VerifyMixin):
         ]
         if missing:
             raise MissingValueError(
-                "the new password needs these attributes in user_attributes: "
-                + ", ".join(missing),
+                "the new password needs these attributes in user_attributes: " + ", ".join(missing),
                 "user_attributes",
             )
         responses = {"NEW_PASSWORD": new_password}
@@ -273,25 +275,48 @@ class AuthMixin(VerifyMixin):
     def check_token(self, renew: bool = True) -> bool:
         """Whether the access token has expired or is about to; if so and ``renew``, renew it.
 
-        Needs an access token (``MissingValueError`` otherwise).
+        "About to" is the token lifecycle's refresh margin (a minute by default), judged by
+        Cognito's clock (our clock corrected by the offset measured when the tokens arrived).
+        One renewal serves every thread that asks at once. Needs an access token.
         """
-        if not self.access_token:
+        life = self._token_lifecycle()
+        if life.tokens is None:
             raise MissingValueError("check_token needs an access token", "access_token")
-        expired = renew_due(self.access_token, datetime.now(timezone.utc).timestamp())
+        expired = life.is_stale()
         if expired and renew:
-            self._refresh()
+            with service_errors():
+                life.valid_tokens()
         return expired
 
     check_tokens = check_token  # the published page calls it by this name
 
     def renew_access_token(self) -> None:
         """Get new id and access tokens with the refresh token."""
-        self._refresh()
+        life = self._token_lifecycle()
+        if life.tokens is None:
+            self._refresh()  # only a refresh token was given
+        else:
+            with service_errors():
+                life.renew()
 
-    def _refresh(self) -> None:
-        """The one place tokens are renewed (REFRESH_TOKEN_AUTH)."""
+    def _refresh(self) -> TokenSet:
+        """The one place tokens are renewed: REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken
+        for app clients with refresh-token rotation (detected on first refusal)."""
         if not self.refresh_token:
             raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
+        device = peek_claims(self.access_token).get("device_key") or self.device_key
+        device = device if isinstance(device, str) and device else None
+        if self.client_id not in _ROTATING_CLIENTS:
+            try:
+                return self._refresh_token_auth(device)
+            except Exception as exc:
+                if "rotation" not in service_error(exc)[1].lower():
+                    raise
+                _ROTATING_CLIENTS.add(self.client_id)
+        return self._refresh_with_rotation(device)
+
+    def _refresh_token_auth(self, device: Optional[str]) -> TokenSet:
+        assert self.refresh_token is not None
         params = {"REFRESH_TOKEN": self.refresh_token}
         username = self._real_username()
         if self.client_secret:
@@ -302,14 +327,31 @@ class AuthMixin(VerifyMixin):
                     "username",
                 )
             self._add_secret_hash(params, username)
-        device = peek_claims(self.access_token).get("device_key") or self.device_key
-        if isinstance(device, str) and device:
+        if device:
             params["DEVICE_KEY"] = device
         log.debug("renewing the tokens of %s", username)
         response = self.client.initiate_auth(
             ClientId=self.client_id, AuthFlow=REFRESH_TOKEN_AUTH, AuthParameters=params
         )
         self._complete(response, REFRESH_TOKEN_AUTH, username, None)
+        return self._current_tokens()
+
+    def _refresh_with_rotation(self, device: Optional[str]) -> TokenSet:
+        assert self.refresh_token is not None
+        kwargs: dict[str, Any] = {"ClientId": self.client_id, "RefreshToken": self.refresh_token}
+        if self.client_secret:
+            kwargs["ClientSecret"] = self.client_secret
+        if device:
+            kwargs["DeviceKey"] = device
+        log.debug("renewing the tokens with rotation")
+        response = self.client.get_tokens_from_refresh_token(**kwargs)
+        self._complete(response, None, self._real_username(), None)
+        return self._current_tokens()
+
+    def _current_tokens(self) -> TokenSet:
+        tokens = self._lifecycle.tokens if self._lifecycle is not None else None
+        assert tokens is not None, "tokens were just stored"
+        return tokens
 
     def logout(self) -> None:
         """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
@@ -422,7 +464,7 @@ class AuthMixin(VerifyMixin):
             self.mfa_tokens = dict(pending)
             log.debug("Cognito asks for %s", exc.challenge_name)
             raise
-        tokens = IssuedTokens.from_result(
+        tokens = TokenSet.from_result(
             response["AuthenticationResult"], previous_refresh_token=self.refresh_token
         )
         claims = self._verified_claims(tokens.id_token, tokens.access_token)

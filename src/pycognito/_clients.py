@@ -66,3 +66,15 @@ def client_kwargs(
     if config is not None:
         kwargs["config"] = config
     return kwargs
+
+
+def service_error(exc: BaseException) -> tuple[str, str]:
+    """A botocore ``ClientError``'s error code and message; empty strings for other errors.
+
+    Duck-typed on ``exc.response`` so that botocore need not be imported to tell errors apart.
+    """
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        error = response.get("Error") or {}
+        return str(error.get("Code") or ""), str(error.get("Message") or "")
+    return "", ""

@@ -9,20 +9,46 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Optional
 
 from . import srp
-from ._clients import client_kwargs, cognito_client
-from ._tokens import IssuedTokens, renew_due, token_username
-from .exceptions import InvalidTypeError, InvalidValueError, MissingValueError
+from ._clients import client_kwargs, cognito_client, service_error
+from ._token_lifecycle import TokenLifecycle
+from ._tokens import TokenSet, token_username
+from .exceptions import (
+    InvalidTypeError,
+    InvalidValueError,
+    LoginRequiredException,
+    MissingValueError,
+)
 
 if TYPE_CHECKING:
     from ._models import GroupObj, UserObj
+    from .token_storage import TokenStorage
 
 log = logging.getLogger("pycognito")
 
 _ENDPOINT_ENV = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Keep Cognito's own error types on the published API's renewal paths.
+
+    The token lifecycle turns a refused refresh token into a typed ``LoginRequiredException``
+    (what the HTTP auths raise); code written for the original package catches botocore's
+    ``NotAuthorizedException`` from ``renew_access_token``/``check_token`` instead.
+    """
+    try:
+        yield
+    except LoginRequiredException as exc:
+        cause = exc.__cause__
+        if cause is not None and service_error(cause)[0]:
+            raise cause from None
+        raise
 
 
 def _optional_str(name: str, value: object) -> None:
@@ -111,6 +137,7 @@ class CognitoBase:
             config=botocore_config,
         )
         self._client: Any = None
+        self._lifecycle: Optional[TokenLifecycle] = None
 
     def __repr__(self) -> str:
         return (
@@ -211,24 +238,77 @@ class CognitoBase:
 
     def _need_access_token(self, what: str) -> str:
         """The access token, renewed first if it is (nearly) expired and can be renewed."""
-        if not self.access_token:
+        life = self._token_lifecycle()
+        tokens = life.tokens
+        if tokens is None:
             raise MissingValueError(
                 f"{what} needs an access token: log in first or pass access_token=...",
                 "access_token",
             )
-        if self.refresh_token and renew_due(
-            self.access_token, datetime.now(timezone.utc).timestamp()
-        ):
-            self._refresh()
-        return self.access_token
+        if tokens.refresh_token and life.is_stale():
+            with service_errors():
+                tokens = life.valid_tokens()
+        return tokens.access_token
 
-    def _refresh(self) -> None:  # implemented by the auth part
-        raise NotImplementedError
+    # -- the token lifecycle ----------------------------------------------------------------
 
-    def _store_tokens(self, tokens: IssuedTokens, claims: tuple[Any, Any]) -> None:
+    def _token_lifecycle(
+        self, *, storage: Optional[TokenStorage] = None, margin: Optional[float] = None
+    ) -> TokenLifecycle:
+        """This instance's token lifecycle (early refresh, clock drift, single flight), in step
+        with the token attributes.
+
+        ``storage`` and ``margin`` (``RequestsSrpAuth`` and the httpx auth pass theirs) apply
+        to it from then on; it is shared by everything that uses this instance.
+        """
+        life = self._lifecycle or self._new_lifecycle()
+        if storage is not None:
+            life.attach_storage(storage)
+        if margin is not None:
+            life.margin = margin
+        return self._sync_lifecycle(life)
+
+    def _new_lifecycle(self) -> TokenLifecycle:
+        life = self._lifecycle = TokenLifecycle(
+            lambda current: self._refresh(), on_change=self._apply_tokens
+        )
+        return life
+
+    def _sync_lifecycle(self, life: TokenLifecycle) -> TokenLifecycle:
+        """Make the lifecycle and the token attributes agree (either may have been set)."""
+        current = life.tokens
+        if self.access_token and (current is None or current.access_token != self.access_token):
+            life.restore(
+                TokenSet.from_tokens(
+                    self.access_token, self.id_token, self.refresh_token, self.token_type
+                ),
+                life.clock_offset,
+            )
+        elif not self.access_token and current is not None:
+            self._apply_tokens(current)  # resumed from a token storage
+        return life
+
+    def _apply_tokens(self, tokens: Optional[TokenSet]) -> None:
+        """Mirror the lifecycle's tokens in the public attributes."""
+        if tokens is None:
+            self._clear_token_attributes()
+            return
+        if tokens.access_token != self.access_token:
+            self.id_claims = self.access_claims = None  # verified claims were for other tokens
         self.id_token = tokens.id_token
         self.access_token = tokens.access_token
         self.refresh_token = tokens.refresh_token
+        self.token_type = tokens.token_type or self.token_type
+        if tokens.expires_in is not None:
+            self.expires_in = tokens.expires_in
+            self.expires_datetime = tokens.expires_datetime
+
+    def _refresh(self) -> TokenSet:  # implemented by the auth part
+        raise NotImplementedError
+
+    def _store_tokens(self, tokens: TokenSet, claims: tuple[Any, Any]) -> None:
+        """Tokens just received from Cognito, with their verified claims."""
+        (self._lifecycle or self._new_lifecycle()).accept(tokens)  # sets the token attributes
         self.token_type = tokens.token_type
         self.expires_in = tokens.expires_in
         self.expires_datetime = tokens.expires_datetime
@@ -237,6 +317,11 @@ class CognitoBase:
         self.mfa_tokens = None
 
     def _clear_tokens(self) -> None:
+        if self._lifecycle is not None:
+            self._lifecycle.clear()  # also empties its storage; calls _clear_token_attributes
+        self._clear_token_attributes()
+
+    def _clear_token_attributes(self) -> None:
         self.id_token = self.access_token = self.refresh_token = None
         self.token_type = None
         self.expires_in = None

@@ -18,13 +18,13 @@ httpx auth alike.
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 import time
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Callable, Mapping, Optional
+from dataclasses import dataclass, replace
+from typing import Callable, Optional
 
+from ._clients import service_error
+from ._tokens import TokenSet
 from .exceptions import (
     LoginRequiredException,
     RefreshTokenExpiredException,
@@ -48,82 +48,9 @@ _DEAD_REFRESH_CODES = frozenset(
 )
 
 
-def _unverified_claims(token: str) -> dict[str, Any]:
-    """The payload of a JWT without checking it: used for timing only, never for trust."""
-    try:
-        payload = token.split(".")[1]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _number(value: Any) -> Optional[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
-@dataclass(frozen=True, repr=False)
-class TokenSet:
-    """One set of Cognito tokens with the server times they were issued and expire at."""
-
-    access_token: str
-    id_token: Optional[str]
-    refresh_token: Optional[str]
-    token_type: str
-    issued_at: float  # Cognito's clock (the access token's ``iat``)
-    expires_at: float  # Cognito's clock (the access token's ``exp``)
-
-    @classmethod
-    def from_result(
-        cls,
-        result: Mapping[str, Any],
-        *,
-        previous_refresh_token: Optional[str] = None,
-        now: Optional[float] = None,
-    ) -> TokenSet:
-        """From an ``AuthenticationResult``; keeps the old refresh token if none came back."""
-        access = str(result["AccessToken"])
-        claims = _unverified_claims(access)
-        received = time.time() if now is None else now
-        issued = _number(claims.get("iat"))
-        expires = _number(claims.get("exp"))
-        if issued is None or expires is None:  # not a JWT we can read: trust ExpiresIn
-            issued = received
-            expires = received + float(result.get("ExpiresIn") or 3600)
-        return cls(
-            access_token=access,
-            id_token=result.get("IdToken"),
-            refresh_token=result.get("RefreshToken") or previous_refresh_token,
-            token_type=str(result.get("TokenType") or "Bearer"),
-            issued_at=issued,
-            expires_at=expires,
-        )
-
-    @property
-    def lifetime(self) -> float:
-        """Seconds between issue and expiry."""
-        return max(0.0, self.expires_at - self.issued_at)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable form (for a token storage)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
-        """The inverse of :meth:`to_dict`."""
-        return cls(
-            access_token=str(data["access_token"]),
-            id_token=data.get("id_token"),
-            refresh_token=data.get("refresh_token"),
-            token_type=str(data.get("token_type") or "Bearer"),
-            issued_at=float(data["issued_at"]),
-            expires_at=float(data["expires_at"]),
-        )
-
-    def __repr__(self) -> str:
-        return f"TokenSet(<redacted>, expires_at={self.expires_at:.0f})"
+def _system_time() -> float:
+    """The wall clock (looked up at each call, so tests can move it)."""
+    return time.time()
 
 
 Refresh = Callable[[TokenSet], TokenSet]
@@ -146,7 +73,7 @@ class TokenLifecycle:
         *,
         login: Optional[Login] = None,
         margin: float = DEFAULT_MARGIN,
-        clock: Clock = time.time,
+        clock: Optional[Clock] = None,
         storage: Optional[TokenStorage] = None,
         on_change: Optional[Callable[[Optional[TokenSet]], None]] = None,
     ) -> None:
@@ -155,12 +82,15 @@ class TokenLifecycle:
         self._refresh = refresh
         self.login = login
         self.margin = margin
-        self._clock = clock
+        self._fixed_clock = clock
         self._storage = storage
         self._on_change = on_change
         self._lock = threading.RLock()
         self._state: Optional[_State] = None
         self._loaded = storage is None
+
+    def _clock(self) -> float:
+        return (self._fixed_clock or _system_time)()
 
     def __repr__(self) -> str:
         return f"TokenLifecycle(has_tokens={self._state is not None}, margin={self.margin})"
@@ -198,13 +128,27 @@ class TokenLifecycle:
     def accept(self, tokens: TokenSet) -> TokenSet:
         """Take tokens just received from Cognito: measure the clock offset from their ``iat``."""
         with self._lock:
-            self._set(_State(tokens, tokens.issued_at - self._clock()))
+            state = self._state
+            if state is None or state.tokens.access_token != tokens.access_token:
+                self._set(_State(tokens, tokens.issued_at - self._clock()))
         return tokens
 
     def restore(self, tokens: TokenSet, clock_offset: float = 0.0) -> None:
         """Take tokens of unknown age (stored or given by the caller) with a known offset."""
         with self._lock:
             self._set(_State(tokens, clock_offset))
+
+    def attach_storage(self, storage: TokenStorage) -> None:
+        """Keep the tokens in ``storage`` from now on (saving the current ones to it, or
+        resuming from it when there are none yet)."""
+        with self._lock:
+            if storage is self._storage:
+                return
+            self._storage = storage
+            if self._state is not None:
+                self._set(self._state)
+            else:
+                self._loaded = False
 
     def clear(self) -> None:
         """Forget the tokens (and the stored copy)."""
@@ -293,7 +237,7 @@ class TokenLifecycle:
         try:
             fresh = self._refresh(state.tokens)
         except Exception as exc:
-            code, message = _error_code(exc)
+            code, message = service_error(exc)
             if code in _DEAD_REFRESH_CODES:
                 if self.login is not None:
                     return self.accept(self.login())
@@ -301,10 +245,10 @@ class TokenLifecycle:
                 if "expired" in message.lower():
                     raise RefreshTokenExpiredException(
                         "the refresh token has expired; log in again"
-                    ) from None
+                    ) from exc
                 raise RefreshTokenRevokedException(
                     f"Cognito refused the refresh token ({code}: {message}); log in again"
-                ) from None
+                ) from exc
             if not force and not self._expired(state):
                 return state.tokens  # transient failure: the current tokens are still good
             raise
@@ -316,12 +260,3 @@ class TokenLifecycle:
         if self.login is None:
             raise LoginRequiredException(f"{why}, and no password is available to log in with")
         return self.accept(self.login())
-
-
-def _error_code(exc: BaseException) -> tuple[str, str]:
-    """A botocore ``ClientError``'s code and message (empty strings for other errors)."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        error = response.get("Error") or {}
-        return str(error.get("Code") or ""), str(error.get("Message") or "")
-    return "", ""

@@ -9,19 +9,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 
-__all__ = ["IssuedTokens", "peek_claims", "renew_due", "token_username"]
-
-#: Renew this long before the access token expires (at most a quarter of its lifetime).
-RENEW_MARGIN = 60.0
+__all__ = ["TokenSet", "peek_claims", "token_username"]
 
 
 @dataclass(frozen=True, repr=False)
-class IssuedTokens:
-    """The tokens of an ``AuthenticationResult`` with when they expire (timezone-aware)."""
+class TokenSet:
+    """The tokens of one login or refresh, with when they were issued and expire.
+
+    ``issued_at``/``expires_at`` are Cognito's clock (the access token's ``iat``/``exp``); the
+    token lifecycle turns them into local decisions with the measured clock offset.
+    ``expires_datetime`` is local and timezone-aware: when the tokens were received plus
+    ``ExpiresIn``.
+    """
 
     access_token: str
     id_token: Optional[str]
@@ -29,7 +33,9 @@ class IssuedTokens:
     token_type: Optional[str]
     expires_in: Optional[int]
     expires_datetime: Optional[datetime]
-    new_device: Optional[dict[str, str]]
+    issued_at: float
+    expires_at: float
+    new_device: Optional[dict[str, str]] = None
 
     @classmethod
     def from_result(
@@ -37,27 +43,87 @@ class IssuedTokens:
         result: Mapping[str, Any],
         *,
         previous_refresh_token: Optional[str] = None,
-        now: Optional[datetime] = None,
-    ) -> IssuedTokens:
+        now: Optional[float] = None,
+    ) -> TokenSet:
         """Read an ``AuthenticationResult``; a refresh keeps the previous refresh token."""
+        received = time.time() if now is None else now
+        access = str(result["AccessToken"])
         expires_in = result.get("ExpiresIn")
-        moment = now or datetime.now(timezone.utc)
-        expires = (
-            moment + timedelta(seconds=int(expires_in)) if isinstance(expires_in, int) else None
-        )
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+            expires_in = None
+        claims = peek_claims(access)
+        issued, expires = _number(claims.get("iat")), _number(claims.get("exp"))
+        if issued is None or expires is None:  # not a JWT we can read: trust ExpiresIn
+            issued, expires = received, received + float(expires_in or 3600)
         device = result.get("NewDeviceMetadata")
         return cls(
-            access_token=str(result["AccessToken"]),
+            access_token=access,
             id_token=result.get("IdToken"),
             refresh_token=result.get("RefreshToken") or previous_refresh_token,
             token_type=result.get("TokenType"),
-            expires_in=expires_in if isinstance(expires_in, int) else None,
-            expires_datetime=expires,
+            expires_in=expires_in,
+            expires_datetime=(
+                datetime.fromtimestamp(received + expires_in, timezone.utc)
+                if expires_in is not None
+                else None
+            ),
+            issued_at=issued,
+            expires_at=expires,
             new_device=dict(device) if device else None,
         )
 
+    @classmethod
+    def from_tokens(
+        cls,
+        access_token: str,
+        id_token: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        token_type: Optional[str] = None,
+    ) -> TokenSet:
+        """Tokens of unknown age (given by the caller): times come from the access token."""
+        return cls.from_result(
+            {
+                "AccessToken": access_token,
+                "IdToken": id_token,
+                "RefreshToken": refresh_token,
+                "TokenType": token_type,
+            }
+        )
+
+    @property
+    def lifetime(self) -> float:
+        """Seconds between issue and expiry."""
+        return max(0.0, self.expires_at - self.issued_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable form (for a token storage)."""
+        data = asdict(self)
+        data["expires_datetime"] = (
+            self.expires_datetime.isoformat() if self.expires_datetime else None
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
+        """The inverse of :meth:`to_dict`."""
+        expires = data.get("expires_datetime")
+        device = data.get("new_device")
+        return cls(
+            access_token=str(data["access_token"]),
+            id_token=data.get("id_token"),
+            refresh_token=data.get("refresh_token"),
+            token_type=data.get("token_type"),
+            expires_in=data.get("expires_in"),
+            expires_datetime=datetime.fromisoformat(expires) if expires else None,
+            issued_at=float(data["issued_at"]),
+            expires_at=float(data["expires_at"]),
+            new_device=dict(device) if isinstance(device, dict) else None,
+        )
+
     def __repr__(self) -> str:
-        return f"IssuedTokens(token_type={self.token_type!r}, expires={self.expires_datetime})"
+        return (
+            f"TokenSet(<redacted>, token_type={self.token_type!r}, expires={self.expires_at:.0f})"
+        )
 
 
 def peek_claims(token: Optional[str]) -> dict[str, Any]:
@@ -75,9 +141,7 @@ def peek_claims(token: Optional[str]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def token_username(
-    access_token: Optional[str], id_token: Optional[str] = None
-) -> Optional[str]:
+def token_username(access_token: Optional[str], id_token: Optional[str] = None) -> Optional[str]:
     """The user's real username according to the tokens (``username`` / ``cognito:username``).
 
     After an alias or e-mail login this differs from what the user typed, and it is the name a
@@ -94,19 +158,3 @@ def _number(value: Any) -> Optional[float]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
-
-
-def renew_due(access_token: str, now: float, margin: float = RENEW_MARGIN) -> bool:
-    """Whether ``access_token`` has expired or will within the margin.
-
-    The margin is at most a quarter of the token's lifetime so short-lived tokens are not
-    renewed on every call. A token without a readable ``exp`` counts as expired.
-    """
-    claims = peek_claims(access_token)
-    exp = _number(claims.get("exp"))
-    if exp is None:
-        return True
-    iat = _number(claims.get("iat"))
-    if iat is not None and exp > iat:
-        margin = min(margin, (exp - iat) / 4)
-    return now >= exp - margin

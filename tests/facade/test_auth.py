@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
 from botocore.exceptions import ClientError
 
-from pycognito import Cognito
+from pycognito import Cognito, _token_lifecycle
 from pycognito.exceptions import (
     ChallengeException,
     EmailOTPChallengeException,
@@ -389,11 +390,13 @@ def test_check_token_and_renew(logged_in: Cognito, local: Any) -> None:
 
 
 def test_check_token_renews_shortly_before_expiry(make_cognito: CognitoFactory, alice: UserInfo,
-                                                  local: Any) -> None:
-    local.advance_clock(-3600 + 20)  # tokens issued now expire in 20 s of real time
+                                                  local: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     u = make_cognito(username=alice.username)
     u.admin_authenticate(alice.password)
-    local.advance_clock(3600 - 20)
+    elapsed = 3600 - 20  # both clocks move on: the tokens expire in 20 s
+    local.advance_clock(elapsed)
+    monkeypatch.setattr(_token_lifecycle, "_system_time", lambda: time.time() + elapsed)
     old = u.access_token
     assert u.check_token(renew=False) is True
     assert u.access_token == old

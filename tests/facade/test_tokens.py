@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pycognito._tokens import IssuedTokens, peek_claims, renew_due, token_username
+from pycognito._tokens import TokenSet, peek_claims, token_username
 
 
 def _jwt(claims: dict[str, Any]) -> str:
@@ -17,13 +17,25 @@ def _jwt(claims: dict[str, Any]) -> str:
 
 def test_from_result_sets_expiry_and_keeps_the_refresh_token() -> None:
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    tokens = IssuedTokens.from_result(
+    tokens = TokenSet.from_result(
         {"AccessToken": "a", "IdToken": "i", "ExpiresIn": 3600, "TokenType": "Bearer"},
-        previous_refresh_token="old-refresh", now=now)
+        previous_refresh_token="old-refresh",
+        now=now.timestamp(),
+    )
     assert tokens.refresh_token == "old-refresh"
     assert tokens.expires_in == 3600 and tokens.expires_datetime == now + timedelta(hours=1)
     assert tokens.expires_datetime.tzinfo is not None
+    # "a" is no JWT: the server times fall back to the receipt time plus ExpiresIn
+    assert (tokens.issued_at, tokens.expires_at) == (now.timestamp(), now.timestamp() + 3600)
     assert "old-refresh" not in repr(tokens)
+
+
+def test_server_times_come_from_the_access_token() -> None:
+    access = _jwt({"iat": 1000, "exp": 4600})
+    tokens = TokenSet.from_result({"AccessToken": access, "ExpiresIn": 3600}, now=99999.0)
+    assert (tokens.issued_at, tokens.expires_at, tokens.lifetime) == (1000, 4600, 3600)
+    assert TokenSet.from_dict(tokens.to_dict()) == tokens
+    assert TokenSet.from_tokens(access).expires_at == 4600
 
 
 def test_peek_and_username() -> None:
@@ -34,12 +46,3 @@ def test_peek_and_username() -> None:
     assert token_username(None, ident) == "from-id"
     assert token_username("garbage", None) is None
     assert peek_claims("a.!!!.c") == {} and peek_claims(None) == {}
-
-
-def test_renew_due_margin() -> None:
-    token = _jwt({"iat": 1000, "exp": 4600})
-    assert renew_due(token, 4000) is False
-    assert renew_due(token, 4541) is True  # within a minute of expiry
-    short = _jwt({"iat": 1000, "exp": 1100})  # 100 s lifetime: margin 25 s
-    assert renew_due(short, 1070) is False and renew_due(short, 1080) is True
-    assert renew_due(_jwt({"iat": 1}), 0) is True  # no exp: treat as expired
