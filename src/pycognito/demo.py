@@ -53,11 +53,22 @@ def _error_code(exc: BaseException) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    from .cli._errors import describe
+    """What went wrong, in one line: Cognito's message and code, or the exception's type and
+    message (neither ever holds a password, a secret or a token)."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
+        message = str(response["Error"].get("Message") or "").strip()
+        return f"{message} [{_error_code(exc)}]"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
-    text = describe(exc)
-    code = _error_code(exc)
-    return f"{text} [{code}]" if code and code not in text else text
+
+def _refused(exc: BaseException) -> bool:
+    """Whether Cognito refused the credentials (its NotAuthorizedException, or the library's
+    typed "log in again" exception that wraps it)."""
+    from .exceptions import LoginRequiredException
+
+    return isinstance(exc, LoginRequiredException) or _error_code(exc) == "NotAuthorizedException"
 
 
 # -- the protected service -------------------------------------------------------------------
@@ -380,7 +391,7 @@ class Journey:
         try:
             stale.renew_access_token()
         except Exception as exc:
-            if _error_code(exc) != "NotAuthorizedException":
+            if not _refused(exc):
                 raise
             return f"GlobalSignOut; the old refresh token is refused: {_one_line(exc)}"
         raise StepFailed("the old refresh token still works after GlobalSignOut")
@@ -389,7 +400,7 @@ class Journey:
         try:
             self.cognito(username=USERNAME).authenticate(password=WRONG_PASSWORD)
         except Exception as exc:
-            if _error_code(exc) != "NotAuthorizedException":
+            if not _refused(exc):
                 raise
             return f"refused: {_one_line(exc)}"
         raise StepFailed("a wrong password was accepted")
