@@ -293,3 +293,41 @@ def make_user(cognito_idp: Any) -> UserFactory:
         return UserInfo(username=username, password=password, sub=sub, attributes=attrs)
 
     return factory
+
+
+# -- HTTP auth tests (RequestsSrpAuth, HttpxSrpAuth) ---------------------------------------------
+
+
+@pytest.fixture
+def api(pool: PoolInfo) -> Iterator[Any]:
+    """A protected API on loopback that verifies ``pool``'s tokens (see ``tests/http_api.py``)."""
+    from .http_api import Api
+
+    service = Api(pool).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def move_clocks(local: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """``move_clocks(seconds, skew=0)``: let time pass on both sides.
+
+    The local Cognito's clock and the library's wall clock (as the token lifecycle reads it)
+    advance together by ``seconds``; ``skew`` makes our clock that much ahead of Cognito's.
+    """
+    import time
+
+    from pycognito import _clock
+
+    state = {"elapsed": 0.0, "skew": 0.0}
+
+    def move(seconds: float = 0.0, skew: Optional[float] = None) -> None:
+        state["elapsed"] += seconds
+        if skew is not None:
+            state["skew"] = skew
+        local.advance_clock(seconds)
+        monkeypatch.setattr(
+            _clock, "now", lambda: time.time() + state["elapsed"] + state["skew"]
+        )
+
+    return move

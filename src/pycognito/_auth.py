@@ -9,16 +9,14 @@ Each challenge has a ``respond_to_*`` method that ends the same way.
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timezone
+from datetime import timedelta
 from typing import Any, Mapping, Optional
 
-from . import srp
+from . import _clock, srp
 from ._attributes import dict_to_cognito
 from ._challenges import (
     CODE_KEYS,
     CUSTOM_CHALLENGE,
-    DEVICE_PASSWORD_VERIFIER,
     DEVICE_SRP_AUTH,
     EMAIL_OTP,
     MFA_SETUP,
@@ -34,11 +32,11 @@ from ._challenges import (
     strip_metadata,
     tokens_or_raise,
 )
-from ._clients import service_error
+from ._clients import server_clock_offset, service_error
 from ._core import log, service_errors
 from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
-from .aws_srp import AWSSRP
+from .aws_srp import AWSSRP, answer_device_challenge, new_small_a
 from .exceptions import (
     ChallengeException,
     ForceChangePasswordException,
@@ -71,13 +69,6 @@ def _metadata(client_metadata: Optional[Mapping[str, str]]) -> dict[str, Any]:
     if not isinstance(client_metadata, Mapping):
         raise InvalidTypeError("client_metadata must be a dict of strings")
     return {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
-
-
-def _small_a() -> int:
-    while True:
-        value = int.from_bytes(os.urandom(128), "big")
-        if 0 < value < srp.N:
-            return value
 
 
 class AuthMixin(VerifyMixin):
@@ -117,6 +108,7 @@ class AuthMixin(VerifyMixin):
             **metadata,
         )
         answered_as = username
+        helper.clock_offset = server_clock_offset(response)
         if response.get("ChallengeName") == PASSWORD_VERIFIER:
             answer = helper.process_challenge(response.get("ChallengeParameters") or {})
             answered_as = answer["USERNAME"]
@@ -485,44 +477,19 @@ class AuthMixin(VerifyMixin):
                 "device_password are not all set",
                 strip_metadata(challenge),
             )
-        params = challenge.get("ChallengeParameters") or {}
-        name = params.get("USERNAME") or username or self._need_username(what="device SRP")
-        small_a = _small_a()
-        body = {"USERNAME": name, "DEVICE_KEY": key, "SRP_A": format(srp.calculate_a(small_a), "x")}
-        self._add_secret_hash(body, name)
-        response = self._respond(
-            flow, DEVICE_SRP_AUTH, body, challenge.get("Session"), client_metadata
-        )
-        if response.get("ChallengeName") != DEVICE_PASSWORD_VERIFIER:
-            return response  # type: ignore[no-any-return]
-        params = response.get("ChallengeParameters") or {}
-        for field in ("SRP_B", "SALT", "SECRET_BLOCK"):
-            if not params.get(field):
-                raise UnsupportedChallengeException(
-                    f"the DEVICE_PASSWORD_VERIFIER challenge lacks {field}",
-                    strip_metadata(response),
-                )
-        name = params.get("USERNAME") or name
-        stamp = srp.timestamp(datetime.now(timezone.utc))
-        answer = {
-            "USERNAME": name,
-            "DEVICE_KEY": key,
-            "TIMESTAMP": stamp,
-            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-            "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
-                device_group_key=group,
-                device_key=key,
-                device_password=password,
-                small_a=small_a,
-                srp_b=params["SRP_B"],
-                salt=params["SALT"],
-                secret_block=params["SECRET_BLOCK"],
-                timestamp=stamp,
+        offset = server_clock_offset(challenge)
+        return answer_device_challenge(
+            challenge,
+            username=username or self._need_username(what="device SRP"),
+            device_key=key,
+            device_group_key=group,
+            device_password=password,
+            respond=lambda name, answer, session: self._respond(
+                flow, name, answer, session, client_metadata
             ),
-        }
-        self._add_secret_hash(answer, name)
-        return self._respond(  # type: ignore[no-any-return]
-            flow, DEVICE_PASSWORD_VERIFIER, answer, response.get("Session"), client_metadata
+            add_secret_hash=self._add_secret_hash,
+            small_a=new_small_a,
+            timestamp=lambda: srp.timestamp(_clock.utc_now() + timedelta(seconds=offset)),
         )
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from email.utils import parsedate_to_datetime
 from typing import Any, Hashable, Mapping, Optional
+
+from . import _clock
 
 _MAX_CLIENTS = 64
 _lock = threading.Lock()
@@ -78,3 +81,26 @@ def service_error(exc: BaseException) -> tuple[str, str]:
         error = response.get("Error") or {}
         return str(error.get("Code") or ""), str(error.get("Message") or "")
     return "", ""
+
+
+#: Below this, our clock is taken to agree with Cognito's (the Date header has 1 s resolution).
+_CLOCK_TOLERANCE = 30.0
+
+
+def server_clock_offset(response: Mapping[str, Any]) -> float:
+    """Cognito's clock minus ours, from the response's HTTP ``Date`` header.
+
+    Cognito refuses an SRP ``TIMESTAMP`` minutes away from its own clock, so a client whose
+    clock is off signs with the corrected time. Returns 0 when the clocks agree within
+    :data:`_CLOCK_TOLERANCE` or the response carries no usable date.
+    """
+    headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+    value = headers.get("date")
+    if not isinstance(value, str):
+        return 0.0
+    try:
+        server = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
+    offset = server - _clock.now()
+    return offset if abs(offset) > _CLOCK_TOLERANCE else 0.0

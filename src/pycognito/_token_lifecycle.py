@@ -19,10 +19,10 @@ httpx auth alike.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
+from . import _clock
 from ._clients import service_error
 from ._tokens import TokenSet
 from .exceptions import (
@@ -46,11 +46,6 @@ _DEAD_REFRESH_CODES = frozenset(
         "UserNotConfirmedException",
     }
 )
-
-
-def _system_time() -> float:
-    """The wall clock (looked up at each call, so tests can move it)."""
-    return time.time()
 
 
 Refresh = Callable[[TokenSet], TokenSet]
@@ -90,7 +85,7 @@ class TokenLifecycle:
         self._loaded = storage is None
 
     def _clock(self) -> float:
-        return (self._fixed_clock or _system_time)()
+        return (self._fixed_clock or _clock.now)()
 
     def __repr__(self) -> str:
         return f"TokenLifecycle(has_tokens={self._state is not None}, margin={self.margin})"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
+
+from . import _clock
 
 __all__ = ["TokenSet", "peek_claims", "token_username"]
 
@@ -46,7 +47,7 @@ class TokenSet:
         now: Optional[float] = None,
     ) -> TokenSet:
         """Read an ``AuthenticationResult``; a refresh keeps the previous refresh token."""
-        received = time.time() if now is None else now
+        received = _clock.now() if now is None else now
         access = str(result["AccessToken"])
         expires_in = result.get("ExpiresIn")
         if isinstance(expires_in, bool) or not isinstance(expires_in, int):

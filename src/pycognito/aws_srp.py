@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Optional
 
-from . import srp
+from . import _clock, srp
 from ._challenges import (
     DEVICE_PASSWORD_VERIFIER,
     DEVICE_SRP_AUTH,
@@ -22,11 +22,10 @@ from ._challenges import (
     PASSWORD_VERIFIER,
     SMS_MFA,
     SOFTWARE_TOKEN_MFA,
-    challenge_error,
     strip_metadata,
     tokens_or_raise,
 )
-from ._clients import cognito_client
+from ._clients import cognito_client, server_clock_offset
 from .exceptions import ChallengeException, UnsupportedChallengeException
 
 __all__ = ["AWSSRP"]
@@ -39,8 +38,12 @@ def _os_random(size: int) -> bytes:
     return os.urandom(size)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+def new_small_a(random_source: RandomSource = _os_random) -> int:
+    """A fresh private SRP value: 128 random bytes as an integer, as AWS's client draws it."""
+    while True:
+        small_a = int.from_bytes(random_source(128), "big")
+        if 0 < small_a < srp.N:
+            return small_a
 
 
 class AWSSRP:
@@ -91,8 +94,11 @@ class AWSSRP:
         self.device_group_key = device_group_key
         self._device_password = device_password
         self._random: RandomSource = random_source or _os_random
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or _clock.utc_now
         self._pending: Optional[dict[str, Any]] = None  # last challenge raised to the caller
+        #: Cognito's clock minus ours (seconds), applied to TIMESTAMPs; set from the HTTP
+        #: ``Date`` of Cognito's first answer when the clocks disagree by more than 30 s.
+        self.clock_offset = 0.0
 
     def __repr__(self) -> str:
         return (
@@ -168,6 +174,7 @@ class AWSSRP:
             ClientId=self.client_id,
             **metadata,
         )
+        self.clock_offset = server_clock_offset(response)
         if response.get("ChallengeName") != PASSWORD_VERIFIER:
             return self._finish(boto, response, metadata)
         responses = self._password_verifier_responses(response["ChallengeParameters"], small_a)
@@ -277,10 +284,7 @@ class AWSSRP:
     # -------------------------------------------------------------------------------------
 
     def _new_small_a(self) -> int:
-        while True:
-            small_a = int.from_bytes(self._random(128), "big")
-            if 0 < small_a < srp.N:
-                return small_a
+        return new_small_a(self._random)
 
     def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
         if self.client_secret:
@@ -296,7 +300,7 @@ class AWSSRP:
         return parameters
 
     def _timestamp(self) -> str:
-        return srp.timestamp(self._clock())
+        return srp.timestamp(self._clock() + timedelta(seconds=self.clock_offset))
 
     def _password_verifier_responses(
         self, params: Mapping[str, str], small_a: int
@@ -361,51 +365,88 @@ class AWSSRP:
                 "were given",
                 strip_metadata(challenge),
             )
-        username = (challenge.get("ChallengeParameters") or {}).get("USERNAME") or username
-        small_a = self._new_small_a()
-        responses = {
-            "USERNAME": username,
-            "DEVICE_KEY": key,
-            "SRP_A": format(srp.calculate_a(small_a), "x"),
-        }
-        self._add_secret_hash(responses, username)
-        response = boto.respond_to_auth_challenge(
-            ClientId=self.client_id,
-            ChallengeName=DEVICE_SRP_AUTH,
-            ChallengeResponses=responses,
-            **_session(challenge),
-            **metadata,
+
+        def respond(name: str, answer: dict[str, str], session: Optional[str]) -> Any:
+            return boto.respond_to_auth_challenge(
+                ClientId=self.client_id,
+                ChallengeName=name,
+                ChallengeResponses=answer,
+                **({"Session": session} if session else {}),
+                **metadata,
+            )
+
+        return answer_device_challenge(
+            challenge,
+            username=username,
+            device_key=key,
+            device_group_key=group,
+            device_password=password,
+            respond=respond,
+            add_secret_hash=self._add_secret_hash,
+            small_a=self._new_small_a,
+            timestamp=self._timestamp,
         )
-        if response.get("ChallengeName") != DEVICE_PASSWORD_VERIFIER:
-            raise challenge_error(response)
-        params = response["ChallengeParameters"]
-        username = params.get("USERNAME") or username
-        stamp = self._timestamp()
-        answer = {
-            "USERNAME": username,
-            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-            "TIMESTAMP": stamp,
-            "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
-                device_group_key=group,
-                device_key=key,
-                device_password=password,
-                small_a=small_a,
-                srp_b=params["SRP_B"],
-                salt=params["SALT"],
-                secret_block=params["SECRET_BLOCK"],
-                timestamp=stamp,
-            ),
-            "DEVICE_KEY": key,
-        }
-        self._add_secret_hash(answer, username)
-        response = boto.respond_to_auth_challenge(
-            ClientId=self.client_id,
-            ChallengeName=DEVICE_PASSWORD_VERIFIER,
-            ChallengeResponses=answer,
-            **_session(response),
-            **metadata,
-        )
-        return response  # type: ignore[no-any-return]
+
+
+Respond = Callable[[str, dict[str, str], Optional[str]], Mapping[str, Any]]
+
+
+def answer_device_challenge(
+    challenge: Mapping[str, Any],
+    *,
+    username: str,
+    device_key: str,
+    device_group_key: str,
+    device_password: str,
+    respond: Respond,
+    add_secret_hash: Callable[[dict[str, str], str], None],
+    small_a: Callable[[], int],
+    timestamp: Callable[[], str],
+) -> Mapping[str, Any]:
+    """Answer DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER; return Cognito's last answer.
+
+    ``respond(challenge_name, responses, session)`` sends one answer (the user or the admin
+    API); ``add_secret_hash(responses, username)`` adds SECRET_HASH when the client has a
+    secret. A fresh ``a`` is drawn for the device exchange. If Cognito answers DEVICE_SRP_AUTH
+    with anything but DEVICE_PASSWORD_VERIFIER, that answer is returned as it is.
+    """
+    username = (challenge.get("ChallengeParameters") or {}).get("USERNAME") or username
+    private = small_a()
+    start = {
+        "USERNAME": username,
+        "DEVICE_KEY": device_key,
+        "SRP_A": format(srp.calculate_a(private), "x"),
+    }
+    add_secret_hash(start, username)
+    response = respond(DEVICE_SRP_AUTH, start, challenge.get("Session"))
+    if response.get("ChallengeName") != DEVICE_PASSWORD_VERIFIER:
+        return response
+    params = response.get("ChallengeParameters") or {}
+    for field in ("SRP_B", "SALT", "SECRET_BLOCK"):
+        if not params.get(field):
+            raise UnsupportedChallengeException(
+                f"the DEVICE_PASSWORD_VERIFIER challenge lacks {field}", strip_metadata(response)
+            )
+    username = params.get("USERNAME") or username
+    stamp = timestamp()
+    answer = {
+        "USERNAME": username,
+        "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+        "TIMESTAMP": stamp,
+        "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
+            device_group_key=device_group_key,
+            device_key=device_key,
+            device_password=device_password,
+            small_a=private,
+            srp_b=params["SRP_B"],
+            salt=params["SALT"],
+            secret_block=params["SECRET_BLOCK"],
+            timestamp=stamp,
+        ),
+        "DEVICE_KEY": device_key,
+    }
+    add_secret_hash(answer, username)
+    return respond(DEVICE_PASSWORD_VERIFIER, answer, response.get("Session"))
 
 
 def _session(response: Mapping[str, Any]) -> dict[str, str]:

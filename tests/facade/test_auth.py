@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pytest
 from botocore.exceptions import ClientError
 
-from pycognito import Cognito, _token_lifecycle
+from pycognito import Cognito, _clock
 from pycognito.exceptions import (
     ChallengeException,
     EmailOTPChallengeException,
@@ -396,7 +396,7 @@ def test_check_token_renews_shortly_before_expiry(make_cognito: CognitoFactory, 
     u.admin_authenticate(alice.password)
     elapsed = 3600 - 20  # both clocks move on: the tokens expire in 20 s
     local.advance_clock(elapsed)
-    monkeypatch.setattr(_token_lifecycle, "_system_time", lambda: time.time() + elapsed)
+    monkeypatch.setattr(_clock, "now", lambda: time.time() + elapsed)
     old = u.access_token
     assert u.check_token(renew=False) is True
     assert u.access_token == old

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from email.utils import formatdate
 from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qs
 
@@ -26,6 +27,12 @@ class QuietRequestHandler(MotoRequestHandler):
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         return None
+
+    def send_response(self, code: int, message: Optional[str] = None) -> None:
+        """As the standard handler, without its own ``Date``: the app sends the server clock's."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
 
 
 class LocalApp:
@@ -46,7 +53,19 @@ class LocalApp:
             if call is not None:
                 with self._state.lock:
                     self._state.calls.add(call)
-        return self._moto_app(environ, start_response)
+        return self._moto_app(environ, self._dated(start_response))
+
+    def _dated(self, start_response: StartResponse) -> StartResponse:
+        """Send the server clock (moved by ``advance_clock``) as the HTTP ``Date``, as a real
+        server whose clock reads that time would."""
+        clock = self._state.clock
+
+        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            headers = [(k, v) for k, v in headers if k.lower() != "date"]
+            headers.append(("Date", formatdate(clock.time(), usegmt=True)))
+            return start_response(status, headers, *exc_info)
+
+        return start
 
     def _local(self, environ: dict[str, Any], start_response: StartResponse,
                path: str) -> Iterable[bytes]:
