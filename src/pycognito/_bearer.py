@@ -1,6 +1,6 @@
-"""What the requests and httpx auths share: which token, which header, when to renew.
+"""What the requests and httpx auths share: the constructor, which token, which header.
 
-Both auths keep no token state of their own: they ask the ``Cognito`` instance's token
+Neither auth keeps token state of its own: they ask the ``Cognito`` instance's token
 lifecycle for valid tokens before each request (it refreshes early, once for all threads) and,
 on a 401 from the API, ask it to renew the rejected token once before retrying once.
 """
@@ -8,7 +8,7 @@ on a 401 from the API, ask it to renew the rejected token once before retrying o
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .exceptions import WarrantException
 
@@ -25,25 +25,25 @@ class TokenType(str, Enum):
     ACCESS_TOKEN = "access_token"
 
 
-class BearerTokens:
-    """Builds the auth header from a ``Cognito`` instance's always-valid tokens."""
+class BearerAuth:
+    """The constructor both HTTP auths share (``RequestsSrpAuth``'s published signature)."""
 
     def __init__(
         self,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        user_pool_id: Optional[str] = None,
+        user_pool_region: Optional[str] = None,
+        client_id: Optional[str] = None,
+        cognito: Optional[Cognito] = None,
+        http_header: str = "Authorization",
+        http_header_prefix: str = "Bearer ",
+        auth_token_type: TokenType = TokenType.ACCESS_TOKEN,
+        boto3_client_kwargs: Optional[Mapping[str, Any]] = None,
         *,
-        cognito: Optional[Cognito],
-        username: Optional[str],
-        password: Optional[str],
-        user_pool_id: Optional[str],
-        user_pool_region: Optional[str],
-        client_id: Optional[str],
-        client_secret: Optional[str],
-        http_header: str,
-        http_header_prefix: str,
-        auth_token_type: TokenType | str,
-        boto3_client_kwargs: Optional[Mapping[str, Any]],
-        storage: Optional[TokenStorage],
-        refresh_margin: Optional[float],
+        client_secret: Optional[str] = None,
+        storage: Optional[TokenStorage] = None,
+        refresh_margin: Optional[float] = None,
     ) -> None:
         if cognito is None:
             if not user_pool_id or not client_id:
@@ -62,32 +62,41 @@ class BearerTokens:
             )
         if password is not None and not (username or cognito.username):
             raise WarrantException("a password needs a username to log in with")
-        self.cognito = cognito
-        self.header = http_header
-        self.prefix = http_header_prefix
-        self.token_type = TokenType(auth_token_type)
-        self.lifecycle: TokenLifecycle = cognito._token_lifecycle(
+        self._cognito = cognito
+        self._header = http_header
+        self._prefix = http_header_prefix
+        self._token_type = TokenType(auth_token_type)
+        self._lifecycle: TokenLifecycle = cognito._token_lifecycle(
             storage=storage, margin=refresh_margin
         )
         if password is not None:
-            self.lifecycle.login = _password_login(cognito, password)
+            self._lifecycle.login = _password_login(cognito, password)
+
+    @property
+    def cognito(self) -> Cognito:
+        """The ``Cognito`` instance whose tokens sign the requests."""
+        return self._cognito
 
     def __repr__(self) -> str:
-        return f"<header={self.header!r} token={self.token_type.value}>"
+        return (
+            f"{type(self).__name__}(header={self._header!r}, "
+            f"token={self._token_type.value!r}, cognito={self._cognito!r})"
+        )
 
-    def value(self, tokens: TokenSet) -> str:
-        """The header value for ``tokens``."""
-        token = tokens.id_token if self.token_type is TokenType.ID_TOKEN else tokens.access_token
+    def _header_value(self, tokens: TokenSet) -> str:
+        token = tokens.id_token if self._token_type is TokenType.ID_TOKEN else tokens.access_token
         if not token:
-            raise WarrantException(f"Cognito returned no {self.token_type.value}")
-        return f"{self.prefix}{token}"
+            raise WarrantException(f"Cognito returned no {self._token_type.value}")
+        return f"{self._prefix}{token}"
 
 
-def _password_login(cognito: Cognito, password: str) -> Any:
+def _password_login(cognito: Cognito, password: str) -> Callable[[], TokenSet]:
     """A login callable that holds the password in a closure, not on any instance attribute."""
 
     def login() -> TokenSet:
         cognito.authenticate(password)
-        return cognito._token_lifecycle().valid_tokens()
+        tokens = cognito._token_lifecycle().tokens
+        assert tokens is not None, "authenticate stores the tokens"
+        return tokens
 
     return login
