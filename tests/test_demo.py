@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import re
 import subprocess
 import sys
-
-import pytest
 
 from pycognito.demo import Journey, StepFailed
 
@@ -34,8 +31,6 @@ STEPS = [
 ]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("pycognito.utils") is None,
-                    reason="RequestsSrpAuth (pycognito.utils) is not there yet")
 def test_demo_runs_every_step() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COGNITO_", "PYCOGNITO_"))}
     result = subprocess.run(

@@ -346,7 +346,7 @@ class Journey:
     def call_api(self) -> str:
         import requests
 
-        from .utils import RequestsSrpAuth  # type: ignore[import-not-found,unused-ignore]
+        from .utils import RequestsSrpAuth
         from .verification import jwks_url_for_endpoint
 
         self.service = ProtectedService(

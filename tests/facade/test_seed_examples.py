@@ -305,7 +305,6 @@ def test_awssrp_devices(page: Page, make_pool: PoolFactory,
 
 
 def test_requests_srp_auth(page: Page) -> None:
-    pytest.importorskip("pycognito.utils", reason="pycognito.utils is not written yet")
     ns = page.run("requests_srp_auth", **{
         "myusername": "bob", "secret": page.bob.password,
         "eu-west-1_1234567": page.pool.pool_id, "4dn6jbcbhqcofxyczo3ms9z4cc": page.pool.client_id,
