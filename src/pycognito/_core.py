@@ -208,6 +208,17 @@ class CognitoBase:
         _optional_str("device_password", value)
         self._device_password = value
 
+    @property
+    def new_device(self) -> Optional[dict[str, str]]:
+        """The device Cognito announced at the last login (``NewDeviceMetadata``:
+        ``{"DeviceKey": ..., "DeviceGroupKey": ...}``), or ``None``.
+
+        Cognito announces a device when the pool tracks devices and the login was not made with
+        a remembered one. Confirm it with :meth:`remember_device` (after which this is ``None``)
+        to skip MFA on later logins. Read-only; a copy is returned.
+        """
+        return dict(self._new_device) if self._new_device else None
+
     # -- helpers for the parts --------------------------------------------------------------
 
     def _secret_hash(self, username: str) -> dict[str, str]:

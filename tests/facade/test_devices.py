@@ -51,6 +51,35 @@ def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserI
     assert again.access_token
 
 
+def test_new_device_is_announced_until_remembered(device_pool: PoolInfo, dana: UserInfo,
+                                                  make_cognito: CognitoFactory,
+                                                  local: Any) -> None:
+    u = make_cognito(device_pool, username="dana")
+    assert u.new_device is None
+    u.authenticate(dana.password)
+    announced = u.new_device
+    assert announced is not None
+    assert set(announced) == {"DeviceKey", "DeviceGroupKey"} and all(announced.values())
+    announced["DeviceKey"] = "changed"  # a copy: the instance keeps its own
+    assert u.new_device is not None and u.new_device["DeviceKey"] != "changed"
+    with pytest.raises(AttributeError):
+        u.new_device = None  # type: ignore[misc]
+
+    creds = u.remember_device("laptop")
+    assert creds["device_key"] == u.device_key
+    assert u.new_device is None
+
+    local.clear_calls()
+    known = make_cognito(device_pool, username="dana", **creds)
+    known.authenticate(dana.password)
+    assert {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"} <= set(_challenges(local))
+    assert known.access_token and known.new_device is None  # nothing new to remember
+
+
+def test_no_new_device_without_device_tracking(logged_in: Cognito) -> None:
+    assert logged_in.access_token and logged_in.new_device is None
+
+
 def test_remembered_device_skips_mfa(device_pool: PoolInfo, dana: UserInfo,
                                      make_cognito: CognitoFactory, local: Any) -> None:
     u = make_cognito(device_pool, username="dana")
