@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from botocore.exceptions import ClientError
 
 from pycognito import Cognito
 from pycognito.totp import totp_code
@@ -294,3 +295,33 @@ def test_mfa_setup_without_a_way_to_receive_codes(cli: Runner, cli_env: Any, mak
     cli_env(info)
     result = cli(["login", "-u", "nophone"], answers=[PASSWORD])
     _one_error_line(result, "no way to receive codes")
+
+
+
+def test_device_cognito_refuses_is_dropped(cli: Runner, cli_env: Any, make_pool: Any,
+                                           make_user: Any, token_file: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    info = make_pool(client_secret=True, device_tracking=True)
+    make_user(info, "alice")
+    cli_env(info)
+    first = cli(["login", "-u", "alice", "--remember-device"], answers=[PASSWORD])
+    assert first.status == 0, first.err
+    old_key = json.loads(token_file.read_text())["session"]["device_key"]
+    assert old_key
+
+    # The local Cognito treats a forgotten device as no device; AWS may refuse it instead.
+    real = Cognito.authenticate
+
+    def refuse_devices(self: Cognito, password: str, client_metadata: Any = None) -> None:
+        if self.device_key:
+            raise ClientError({"Error": {"Code": "ResourceNotFoundException",
+                                         "Message": "Device does not exist."}},
+                              "RespondToAuthChallenge")
+        real(self, password, client_metadata)
+
+    monkeypatch.setattr(Cognito, "authenticate", refuse_devices)
+    again = cli(["login", "-u", "alice", "--no-remember-device"], answers=[PASSWORD])
+    assert again.status == 0, again.err
+    assert "no longer known to Cognito" in again.err
+    saved = json.loads(token_file.read_text())
+    assert not saved.get("devices") and saved["session"]["device_key"] != old_key

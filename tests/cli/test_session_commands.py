@@ -42,6 +42,20 @@ def test_refresh(cli: Runner, cli_env: Any, make_pool: Any, make_user: Any,
         token_file.read_text())["tokens"]["access_token"]
 
 
+def test_refresh_with_rotation(cli: Runner, cli_env: Any, make_pool: Any, make_user: Any,
+                               token_file: Path) -> None:
+    _logged_in(cli, cli_env, make_pool, make_user, client_secret=True,
+               refresh_token_rotation=0)
+    before = json.loads(token_file.read_text())["tokens"]
+    result = cli(["refresh"])
+    assert result.status == 0, result.err
+    after = json.loads(token_file.read_text())
+    assert after["tokens"]["access_token"] != before["access_token"]
+    assert after["tokens"]["refresh_token"] != before["refresh_token"]  # rotated
+    assert after["session"]["username"] == "alice"
+    assert cli(["whoami"]).status == 0
+
+
 def test_refresh_prompts_for_secret_when_not_in_env(cli: Runner, cli_env: Any, make_pool: Any,
                                                     make_user: Any,
                                                     monkeypatch: Any) -> None:

@@ -9,7 +9,10 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from .._token_lifecycle import TokenLifecycle, TokenSet
+from .._clients import service_error
+from .._cognito import Cognito
+from .._token_lifecycle import TokenLifecycle
+from .._tokens import TokenSet, peek_claims
 from ..exceptions import (
     JWKSUnavailableError,
     LoginRequiredException,
@@ -27,7 +30,7 @@ from ._config import (
 )
 from ._errors import CliError, describe
 from ._io import Terminal
-from ._session import expiry_text, lifecycle_for, peek_claims, tokens_json
+from ._session import expiry_text, tokens_json
 
 
 def add_parsers(commands: Any) -> None:
@@ -93,7 +96,8 @@ def add_parsers(commands: Any) -> None:
 
 
 class _Saved:
-    """The saved session, its connection and a token lifecycle on it."""
+    """The saved session, its connection, and a ``Cognito`` whose token lifecycle keeps its
+    tokens in the token file (so a refresh is the library's, saved straight back)."""
 
     def __init__(self, args: argparse.Namespace, terminal: Terminal) -> None:
         self.store = SessionFile(token_file(args))
@@ -102,27 +106,16 @@ class _Saved:
             raise CliError(f"not logged in (no tokens in {self.store.path}); "
                            "run `pycognito login`")
         self.connection: Connection = resolve_connection(args, terminal, self.session)
-        self.boto = self.connection.boto_client()
-        self.lifecycle: TokenLifecycle = lifecycle_for(
-            self.connection, self.boto, self.store, self.session
-        )
-
-    def tokens(self) -> TokenSet:
-        tokens = self.lifecycle.tokens
-        if tokens is None:
-            raise CliError("not logged in; run `pycognito login`")
-        return tokens
+        username = self.session.get("username")
+        self.cognito: Cognito = self.connection.cognito(str(username) if username else None)
+        device_key = self.session.get("device_key")
+        if isinstance(device_key, str) and device_key:
+            self.cognito.device_key = device_key  # sent with refreshes of a device's tokens
+        self.lifecycle: TokenLifecycle = self.cognito._token_lifecycle(storage=self.store)
 
     @property
     def username(self) -> str:
         return str(self.session.get("username") or "?")
-
-
-def _error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str((response.get("Error") or {}).get("Code") or "")
-    return ""
 
 
 def _iso(moment: float) -> str:
@@ -152,12 +145,12 @@ def run_whoami(args: argparse.Namespace, terminal: Terminal) -> int:
     saved = _Saved(args, terminal)
     tokens = saved.lifecycle.valid_tokens()
     try:
-        user = saved.boto.get_user(AccessToken=tokens.access_token)
+        user = saved.cognito.client.get_user(AccessToken=tokens.access_token)
     except Exception as exc:
-        if _error_code(exc) != "NotAuthorizedException" or not tokens.refresh_token:
+        if service_error(exc)[0] != "NotAuthorizedException" or not tokens.refresh_token:
             raise
         tokens = saved.lifecycle.renew_rejected(tokens.access_token)
-        user = saved.boto.get_user(AccessToken=tokens.access_token)
+        user = saved.cognito.client.get_user(AccessToken=tokens.access_token)
     attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes") or []}
     mfa = list(user.get("UserMFASettingList") or [])
     preferred = user.get("PreferredMfaSetting")
@@ -214,14 +207,14 @@ def run_logout(args: argparse.Namespace, terminal: Terminal) -> int:
         return 0
     try:
         if args.forget_device:
-            device_key = peek_claims(tokens.access_token).get("device_key") or saved.session.get(
-                "device_key")
+            device_key = peek_claims(tokens.access_token).get("device_key") or (
+                saved.cognito.device_key)
             if isinstance(device_key, str) and device_key:
-                saved.boto.forget_device(AccessToken=tokens.access_token, DeviceKey=device_key)
+                saved.cognito.forget_device(device_key)
                 store.forget_device(saved.connection.user_pool_id, device_key)
-        saved.boto.global_sign_out(AccessToken=tokens.access_token)
+        saved.cognito.logout()  # GlobalSignOut; the lifecycle then clears the token file
     except Exception as exc:
-        if _error_code(exc) != "NotAuthorizedException":
+        if service_error(exc)[0] != "NotAuthorizedException":
             raise  # network and the like: keep the tokens so that logout can be retried
         store.clear()
         terminal.say(f"Cognito no longer accepts these tokens ({describe(exc)}).")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from .._cognito import Cognito
 from ..token_storage import FileTokenStorage
 from ._errors import CliError
 from ._io import Terminal
@@ -83,20 +84,26 @@ class Connection:
     endpoint_url: Optional[str] = None
     client_secret: Optional[str] = field(default=None, repr=False)
 
-    def boto_client(self) -> Any:
-        """A boto3 ``cognito-idp`` client. Unsigned: every call the CLI makes is a public one
-        (authenticated by tokens, not by AWS credentials), so no credentials are looked up."""
+    def cognito(self, username: Optional[str] = None,
+                device: Optional[Mapping[str, str]] = None) -> Cognito:
+        """The library's ``Cognito`` for this app client (and user, and remembered device).
+
+        Its boto3 client is unsigned: every call the CLI makes is a public one (authenticated
+        by tokens, not by AWS credentials), so no credentials are looked up."""
         from botocore import UNSIGNED
         from botocore.config import Config
 
-        from .._clients import cognito_client
-
         config = Config(signature_version=UNSIGNED, connect_timeout=5, read_timeout=20,
                         retries={"total_max_attempts": 2, "mode": "standard"})
-        kwargs: dict[str, Any] = {"config": config}
-        if self.endpoint_url:
-            kwargs["endpoint_url"] = self.endpoint_url
-        return cognito_client(region_name=self.region, **kwargs)
+        device = device or {}
+        return Cognito(
+            self.user_pool_id, self.client_id, user_pool_region=self.region,
+            username=username, client_secret=self.client_secret, botocore_config=config,
+            boto3_client_kwargs={"endpoint_url": self.endpoint_url} if self.endpoint_url else None,
+            device_key=device.get("device_key"),
+            device_group_key=device.get("device_group_key"),
+            device_password=device.get("device_password"),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """What the session file remembers (never the secret)."""
@@ -194,6 +201,12 @@ class SessionFile:
             self._file.clear()
 
     # -- the rest ---------------------------------------------------------------------------
+
+    def save_session(self, session: Mapping[str, Any]) -> None:
+        """Record which connection and user the saved tokens belong to."""
+        whole = self.read()
+        whole["session"] = dict(session)
+        self.write(whole)
 
     def session(self) -> dict[str, Any]:
         """The saved connection and username (empty when not logged in)."""

@@ -1,39 +1,39 @@
 """``pycognito login``: SRP login with every challenge answered at the terminal.
 
-The password is read by a hidden prompt only. NEW_PASSWORD_REQUIRED, SMS/e-mail codes, TOTP,
-SELECT_MFA_TYPE and MFA_SETUP (an authenticator app) are answered interactively; a new
-device is confirmed and remembered when asked, so the next login can skip MFA.
+The login is the library's: ``Cognito.authenticate`` and, for each challenge it raises, the
+matching ``respond_to_*`` method. The password is read by a hidden prompt only.
+NEW_PASSWORD_REQUIRED, SMS/e-mail codes, TOTP, SELECT_MFA_TYPE and MFA_SETUP (an authenticator
+app) are answered interactively; a new device is confirmed and remembered when asked, so the
+next login can skip MFA.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import time
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
-from .. import srp
 from .._challenges import (
-    CODE_KEYS,
-    DEVICE_SRP_AUTH,
-    EMAIL_OTP,
-    MFA_SETUP,
-    NEW_PASSWORD_REQUIRED,
-    SELECT_MFA_TYPE,
-    SMS_MFA,
-    SMS_OTP,
     SOFTWARE_TOKEN_MFA,
     challenge_username,
-    mfa_type_answer,
     parse_name_list,
     required_attributes,
-    strip_metadata,
 )
-from .._token_lifecycle import TokenSet
-from ..aws_srp import AWSSRP
-from ..exceptions import ChallengeException
+from .._clients import service_error
+from .._cognito import Cognito
+from .._tokens import peek_claims, token_username
+from ..exceptions import (
+    ChallengeException,
+    EmailOTPChallengeException,
+    ForceChangePasswordException,
+    InvalidValueError,
+    MFASetupChallengeException,
+    MissingValueError,
+    SelectMFATypeChallengeException,
+    SMSMFAChallengeException,
+    SoftwareTokenMFAChallengeException,
+)
 from ..totp import otpauth_uri
 from ._config import (
     ENV_USERNAME,
@@ -53,11 +53,14 @@ MAX_ROUNDS = 10
 MAX_ATTEMPTS = 3
 
 _MFA_LABELS = {
-    SMS_MFA: "text message (SMS)",
-    SOFTWARE_TOKEN_MFA: "authenticator app (TOTP)",
-    EMAIL_OTP: "e-mail",
+    "SMS_MFA": "text message (SMS)",
+    "SOFTWARE_TOKEN_MFA": "authenticator app (TOTP)",
+    "EMAIL_OTP": "e-mail",
     "EMAIL_MFA": "e-mail",
 }
+
+#: Cognito's answers to a wrong code (EnableSoftwareTokenMFAException: during MFA set-up).
+_WRONG_CODE = frozenset({"CodeMismatchException", "EnableSoftwareTokenMFAException"})
 
 
 def add_parser(commands: Any) -> None:
@@ -100,33 +103,23 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     password = terminal.secret("Password")
     if not password:
         raise CliError("no password given")
-    boto = connection.boto_client()
     device = store.device(connection.user_pool_id, username)
-    response, flow = _authenticate(terminal, connection, boto, store, username, password,
-                                   device, args)
-    result = response["AuthenticationResult"]
-    tokens = TokenSet.from_result(result)
-    real_username = _claim(tokens.access_token, "username") or username
-    device_key = _claim(tokens.access_token, "device_key") or (device or {}).get("device_key")
+    cognito = _log_in(terminal, connection, store, username, password, device, args)
+    tokens = cognito._token_lifecycle().tokens
+    assert tokens is not None, "a successful login stores tokens"
+    real_username = token_username(tokens.access_token, tokens.id_token) or username
 
-    new_device = result.get("NewDeviceMetadata")
-    if new_device and args.remember_device is not False:
-        remembered = _remember_device(terminal, response, args, flow)
-        if remembered is not None:
-            device_key = remembered["device_key"]
-            if not args.no_save:
-                store.remember_device(connection.user_pool_id, [username, real_username],
-                                      remembered)
+    if cognito.new_device is not None and args.remember_device is not False:
+        remembered = _remember_device(terminal, cognito, args)
+        if remembered is not None and not args.no_save:
+            store.remember_device(connection.user_pool_id, [username, real_username],
+                                  remembered)
+    device_key = peek_claims(tokens.access_token).get("device_key") or cognito.device_key
 
     if not args.no_save:
-        whole = store.read()
-        whole.update({
-            "tokens": tokens.to_dict(),
-            "clock_offset": tokens.issued_at - time.time(),
-            "session": {**connection.to_json(), "username": real_username,
-                        "device_key": device_key},
-        })
-        store.write(whole)
+        cognito._token_lifecycle(storage=store)  # writes "tokens" and "clock_offset"
+        store.save_session({**connection.to_json(), "username": real_username,
+                            "device_key": device_key})
     if args.json:
         print(tokens_json(tokens))
     else:
@@ -136,54 +129,40 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     return 0
 
 
-def _claim(token: str, name: str) -> Optional[str]:
-    from ._session import peek_claims
-
-    value = peek_claims(token).get(name)
-    return value if isinstance(value, str) and value else None
-
-
-def _authenticate(
+def _log_in(
     terminal: Terminal,
     connection: Connection,
-    boto: Any,
     store: SessionFile,
     username: str,
     password: str,
     device: Optional[dict[str, str]],
     args: argparse.Namespace,
-) -> tuple[dict[str, Any], AWSSRP]:
-    flow = AWSSRP(username, password, connection.user_pool_id, connection.client_id,
-                  client=boto, client_secret=connection.client_secret,
-                  device_key=device["device_key"] if device else None,
-                  device_group_key=device["device_group_key"] if device else None,
-                  device_password=device["device_password"] if device else None)
+) -> Cognito:
+    """SRP login (with the remembered device, if any) and every challenge after it."""
+    cognito = connection.cognito(username, device)
     try:
-        return flow.authenticate_user(), flow
+        cognito.authenticate(password)
     except ChallengeException as exc:
-        answerer = Challenges(terminal, connection, boto, username,
-                              (device or {}).get("device_key"), args)
-        return answerer.answer(exc.get_tokens()), flow
+        Challenges(terminal, cognito, password, args).answer(exc)
     except Exception as exc:
         if device is None or not _device_refused(exc):
             raise
-    terminal.say("The remembered device is no longer known to Cognito; "
-                 "logging in without it.")
-    store.forget_device(connection.user_pool_id, device["device_key"])
-    return _authenticate(terminal, connection, boto, store, username, password, None, args)
+        terminal.say("The remembered device is no longer known to Cognito; "
+                     "logging in without it.")
+        store.forget_device(connection.user_pool_id, device["device_key"])
+        return _log_in(terminal, connection, store, username, password, None, args)
+    return cognito
 
 
 def _device_refused(exc: BaseException) -> bool:
-    response = getattr(exc, "response", None)
-    if not isinstance(response, dict):
-        return False
-    error = response.get("Error") or {}
-    code, message = str(error.get("Code") or ""), str(error.get("Message") or "").lower()
-    return code in ("ResourceNotFoundException", "NotAuthorizedException") and "device" in message
+    code, message = service_error(exc)
+    return code in ("ResourceNotFoundException", "NotAuthorizedException") and (
+        "device" in message.lower()
+    )
 
 
 def _remember_device(
-    terminal: Terminal, response: Mapping[str, Any], args: argparse.Namespace, flow: AWSSRP
+    terminal: Terminal, cognito: Cognito, args: argparse.Namespace
 ) -> Optional[dict[str, str]]:
     """Confirm the new device (and mark it remembered) when asked to; return the triple."""
     want = args.remember_device
@@ -192,81 +171,72 @@ def _remember_device(
     if not want:
         return None
     name = args.device_name or f"pycognito on {platform.node() or platform.system() or 'Python'}"
-    confirmed, device_password = flow.confirm_device(response, device_name=name)
-    result = response["AuthenticationResult"]
-    metadata = result["NewDeviceMetadata"]
-    if confirmed.get("UserConfirmationNecessary"):
-        flow.update_device_status(True, result["AccessToken"], metadata["DeviceKey"])
+    remembered = cognito.remember_device(name)
     terminal.say(f"Device remembered as {name!r}.")
-    return {
-        "device_key": str(metadata["DeviceKey"]),
-        "device_group_key": str(metadata["DeviceGroupKey"]),
-        "device_password": device_password,
-    }
+    return remembered
 
 
 class Challenges:
-    """Answers Cognito's challenges at the terminal until tokens arrive."""
+    """Answers the challenges a login raised, at the terminal, with the facade's
+    ``respond_to_*`` methods, until tokens arrive."""
 
-    def __init__(self, terminal: Terminal, connection: Connection, boto: Any, username: str,
-                 device_key: Optional[str], args: argparse.Namespace) -> None:
+    def __init__(self, terminal: Terminal, cognito: Cognito, password: str,
+                 args: argparse.Namespace) -> None:
         self.terminal = terminal
-        self.connection = connection
-        self.boto = boto
-        self.username = username
-        self.device_key = device_key
+        self.cognito = cognito
+        self.password = password
         self.mfa_choice: Optional[str] = getattr(args, "mfa", None)
         self.device_name: Optional[str] = getattr(args, "device_name", None)
 
-    def answer(self, pending: Mapping[str, Any]) -> dict[str, Any]:
-        """Answer ``pending`` and every challenge after it; return the response with tokens."""
-        current = dict(pending)
+    def answer(self, challenge: ChallengeException) -> None:
+        """Answer ``challenge`` and every challenge after it."""
         for _ in range(MAX_ROUNDS):
-            response = self._answer_one(current)
-            if response.get("AuthenticationResult"):
-                return response
-            current = strip_metadata(response)
+            try:
+                self._answer_one(challenge)
+            except ChallengeException as following:
+                challenge = following
+            else:
+                return
         raise CliError("Cognito kept asking for more challenges; giving up")
 
     # -- one challenge ----------------------------------------------------------------------
 
-    def _answer_one(self, pending: dict[str, Any]) -> dict[str, Any]:
-        name = str(pending.get("ChallengeName") or "")
-        if name == NEW_PASSWORD_REQUIRED:
-            return self._respond(name, pending, self._new_password(pending))
-        if name in CODE_KEYS:
-            return self._with_code(name, pending)
-        if name == SELECT_MFA_TYPE:
-            return self._respond(name, pending, {"ANSWER": self._select_mfa(pending)})
-        if name == MFA_SETUP:
-            return self._mfa_setup(pending)
-        if name == DEVICE_SRP_AUTH:
-            raise CliError("Cognito asked for the remembered device after MFA, which it should "
-                           "not; log in again")
-        raise CliError(f"Cognito asked for the {name or 'unknown'} challenge, which the command "
-                       "line cannot answer")
+    def _answer_one(self, challenge: ChallengeException) -> None:
+        cognito = self.cognito
+        where = challenge.challenge_parameters.get("CODE_DELIVERY_DESTINATION")
+        to = f" to {where}" if where else ""
+        if isinstance(challenge, ForceChangePasswordException):
+            self._new_password(challenge.get_tokens())
+        elif isinstance(challenge, SoftwareTokenMFAChallengeException):
+            self._ask_code("Code from your authenticator app",
+                           cognito.respond_to_software_token_mfa_challenge)
+        elif isinstance(challenge, SMSMFAChallengeException):
+            self._ask_code(f"Code sent by text message{to}", cognito.respond_to_sms_mfa_challenge)
+        elif isinstance(challenge, EmailOTPChallengeException):
+            self._ask_code(f"Code sent by e-mail{to}", cognito.respond_to_email_otp_challenge)
+        elif isinstance(challenge, SelectMFATypeChallengeException):
+            cognito.respond_to_select_mfa_type_challenge(self._select_mfa(challenge))
+        elif isinstance(challenge, MFASetupChallengeException):
+            self._mfa_setup(challenge)
+        else:
+            raise CliError(f"Cognito asked for the {challenge.challenge_name or 'unknown'} "
+                           "challenge, which the command line cannot answer")
 
-    def _respond(self, name: str, pending: Mapping[str, Any], answers: Mapping[str, str],
-                 session: Optional[str] = None) -> dict[str, Any]:
-        username = challenge_username(pending) or self.username
-        responses = {"USERNAME": username, **answers}
-        if self.connection.client_secret:
-            responses["SECRET_HASH"] = srp.secret_hash(
-                username, self.connection.client_id, self.connection.client_secret
-            )
-        if self.device_key:
-            responses["DEVICE_KEY"] = self.device_key
-        kwargs: dict[str, Any] = {}
-        session = session or pending.get("Session")
-        if session:
-            kwargs["Session"] = session
-        response = self.boto.respond_to_auth_challenge(
-            ClientId=self.connection.client_id, ChallengeName=name,
-            ChallengeResponses=responses, **kwargs
-        )
-        return dict(response)
+    def _ask_code(self, prompt: str, respond: Callable[[str], None]) -> None:
+        """Ask for a code and answer with it; a wrong one can be typed again (three tries)."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            code = "".join(self.terminal.ask(prompt).split())
+            try:
+                respond(code)
+                return
+            except ChallengeException:
+                raise  # accepted: Cognito asks for something else
+            except Exception as exc:
+                if attempt == MAX_ATTEMPTS or not _wrong_code(exc):
+                    raise
+            self.terminal.say("Wrong code; try again.")
 
-    def _new_password(self, pending: Mapping[str, Any]) -> dict[str, str]:
+    def _new_password(self, pending: Mapping[str, Any]) -> None:
         self.terminal.say("Cognito requires a new password for this account.")
         for _ in range(MAX_ATTEMPTS):
             first = self.terminal.secret("New password")
@@ -276,39 +246,18 @@ class Challenges:
             self.terminal.say("The passwords differ (or are empty); try again.")
         else:
             raise CliError("the new passwords did not match")
-        answers = {"NEW_PASSWORD": first}
+        attributes: dict[str, str] = {}
         for attribute in required_attributes(pending):
             value = self.terminal.ask(f"Value for the required attribute {attribute}")
             if not value:
                 raise CliError(f"Cognito requires a value for {attribute}")
-            answers[f"userAttributes.{attribute}"] = value
-        return answers
+            attributes[attribute] = value
+        self.cognito.new_password_challenge(self.password, first, user_attributes=attributes)
 
-    def _with_code(self, name: str, pending: Mapping[str, Any]) -> dict[str, Any]:
-        params = pending.get("ChallengeParameters") or {}
-        where = params.get("CODE_DELIVERY_DESTINATION")
-        if name == SOFTWARE_TOKEN_MFA:
-            prompt = "Code from your authenticator app"
-        elif name in (SMS_MFA, SMS_OTP):
-            prompt = f"Code sent by text message{f' to {where}' if where else ''}"
-        else:
-            prompt = f"Code sent by e-mail{f' to {where}' if where else ''}"
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            code = "".join(self.terminal.ask(prompt).split())
-            try:
-                return self._respond(name, pending, {CODE_KEYS[name]: code})
-            except Exception as exc:
-                if attempt == MAX_ATTEMPTS or _error_code(exc) != "CodeMismatchException":
-                    raise
-                self.terminal.say("Wrong code; try again.")
-        raise CliError("wrong code")  # pragma: no cover - the loop returns or raises
-
-    def _select_mfa(self, pending: Mapping[str, Any]) -> str:
+    def _select_mfa(self, challenge: ChallengeException) -> str:
         if self.mfa_choice:
-            return mfa_type_answer(self.mfa_choice.upper().replace("TOTP", "SOFTWARE_TOKEN"),
-                                   pending)
-        offered = parse_name_list((pending.get("ChallengeParameters") or {}).get(
-            "MFAS_CAN_CHOOSE"))
+            return self.mfa_choice  # sms, totp or email: the facade spells it as offered
+        offered = parse_name_list(challenge.challenge_parameters.get("MFAS_CAN_CHOOSE"))
         if not offered:
             raise CliError("Cognito asked to choose an MFA method but offered none")
         if len(offered) == 1:
@@ -317,9 +266,8 @@ class Challenges:
         return self.terminal.choose("Method", offered,
                                     [_MFA_LABELS.get(name, name) for name in offered])
 
-    def _mfa_setup(self, pending: Mapping[str, Any]) -> dict[str, Any]:
-        params = pending.get("ChallengeParameters") or {}
-        offered = parse_name_list(params.get("MFAS_CAN_SETUP"))
+    def _mfa_setup(self, challenge: ChallengeException) -> None:
+        offered = parse_name_list(challenge.challenge_parameters.get("MFAS_CAN_SETUP"))
         if SOFTWARE_TOKEN_MFA not in offered:
             # SMS and e-mail MFA are "set up" by giving the user a phone number or e-mail
             # address, which needs an access token (or an administrator), not this challenge.
@@ -327,13 +275,8 @@ class Challenges:
                            "add a phone number or e-mail address to the account (an "
                            "administrator can), then log in again")
         self.terminal.say("This user pool requires MFA: set up an authenticator app now.")
-        return self._totp_setup(pending)
-
-    def _totp_setup(self, pending: Mapping[str, Any]) -> dict[str, Any]:
-        associated = self.boto.associate_software_token(Session=pending.get("Session"))
-        secret = str(associated["SecretCode"])
-        session = associated.get("Session") or pending.get("Session")
-        account = challenge_username(pending) or self.username
+        secret = self.cognito.associate_software_token()
+        account = challenge_username(challenge.get_tokens()) or str(self.cognito.username)
         uri = otpauth_uri(secret, account, issuer="Cognito")
         # The user's own new secret, shown to them on purpose so that their app can take it.
         self.terminal.say("Scan this QR code with your authenticator app, or enter the key.")
@@ -341,36 +284,15 @@ class Challenges:
         if picture:
             self.terminal.say(picture)
         self.terminal.say(f"Key: {secret}")
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            code = "".join(self.terminal.ask("Code from your authenticator app").split())
-            try:
-                verified = self.boto.verify_software_token(
-                    Session=session, UserCode=code,
-                    FriendlyDeviceName=self.device_name or "pycognito",
-                )
-            except Exception as exc:
-                wrong = _error_code(exc) in ("CodeMismatchException",
-                                             "EnableSoftwareTokenMFAException")
-                if attempt == MAX_ATTEMPTS or not wrong:
-                    raise
-                self.terminal.say("Wrong code; try again.")
-                continue
-            if verified.get("Status") == "SUCCESS":
-                session = verified.get("Session") or session
-                break
-            if attempt == MAX_ATTEMPTS:
-                raise CliError("the authenticator app's code was not accepted")
-            self.terminal.say("Wrong code; try again.")
-        return self._respond(MFA_SETUP, pending, {}, session=session)
+        device_name = self.device_name or "pycognito"
+        self._ask_code("Code from your authenticator app",
+                       lambda code: self.cognito.respond_to_mfa_setup_challenge(code, device_name))
 
 
-def _error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str((response.get("Error") or {}).get("Code") or "")
-    return ""
-
-
-def json_dump(value: Any) -> str:
-    """Pretty JSON for stdout."""
-    return json.dumps(value, indent=2, sort_keys=True, default=str)
+def _wrong_code(exc: BaseException) -> bool:
+    """Whether ``exc`` says the code typed was wrong (or empty), so it may be typed again."""
+    if isinstance(exc, MissingValueError):
+        return exc.missing == "code"
+    if isinstance(exc, InvalidValueError):  # MFA set-up: Cognito did not accept the code
+        return True
+    return service_error(exc)[0] in _WRONG_CODE
