@@ -299,11 +299,11 @@ def make_user(cognito_idp: Any) -> UserFactory:
 
 
 @pytest.fixture
-def api(pool: PoolInfo) -> Iterator[Any]:
+def api(pool: PoolInfo, local: LocalCognito) -> Iterator[Any]:
     """A protected API on loopback that verifies ``pool``'s tokens (see ``tests/http_api.py``)."""
     from .http_api import Api
 
-    service = Api(pool).start()
+    service = Api(pool, clock=local.now).start()  # the API's clock reads like Cognito's
     yield service
     service.stop()
 

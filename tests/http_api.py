@@ -5,11 +5,11 @@ API with a deny-list would), to exercise the 401 -> renew -> retry path."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pycognito.demo import ProtectedService
 from pycognito.exceptions import TokenVerificationException
-from pycognito.verification import jwks_url_for_endpoint
+from pycognito.verification import CognitoTokenVerifier, jwks_url_for_endpoint
 
 from .conftest import PoolInfo
 
@@ -17,10 +17,14 @@ from .conftest import PoolInfo
 class Api(ProtectedService):
     """``GET /hello``: 200 with the caller's claims for a valid token, else 401."""
 
-    def __init__(self, pool: PoolInfo) -> None:
+    def __init__(self, pool: PoolInfo, clock: Optional[Callable[[], float]] = None) -> None:
         super().__init__(
             pool.pool_id, pool.client_id, jwks_url_for_endpoint(pool.endpoint_url, pool.pool_id)
         )
+        if clock is not None:  # the API's own machine: its clock need not be the client's
+            self.verifier = CognitoTokenVerifier(
+                pool.pool_id, pool.client_id, jwks_url=self.verifier.jwks_url, clock=clock
+            )
         self.denied: set[str] = set()
         self.refuse_all = False
         self.tokens_seen: list[str] = []

@@ -223,7 +223,6 @@ def check_expected_literals(block: Block, namespace: dict[str, Any]) -> None:
 @pytest.fixture
 def harness(local: Any, cognito_idp: Any, make_pool: PoolFactory, make_user: UserFactory,
             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    from pycognito import _clients
     from pycognito.verification import HttpFetcher, clear_shared_verifiers, default_cache
 
     home = tmp_path / "home"
@@ -241,9 +240,6 @@ def harness(local: Any, cognito_idp: Any, make_pool: PoolFactory, make_user: Use
     monkeypatch.setattr(getpass, "getpass", h.answer_password)
     monkeypatch.setattr(builtins, "input", h.answer_input)
 
-    # boto3 clients are shared per configuration; one made before AWS_ENDPOINT_URL was set
-    # (by another test) would still point at AWS.
-    _clients._clients.clear()
     clear_shared_verifiers()
     cache = default_cache()
     cache.clear()
@@ -257,7 +253,6 @@ def harness(local: Any, cognito_idp: Any, make_pool: PoolFactory, make_user: Use
     yield h
     if h.api is not None:
         h.api.stop()
-    _clients._clients.clear()
     clear_shared_verifiers()
     cache.clear()
 

@@ -222,7 +222,7 @@ def test_rotation_keeps_the_new_refresh_token(
     auth = _auth(pool, user)
     from .http_api import Api
 
-    service = Api(pool).start()
+    service = Api(pool, clock=local.now).start()
     try:
         assert requests.get(service.url, auth=auth, timeout=10).status_code == 200
         first_refresh = auth.cognito.refresh_token

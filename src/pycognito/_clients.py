@@ -8,6 +8,7 @@ first call, so ``import pycognito`` stays cheap.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from email.utils import parsedate_to_datetime
@@ -28,12 +29,25 @@ def _key_part(value: Any) -> Hashable:
     return ("value", type(value).__name__, value)
 
 
+_ENDPOINT_VARIABLES = (
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_ENDPOINT_URL",
+)
+
+
+def _environment_endpoint() -> tuple[Optional[str], ...]:
+    return tuple(os.environ.get(name) for name in _ENDPOINT_VARIABLES)
+
+
 def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **kwargs: Any) -> Any:
     """A shared ``cognito-idp`` client for these arguments (created on first use)."""
     key = (
         _key_part(session),
         region_name,
         tuple(sorted((name, _key_part(value)) for name, value in kwargs.items())),
+        # Without an explicit endpoint, boto3 reads one from the environment at creation time.
+        None if "endpoint_url" in kwargs else _environment_endpoint(),
     )
     with _lock:
         entry = _clients.get(key)

@@ -10,12 +10,12 @@ import json
 import math
 import os
 import threading
-import time
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from .. import _clock
 from ..exceptions import (
     JWKSUnavailableError,
     TokenAlgorithmError,
@@ -129,6 +129,7 @@ class CognitoTokenVerifier:
     are optional. Signature-verified tokens are remembered in a bounded per-verifier cache of
     ``token_cache_size`` entries; every claim (``exp`` and ``nbf`` included) is re-checked on
     every call. :meth:`verify` raises only :class:`TokenVerificationException` subclasses.
+    ``clock`` (seconds since the epoch) defaults to the library's wall clock.
     """
 
     def __init__(
@@ -147,6 +148,7 @@ class CognitoTokenVerifier:
         jwks_cache: Optional[JwksCache] = None,
         max_token_size: int = DEFAULT_MAX_TOKEN_SIZE,
         token_cache_size: int = DEFAULT_TOKEN_CACHE_SIZE,
+        clock: Optional[Callable[[], float]] = None,
     ) -> None:
         if not isinstance(user_pool_id, str) or not user_pool_id:
             raise TokenVerifierConfigError("user_pool_id must be a non-empty string")
@@ -177,6 +179,7 @@ class CognitoTokenVerifier:
         self._token_cache_size = max(0, int(token_cache_size))
         self._tokens: dict[str, _Verified] = {}
         self._tokens_lock = threading.Lock()
+        self._clock = clock
 
     def __repr__(self) -> str:
         source = "static JWKS" if self._static is not None else self.jwks_url
@@ -297,7 +300,7 @@ class CognitoTokenVerifier:
         scopes: Union[Names, _Default],
     ) -> dict[str, Any]:
         _claims.check_issuer(claims, self.issuer)
-        _claims.check_times(claims, time.time(), self.leeway)
+        _claims.check_times(claims, (self._clock or _clock.now)(), self.leeway)
         use = _claims.check_token_use(claims, token_use)
         _claims.check_client(claims, use, self.client_ids)
         _claims.check_groups(
