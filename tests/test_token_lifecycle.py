@@ -19,7 +19,7 @@ from pycognito.exceptions import (
     RefreshTokenExpiredException,
     RefreshTokenRevokedException,
 )
-from pycognito.token_storage import FileTokenStorage
+from pycognito.token_storage import FileTokenStorage, MemoryTokenStorage
 
 
 class FakeClock:
@@ -263,3 +263,80 @@ def test_token_set_reads_times_from_the_access_token() -> None:
     assert (value.issued_at, value.expires_at, value.refresh_token) == (1000, 4600, "old")
     opaque = TokenSet.from_result({"AccessToken": "opaque", "ExpiresIn": 60}, now=50.0)
     assert (opaque.issued_at, opaque.expires_at) == (50.0, 110.0)
+
+
+class FlakyStorage:
+    """A memory storage whose named operations raise while listed in ``broken``."""
+
+    def __init__(self) -> None:
+        self.inner = MemoryTokenStorage()
+        self.broken: set[str] = set()
+
+    def _check(self, operation: str) -> None:
+        if operation in self.broken:
+            raise OSError(f"{operation}: disk unavailable")
+
+    def load(self) -> dict[str, Any] | None:
+        self._check("load")
+        return self.inner.load()
+
+    def save(self, data: Any) -> None:
+        self._check("save")
+        self.inner.save(data)
+
+    def clear(self) -> None:
+        self._check("clear")
+        self.inner.clear()
+
+
+def test_a_storage_that_fails_to_clear_still_forgets_the_tokens() -> None:
+    clock = FakeClock()
+    storage = FlakyStorage()
+    seen: list[TokenSet | None] = []
+    life = TokenLifecycle(
+        Server(clock).refresh, clock=clock, storage=storage, on_change=seen.append
+    )
+    life.accept(tokens(clock.now))
+    storage.broken.add("clear")
+    with pytest.raises(OSError, match="clear"):
+        life.clear()
+    assert life.tokens is None
+    assert seen[-1] is None  # the owner (the Cognito attributes) forgets them too
+
+
+def test_a_storage_that_fails_to_save_still_reports_the_new_tokens() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    storage = FlakyStorage()
+    seen: list[TokenSet | None] = []
+    life = TokenLifecycle(server.refresh, clock=clock, storage=storage, on_change=seen.append)
+    life.accept(tokens(clock.now))
+    storage.broken.add("save")
+    clock.now += 3600
+    with pytest.raises(OSError, match="save"):
+        life.valid_tokens()
+    assert seen[-1] is not None and seen[-1].access_token == "access-1"
+    assert life.valid_tokens().access_token == "access-1"  # in use, not refreshed again
+    assert server.refreshes == 1
+
+
+def test_a_storage_that_fails_to_load_is_asked_again() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    storage = FlakyStorage()
+    TokenLifecycle(server.refresh, clock=clock, storage=storage).accept(tokens(clock.now))
+    resumed = TokenLifecycle(server.refresh, login=server.login, clock=clock, storage=storage)
+    storage.broken.add("load")
+    with pytest.raises(OSError, match="load"):
+        resumed.valid_tokens()
+    storage.broken.clear()
+    assert resumed.valid_tokens().access_token == "access-0"  # the stored session, no login
+    assert (server.logins, server.refreshes) == (0, 0)
+
+
+@pytest.mark.parametrize("stored", [{"tokens": "garbage"}, {"tokens": {"access_token": "a"}}])
+def test_foreign_stored_data_reads_as_no_tokens(stored: dict[str, Any]) -> None:
+    storage = MemoryTokenStorage()
+    storage.save(stored)
+    life = TokenLifecycle(Server(FakeClock()).refresh, storage=storage)
+    assert life.tokens is None

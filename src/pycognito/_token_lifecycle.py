@@ -146,14 +146,20 @@ class TokenLifecycle:
                 self._loaded = False
 
     def clear(self) -> None:
-        """Forget the tokens (and the stored copy)."""
+        """Forget the tokens (and the stored copy).
+
+        The tokens are forgotten and ``on_change`` is told even if the storage fails to clear
+        (its error is raised afterwards).
+        """
         with self._lock:
             self._state = None
             self._loaded = True
-            if self._storage is not None:
-                self._storage.clear()
-            if self._on_change is not None:
-                self._on_change(None)
+            try:
+                if self._storage is not None:
+                    self._storage.clear()
+            finally:
+                if self._on_change is not None:
+                    self._on_change(None)
 
     # -- the point of it all ----------------------------------------------------------------
 
@@ -190,8 +196,8 @@ class TokenLifecycle:
         if not self._loaded:
             with self._lock:
                 if not self._loaded:
+                    self._state = self._load()  # a storage that fails is asked again next time
                     self._loaded = True
-                    self._state = self._load()
         return self._state
 
     def _load(self) -> Optional[_State]:
@@ -202,19 +208,23 @@ class TokenLifecycle:
         try:
             tokens = TokenSet.from_dict(data["tokens"])
             offset = float(data.get("clock_offset", 0.0))
-        except (KeyError, TypeError, ValueError):
-            return None
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # not what we saved: as good as nothing
         return _State(tokens, offset)
 
     def _set(self, state: _State) -> None:
+        """Make ``state`` current; ``on_change`` hears of it even if the storage fails to save
+        (whose error is then raised: the tokens are in use, but would not survive a restart)."""
         self._state = state
         self._loaded = True
-        if self._storage is not None:
-            self._storage.save(
-                {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
-            )
-        if self._on_change is not None:
-            self._on_change(state.tokens)
+        try:
+            if self._storage is not None:
+                self._storage.save(
+                    {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
+                )
+        finally:
+            if self._on_change is not None:
+                self._on_change(state.tokens)
 
     def _margin(self, tokens: TokenSet) -> float:
         return min(self.margin, tokens.lifetime / 2)
