@@ -47,6 +47,8 @@ def test_damaged_or_foreign_file_reads_as_empty(tmp_path: Path) -> None:
     assert FileTokenStorage(path).load() is None
     path.write_text("[1, 2]")
     assert FileTokenStorage(path).load() is None
+    path.write_bytes(b'{"tokens": "\xff\xfe"}')  # not UTF-8
+    assert FileTokenStorage(path).load() is None
 
 
 def test_concurrent_saves_leave_a_whole_file(tmp_path: Path) -> None:

@@ -65,12 +65,12 @@ class FileTokenStorage:
     def load(self) -> Optional[dict[str, Any]]:
         with self._lock:
             try:
-                text = self.path.read_text(encoding="utf-8")
+                raw = self.path.read_bytes()
             except FileNotFoundError:
                 return None
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = json.loads(raw)
+        except ValueError:  # also UnicodeDecodeError
             return None  # a damaged file is as good as none: log in again
         return data if isinstance(data, dict) else None
 
@@ -78,9 +78,9 @@ class FileTokenStorage:
         payload = json.dumps(dict(data), separators=(",", ":")).encode()
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # mkstemp creates the file with mode 0600 (owner only), whatever the umask
             fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
             try:
-                os.fchmod(fd, 0o600)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
                     handle.flush()
