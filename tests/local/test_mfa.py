@@ -245,3 +245,25 @@ def test_preferences_are_validated_and_mfa_off_pools_ask_nothing(
                                  "User has not verified software token mfa")
     _enable_totp(local, cognito_idp, pool, user.password)
     assert "AuthenticationResult" in password_login(cognito_idp, pool, "alice", user.password)
+
+
+def test_totp_codes_in_other_scripts_digits_are_a_mismatch_not_a_server_error(
+        local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory,
+        make_user: UserFactory) -> None:
+    pool = make_pool(mfa="OPTIONAL")
+    user = make_user(pool)
+    arabic_indic = "\u0661\u0662\u0663\u0664\u0665\u0666"  # str.isdigit() is True for these
+    token = password_login(cognito_idp, pool, "alice", user.password)[
+        "AuthenticationResult"]["AccessToken"]
+    cognito_idp.associate_software_token(AccessToken=token)
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.verify_software_token(AccessToken=token, UserCode=arabic_indic)
+    assert error_of(excinfo)[0] == "EnableSoftwareTokenMFAException"
+
+    _enable_totp(local, cognito_idp, pool, user.password)
+    challenge = password_login(cognito_idp, pool, "alice", user.password)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    with pytest.raises(ClientError) as excinfo:
+        _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA",
+                 {"SOFTWARE_TOKEN_MFA_CODE": arabic_indic})
+    assert error_of(excinfo)[0] == "CodeMismatchException"

@@ -44,7 +44,9 @@ def test_verify_allows_one_step_of_drift_and_no_more() -> None:
         assert _totp.verify(secret, code, now) is accepted
 
 
-@pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", None, 123456])
+@pytest.mark.parametrize(
+    "code", ["", "12345", "1234567", "abcdef", None, 123456, "\u0661\u0662\u0663\u0664\u0665\u0666"]
+)
 def test_verify_refuses_malformed_codes(code: object) -> None:
     assert not _totp.verify(_totp.new_secret(), code, 0.0)
 

@@ -52,7 +52,9 @@ def totp_from_secret(secret: str, at: float) -> str:
 
 def verify(secret: str, code: object, at: float, *, window: int = 1, step: int = 30) -> bool:
     """Whether ``code`` is the TOTP of ``secret`` at ``at``, allowing ``window`` steps of drift."""
-    if not isinstance(code, str) or len(code) != 6 or not code.isdigit():
+    # isascii() first: str.isdigit() also accepts other scripts' digits ("١٢٣٤٥٦"), which
+    # hmac.compare_digest refuses with a TypeError (a server error instead of a mismatch).
+    if not isinstance(code, str) or len(code) != 6 or not (code.isascii() and code.isdigit()):
         return False
     key = decode_secret(secret)
     counter = int(at // step)
