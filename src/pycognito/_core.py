@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("pycognito")
 
 _ENDPOINT_ENV = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+#: Guards the creation of an instance's token lifecycle (rare: once per instance).
+_LIFECYCLE_CREATION = threading.Lock()
 
 
 @contextmanager
@@ -280,23 +283,34 @@ class CognitoBase:
         return self._sync_lifecycle(life)
 
     def _new_lifecycle(self) -> TokenLifecycle:
-        life = self._lifecycle = TokenLifecycle(
-            lambda current: self._refresh(), on_change=self._apply_tokens
-        )
-        return life
+        """The instance's one lifecycle, made once even when threads ask at the same time
+        (two lifecycles would mean two refreshes: no single flight)."""
+        with _LIFECYCLE_CREATION:
+            if self._lifecycle is None:
+                self._lifecycle = TokenLifecycle(
+                    lambda current: self._refresh(), on_change=self._apply_tokens
+                )
+            return self._lifecycle
 
     def _sync_lifecycle(self, life: TokenLifecycle) -> TokenLifecycle:
-        """Make the lifecycle and the token attributes agree (either may have been set)."""
-        current = life.tokens
-        if self.access_token and (current is None or current.access_token != self.access_token):
-            life.restore(
-                TokenSet.from_tokens(
-                    self.access_token, self.id_token, self.refresh_token, self.token_type
-                ),
-                life.clock_offset,
-            )
-        elif not self.access_token and current is not None:
-            self._apply_tokens(current)  # resumed from a token storage
+        """Make the lifecycle and the token attributes agree (either may have been set).
+
+        Under the lifecycle's lock, which it also holds while it mirrors new tokens in the
+        attributes (:meth:`_apply_tokens`): another thread's half-mirrored refresh must not
+        look like tokens the caller assigned (that would restore the old tokens and refresh
+        again).
+        """
+        with life._lock:
+            current = life.tokens
+            access = self.access_token
+            if access and (current is None or current.access_token != access):
+                life.restore(
+                    TokenSet.from_tokens(access, self.id_token, self.refresh_token,
+                                         self.token_type),
+                    life.clock_offset,
+                )
+            elif not access and current is not None:
+                self._apply_tokens(current)  # resumed from a token storage
         return life
 
     def _apply_tokens(self, tokens: Optional[TokenSet]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -402,6 +404,45 @@ def test_check_token_renews_shortly_before_expiry(make_cognito: CognitoFactory, 
     assert u.check_token() is True
     assert u.access_token != old
     assert u.check_token() is False
+
+
+def test_threads_checking_a_new_instance_refresh_once(
+    logged_in: Cognito, make_cognito: CognitoFactory, local: Any,
+    move_clocks: Callable[..., None],
+) -> None:
+    """The per-request pattern shared by threads: however many find the stored tokens about to
+    expire at once, one refresh serves them all (the instance makes one token lifecycle, and
+    a refresh being mirrored in the attributes is not mistaken for tokens assigned anew)."""
+    stored = (logged_in.id_token, logged_in.access_token, logged_in.refresh_token)
+    move_clocks(3600 - 10)  # the tokens expire in 10 s: inside the refresh margin
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(8):
+            u = make_cognito(id_token=stored[0], access_token=stored[1],
+                             refresh_token=stored[2])
+            start = threading.Barrier(12)
+            errors: list[BaseException] = []
+
+            def check(u: Cognito = u, start: threading.Barrier = start,
+                      errors: list[BaseException] = errors) -> None:
+                start.wait()
+                try:
+                    u.check_token()
+                except BaseException as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+
+            local.clear_calls()
+            threads = [threading.Thread(target=check) for _ in range(12)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert errors == []
+            assert len(local.calls("InitiateAuth")) == 1
+            assert u.access_token not in stored and u.check_token(renew=False) is False
+    finally:
+        sys.setswitchinterval(switch)
 
 
 def test_tokens_only_instance_renews_and_checks(logged_in: Cognito,
