@@ -214,3 +214,26 @@ def test_confirm_device_checks_its_input(cognito_idp: Any, make_pool: PoolFactor
                                    DeviceSecretVerifierConfig={"PasswordVerifier": "AQI=",
                                                                "Salt": "AQI="})
     assert error_of(excinfo)[0] == "ResourceNotFoundException"
+
+
+def test_list_devices_pages_and_refuses_a_bad_pagination_token(
+        cognito_idp: Any, make_pool: PoolFactory, make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=OPT_IN)
+    user = make_user(pool)
+    _, tokens = _register(cognito_idp, pool, user)
+    _register(cognito_idp, pool, user)
+    access = tokens["AccessToken"]
+    first = cognito_idp.list_devices(AccessToken=access, Limit=1)
+    assert len(first["Devices"]) == 1
+    second = cognito_idp.list_devices(AccessToken=access, Limit=1,
+                                      PaginationToken=first["PaginationToken"])
+    assert len(second["Devices"]) == 1 and "PaginationToken" not in second
+    assert second["Devices"][0]["DeviceKey"] != first["Devices"][0]["DeviceKey"]
+    for token in ("abc", "-1", "\u0661"):  # was an HTTP 500 (int() raised in the handler)
+        with pytest.raises(ClientError) as excinfo:
+            cognito_idp.list_devices(AccessToken=access, PaginationToken=token)
+        assert error_of(excinfo)[0] == "InvalidParameterException"
+        with pytest.raises(ClientError) as excinfo:
+            cognito_idp.admin_list_devices(UserPoolId=pool.pool_id, Username="alice",
+                                           PaginationToken=token)
+        assert error_of(excinfo)[0] == "InvalidParameterException"

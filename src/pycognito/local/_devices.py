@@ -130,8 +130,13 @@ def _list(pool: Pool, user: User, req: Request) -> dict[str, Any]:
     devices = [d for d in STATE.devices.values()
                if (d.pool_id, d.sub) == (pool.id, user.id) and d.confirmed]
     limit = req.params.get("Limit") or 60
-    start = int(req.text("PaginationToken") or 0)
-    page = devices[start:start + int(limit)]
+    token = req.text("PaginationToken") or "0"
+    if not token.isascii() or not token.isdigit():
+        raise invalid_parameter("Invalid pagination token")
+    if type(limit) is not int or not 0 < limit <= 60:
+        raise invalid_parameter("Limit must be between 0 and 60")
+    start = int(token)
+    page = devices[start:start + limit]
     result: dict[str, Any] = {"Devices": [d.to_json() for d in page]}
     if start + len(page) < len(devices):
         result["PaginationToken"] = str(start + len(page))
