@@ -89,3 +89,15 @@ def test_jwks_is_served_per_pool(local: LocalCognito, cognito_idp: Any) -> None:
     with _open(f"{local.endpoint_url}/{pool_id}/.well-known/jwks.json") as r:
         keys = json.load(r)["keys"]
     assert keys and keys[0]["kty"] == "RSA"
+
+
+def test_the_clock_moves_only_by_finite_amounts(local: LocalCognito) -> None:
+    for bad in ("NaN", "Infinity", "-Infinity"):  # json.loads accepts these
+        with pytest.raises(urllib.error.HTTPError) as error:
+            _open(f"{local.endpoint_url}/_local/clock", method="POST",
+                  data=f'{{"advance": {bad}}}'.encode())
+        assert error.value.code == 400
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            local.advance_clock(value)
+    assert local.clock_offset == 0

@@ -7,6 +7,7 @@ moto's own time source is pointed at it while a server runs (see ``_patching``).
 
 from __future__ import annotations
 
+import math
 import threading
 import time as _time
 from datetime import datetime, timezone
@@ -37,9 +38,15 @@ class Clock:
         return self.now().replace(tzinfo=None)
 
     def advance(self, seconds: float) -> None:
-        """Move the server's clock forward (or back, with a negative value)."""
+        """Move the server's clock forward (or back, with a negative value).
+
+        Raises ``ValueError`` for NaN or an infinity, which would make every time check fail.
+        """
+        step = float(seconds)
+        if not math.isfinite(step):
+            raise ValueError("the clock can only be moved by a finite number of seconds")
         with self._lock:
-            self._offset += float(seconds)
+            self._offset += step
 
     def reset(self) -> None:
         """Back to real time."""
