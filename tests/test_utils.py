@@ -156,6 +156,65 @@ def test_401_renews_once_and_retries_once(
     assert len(api.tokens_seen) - before == 2 and _refreshes(local) == 2
 
 
+class _RefusingTransport(requests.adapters.BaseAdapter):
+    """A transport that answers 401 to the first request and 200 after, recording each
+    request's ``Authorization`` header and the body bytes it could read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, bytes]] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        body: Any = request.body
+        if body is None:
+            data = b""
+        elif isinstance(body, (bytes, str)):
+            data = body.encode() if isinstance(body, str) else body
+        elif hasattr(body, "read"):
+            data = body.read()
+        else:
+            data = b"".join(body)
+        self.seen.append((str(request.headers.get("Authorization")), data))
+        response = requests.Response()
+        response.status_code = 401 if len(self.seen) == 1 else 200
+        response._content = b"{}"
+        response.request = request
+        response.url = str(request.url)
+        response.connection = self
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_401_retry_replays_a_file_body_and_never_a_one_shot_stream(
+    pool: PoolInfo, alice: UserInfo, local: Any, tmp_path: Path
+) -> None:
+    auth = _auth(pool, alice)
+    payload = b"0123456789" * 100
+    source = tmp_path / "upload.bin"
+    source.write_bytes(payload)
+    with requests.Session() as session:
+        transport = _RefusingTransport()
+        session.mount("http://api.test/", transport)
+        with source.open("rb") as body:
+            response = session.post("http://api.test/upload", data=body, auth=auth, timeout=10)
+        assert response.status_code == 200 and [r.status_code for r in response.history] == [401]
+        assert [data for _, data in transport.seen] == [payload, payload]  # rewound, not empty
+        assert transport.seen[0][0] != transport.seen[1][0]  # the retry has the fresh token
+
+        def chunks() -> Any:
+            yield b"part-1;"
+            yield b"part-2"
+
+        transport = _RefusingTransport()
+        session.mount("http://api.test/", transport)
+        response = session.post("http://api.test/upload", data=chunks(), auth=auth, timeout=10)
+        assert response.status_code == 401  # a generator cannot be sent twice: no retry
+        assert transport.seen == [(transport.seen[0][0], b"part-1;part-2")]
+    assert _refreshes(local) == 2  # the refused token was still renewed for the next request
+
+
 def test_revoked_refresh_token_with_a_password_logs_in_again(
     pool: PoolInfo, alice: UserInfo, api: Any, local: Any, move_clocks: Move, cognito_idp: Any
 ) -> None:

@@ -7,7 +7,9 @@
     requests.get("https://api.example.com/me", auth=auth)
 
 Before each request the tokens are made valid (a login the first time, an early refresh near
-expiry, one call for all threads at once); a 401 from the API triggers one renewal and one retry.
+expiry, one call for all threads at once); a 401 from the API triggers one renewal and one retry
+(not when the body was a one-shot stream such as a generator, which cannot be sent twice: then
+the 401 is returned and the next request carries the renewed token).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 
 import requests
 from requests.auth import AuthBase
+from requests.exceptions import UnrewindableBodyError
+from requests.utils import rewind_body
 
 from ._bearer import BearerAuth, TokenType
 
@@ -44,6 +48,8 @@ class RequestsSrpAuth(BearerAuth, AuthBase):
                 return response
             fresh = self._lifecycle.renew_rejected(used)
             retry = response.request.copy()
+            if not _replayable(retry):
+                return response  # the body was a one-shot stream: the next request uses `fresh`
             retry.headers[self._header] = self._header_value(fresh)
             setattr(retry, _RETRIED, True)
             response.content  # noqa: B018 - read the body so the connection can be reused
@@ -56,3 +62,21 @@ class RequestsSrpAuth(BearerAuth, AuthBase):
 
         request.register_hook("response", retry_once_on_401)  # type: ignore[no-untyped-call]
         return request
+
+
+def _replayable(request: requests.PreparedRequest) -> bool:
+    """Whether ``request``'s body can be sent again, rewinding a file body to where it began.
+
+    Bytes and strings can; a file that can seek back can; an iterator (a generator body)
+    cannot, and retrying it would send an empty or truncated body.
+    """
+    body: object = request.body  # typed bytes | str | None, but a file or an iterator too
+    if body is None or isinstance(body, (bytes, str)):
+        return True
+    if getattr(request, "_body_position", None) is None:
+        return False
+    try:
+        rewind_body(request)
+    except UnrewindableBodyError:
+        return False
+    return True
