@@ -12,7 +12,7 @@ import requests
 from botocore.config import Config
 
 from pycognito import Cognito
-from pycognito.exceptions import RefreshTokenRevokedException
+from pycognito.exceptions import RefreshTokenRevokedException, WarrantException
 from pycognito.token_storage import FileTokenStorage
 from pycognito.utils import RequestsSrpAuth, TokenType
 
@@ -311,3 +311,15 @@ def test_restart_resumes_from_the_file_store(
     assert requests.get(api.url, auth=resumed, timeout=10).status_code == 200
     assert api.tokens_seen[-1] == api.tokens_seen[0]
     assert (_logins(local), _refreshes(local)) == (1, 0)
+
+
+def test_a_username_the_cognito_instance_does_not_have_is_refused() -> None:
+    cognito = Cognito("eu-west-1_Pool", "client")
+    with pytest.raises(WarrantException, match="username"):
+        RequestsSrpAuth(username="bob", password="pw", cognito=cognito)  # would log in as nobody
+    with pytest.raises(WarrantException, match="username"):
+        RequestsSrpAuth(username="bob", cognito=Cognito("eu-west-1_Pool", "client", username="al"))
+    with pytest.raises(WarrantException, match="needs a username"):
+        RequestsSrpAuth(password="pw", cognito=cognito)
+    same = Cognito("eu-west-1_Pool", "client", username="bob")
+    assert RequestsSrpAuth(username="bob", password="pw", cognito=same).cognito is same

@@ -60,7 +60,12 @@ class BearerAuth:
                 client_secret=client_secret,
                 boto3_client_kwargs=boto3_client_kwargs,
             )
-        if password is not None and not (username or cognito.username):
+        elif username is not None and username != cognito.username:
+            # the login would be as cognito.username (or fail without one), not as `username`
+            raise WarrantException(
+                "with cognito=..., set the username on the Cognito instance, not username="
+            )
+        if password is not None and not cognito.username:
             raise WarrantException("a password needs a username to log in with")
         self._cognito = cognito
         self._header = http_header
