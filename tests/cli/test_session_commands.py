@@ -164,3 +164,21 @@ def test_logout_forgets_device(cli: Runner, cli_env: Any, make_pool: Any, make_u
     result = cli(["logout", "--forget-device"])
     assert result.status == 0, result.err
     assert not token_file.exists() or not json.loads(token_file.read_text()).get("devices")
+
+
+def test_unreadable_saved_tokens_count_as_not_logged_in(cli: Runner, cli_env: Any,
+                                                        make_pool: Any, make_user: Any,
+                                                        token_file: Path) -> None:
+    _logged_in(cli, cli_env, make_pool, make_user)
+    saved = json.loads(token_file.read_text())
+    for foreign in ({"access": "x"}, "a string", None):
+        token_file.write_text(json.dumps({**saved, "tokens": foreign}))
+        verify = cli(["verify"])
+        assert verify.status == 1
+        assert verify.err_lines == ["pycognito verify: no TOKEN given and not logged in"]
+        for command in ("whoami", "refresh"):
+            result = cli([command])
+            assert result.status == 1
+            assert result.err_lines == [f"pycognito {command}: not logged in (no tokens in "
+                                        f"{token_file}); run `pycognito login`"]
+        assert cli(["logout"]).out == "Not logged in.\n"

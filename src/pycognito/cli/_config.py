@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from .._cognito import Cognito
+from .._tokens import TokenSet
 from ..token_storage import FileTokenStorage
 from ._errors import CliError
 from ._io import Terminal
@@ -181,10 +182,15 @@ class SessionFile:
     # -- TokenStorage -----------------------------------------------------------------------
 
     def load(self) -> Optional[dict[str, Any]]:
+        """The saved tokens, or ``None`` when there are none or they are not readable as the
+        library's tokens (a file edited by hand or written by something else)."""
         data = self.read()
-        if "tokens" not in data:
+        tokens = data.get("tokens")
+        try:
+            TokenSet.from_dict(tokens)  # type: ignore[arg-type]
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None
-        return {"tokens": data["tokens"], "clock_offset": data.get("clock_offset", 0.0)}
+        return {"tokens": tokens, "clock_offset": data.get("clock_offset", 0.0)}
 
     def save(self, data: Mapping[str, Any]) -> None:
         whole = self.read()
