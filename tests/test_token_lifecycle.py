@@ -119,6 +119,19 @@ def test_clock_drift_is_compensated(skew: float) -> None:
     assert life.valid_tokens().access_token == "access-1"
 
 
+def test_fresh_tokens_never_renews() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    life = TokenLifecycle(server.refresh, login=server.login, margin=60, clock=clock)
+    assert life.fresh_tokens() is None  # none yet, and no login for it
+    life.accept(tokens(clock.now))
+    fresh = life.fresh_tokens()
+    assert fresh is not None and fresh.access_token == "access-0"
+    clock.now += 3600 - 59  # inside the margin
+    assert life.fresh_tokens() is None
+    assert (server.logins, server.refreshes) == (0, 0)
+
+
 def test_32_threads_make_one_refresh() -> None:
     clock = FakeClock()
     server = Server(clock)

@@ -108,6 +108,12 @@ class TokenLifecycle:
         """Our estimate of Cognito's clock now."""
         return self._clock() + self.clock_offset
 
+    def fresh_tokens(self) -> Optional[TokenSet]:
+        """The current tokens if they are not stale, else ``None``; never renews (one read of
+        the state, so the tokens returned are the ones that were judged)."""
+        state = self._current_state()
+        return state.tokens if state is not None and not self._stale(state) else None
+
     def is_stale(self) -> bool:
         """Whether the tokens are missing or within the refresh margin of expiring."""
         state = self._current_state()
@@ -165,14 +171,14 @@ class TokenLifecycle:
 
     def valid_tokens(self) -> TokenSet:
         """Tokens that are not stale: refreshing or logging in (once, for all threads) if needed."""
-        state = self._current_state()
-        if state is not None and not self._stale(state):
-            return state.tokens
+        tokens = self.fresh_tokens()
+        if tokens is not None:
+            return tokens
         with self._lock:
-            state = self._current_state()
-            if state is not None and not self._stale(state):
-                return state.tokens  # another thread renewed them while we waited
-            return self._renew(state, force=False)
+            tokens = self.fresh_tokens()
+            if tokens is not None:
+                return tokens  # another thread renewed them while we waited
+            return self._renew(self._current_state(), force=False)
 
     def renew(self) -> TokenSet:
         """Refresh now, whatever the expiry says."""

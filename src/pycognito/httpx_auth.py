@@ -53,8 +53,8 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         lifecycle = self._lifecycle
-        tokens = lifecycle.tokens
-        if tokens is None or lifecycle.is_stale():
+        tokens = lifecycle.fresh_tokens()  # judged and returned from one read of the state
+        if tokens is None:
             tokens = await anyio.to_thread.run_sync(lifecycle.valid_tokens)
         request.headers[self._header] = self._header_value(tokens)
         response = yield request
