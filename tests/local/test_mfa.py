@@ -267,3 +267,30 @@ def test_totp_codes_in_other_scripts_digits_are_a_mismatch_not_a_server_error(
         _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA",
                  {"SOFTWARE_TOKEN_MFA_CODE": arabic_indic})
     assert error_of(excinfo)[0] == "CodeMismatchException"
+
+
+def test_a_wrong_mfa_code_leaves_the_session_usable_until_the_third(
+        local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory,
+        make_user: UserFactory) -> None:
+    pool = make_pool(mfa="OPTIONAL")
+    user = make_user(pool)
+    secret = _enable_totp(local, cognito_idp, pool, user.password)
+    wrong = {"SOFTWARE_TOKEN_MFA_CODE": _wrong(local.totp_code(secret))}
+    right = {"SOFTWARE_TOKEN_MFA_CODE": local.totp_code(secret)}
+    challenge = password_login(cognito_idp, pool, "alice", user.password)
+    for _ in range(2):
+        with pytest.raises(ClientError) as excinfo:
+            _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA", wrong)
+        assert error_of(excinfo)[0] == "CodeMismatchException"
+    done = _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA", right)
+    assert "AccessToken" in done["AuthenticationResult"]
+
+    challenge = password_login(cognito_idp, pool, "alice", user.password)
+    for _ in range(3):
+        with pytest.raises(ClientError) as excinfo:
+            _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA", wrong)
+        assert error_of(excinfo)[0] == "CodeMismatchException"
+    with pytest.raises(ClientError) as excinfo:
+        _respond(cognito_idp, pool, challenge, "SOFTWARE_TOKEN_MFA", right)
+    assert error_of(excinfo) == ("NotAuthorizedException",
+                                 "Invalid session for the user, session can only be used once.")
