@@ -12,7 +12,7 @@ from typing import Any, Optional
 from .._clients import service_error
 from .._cognito import Cognito
 from .._token_lifecycle import TokenLifecycle
-from .._tokens import TokenSet, peek_claims
+from .._tokens import peek_claims
 from ..exceptions import (
     JWKSUnavailableError,
     LoginRequiredException,
@@ -102,7 +102,7 @@ class _Saved:
     def __init__(self, args: argparse.Namespace, terminal: Terminal) -> None:
         self.store = SessionFile(token_file(args))
         self.session = self.store.session()
-        if not self.session or self.store.load() is None:
+        if not self.session or self.store.tokens() is None:
             raise CliError(f"not logged in (no tokens in {self.store.path}); "
                            "run `pycognito login`")
         self.connection: Connection = resolve_connection(args, terminal, self.session)
@@ -190,7 +190,7 @@ def run_whoami(args: argparse.Namespace, terminal: Terminal) -> int:
 def run_logout(args: argparse.Namespace, terminal: Terminal) -> int:
     """GlobalSignOut, then forget the tokens."""
     store = SessionFile(token_file(args))
-    if store.load() is None:
+    if store.tokens() is None:
         print("Not logged in.")
         return 0
     if args.local_only:
@@ -239,10 +239,9 @@ def run_verify(args: argparse.Namespace, terminal: Terminal) -> int:
     store = SessionFile(token_file(args))
     session = store.session()
     if args.token is None:
-        tokens = store.load()
-        if tokens is None or not session:
+        saved = store.tokens()
+        if saved is None or not session:
             raise CliError("no TOKEN given and not logged in")
-        saved = TokenSet.from_dict(tokens["tokens"])
         candidates: list[tuple[str, Optional[str]]] = [("access", saved.access_token)]
         if saved.id_token:
             candidates.insert(0, ("id", saved.id_token))

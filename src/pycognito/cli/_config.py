@@ -182,15 +182,10 @@ class SessionFile:
     # -- TokenStorage -----------------------------------------------------------------------
 
     def load(self) -> Optional[dict[str, Any]]:
-        """The saved tokens, or ``None`` when there are none or they are not readable as the
-        library's tokens (a file edited by hand or written by something else)."""
         data = self.read()
-        tokens = data.get("tokens")
-        try:
-            TokenSet.from_dict(tokens)  # type: ignore[arg-type]
-        except (AttributeError, KeyError, TypeError, ValueError):
+        if "tokens" not in data:
             return None
-        return {"tokens": tokens, "clock_offset": data.get("clock_offset", 0.0)}
+        return {"tokens": data["tokens"], "clock_offset": data.get("clock_offset", 0.0)}
 
     def save(self, data: Mapping[str, Any]) -> None:
         whole = self.read()
@@ -207,6 +202,15 @@ class SessionFile:
             self._file.clear()
 
     # -- the rest ---------------------------------------------------------------------------
+
+    def tokens(self) -> Optional[TokenSet]:
+        """The saved tokens, or ``None`` when there are none or they cannot be read as the
+        library's tokens (a file edited by hand or written by something else)."""
+        saved = self.load()
+        try:
+            return TokenSet.from_dict(saved["tokens"]) if saved else None
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
 
     def save_session(self, session: Mapping[str, Any]) -> None:
         """Record which connection and user the saved tokens belong to."""
