@@ -250,6 +250,20 @@ def test_constructor_does_no_work_and_refuses_bad_arguments() -> None:
         AWSSRP("bob", "pw", "us-east-1_Pool", "client", device_key="k")
     with pytest.raises(ValueError, match="together"):
         AWSSRP("bob", "pw", "us-east-1_Pool", "client", device_key="k", device_group_key="g")
+    bad: list[tuple[tuple[Any, ...], dict[str, Any], str]] = [
+        (("bob", None, "us-east-1_Pool", "client"), {}, "password"),  # would sign "None"
+        (("bob", b"pw", "us-east-1_Pool", "client"), {}, "password"),
+        ((None, "pw", "us-east-1_Pool", "client"), {}, "username"),
+        (("bob", "pw", None, "client"), {}, "pool_id"),
+        (("bob", "pw", "us-east-1_Pool", None), {}, "client_id"),
+        (("bob", "pw", "us-east-1_Pool", "client"), {"client_secret": 42}, "client_secret"),
+    ]
+    for args, kwargs, name in bad:
+        with pytest.raises(TypeError, match=name) as raised:
+            AWSSRP(*args, **kwargs)
+        assert "b'pw'" not in str(raised.value) and "42" not in str(raised.value)
+    with pytest.raises(ValueError, match="client_id"):
+        AWSSRP("bob", "pw", "us-east-1_Pool", "")
 
 
 def _run_challenge(answer: dict[str, Any]) -> AWSSRP:

@@ -30,6 +30,8 @@ from .exceptions import ChallengeException, UnsupportedChallengeException
 
 __all__ = ["AWSSRP"]
 
+_REQUIRED = ("username", "password", "pool_id", "client_id")
+
 RandomSource = Callable[[int], bytes]
 Clock = Callable[[], datetime]
 
@@ -79,8 +81,23 @@ class AWSSRP:
             raise ValueError(
                 "device_key, device_group_key and device_password come together or not at all"
             )
+        texts: dict[str, object] = {
+            "username": username,
+            "password": password,
+            "pool_id": pool_id,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "device_key": device_key,
+            "device_group_key": device_group_key,
+            "device_password": device_password,
+        }
+        for name, value in texts.items():  # (a None password would sign the string "None")
+            if not isinstance(value, str) and (value is not None or name in _REQUIRED):
+                raise TypeError(f"AWSSRP: {name} must be a string, not {type(value).__name__}")
         if not username:
             raise ValueError("AWSSRP needs a username")
+        if not client_id:
+            raise ValueError("AWSSRP needs a client_id")
         if "_" not in pool_id:
             raise ValueError("pool_id must look like '<region>_<name>'")
         self.username = username
