@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from botocore.config import Config
@@ -63,3 +64,17 @@ def test_server_clock_offset(date: str | None, expected: object) -> None:
         assert offset < -1e9
     else:
         assert offset == expected
+
+
+def test_server_clock_offset_reads_an_unzoned_date_as_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Los_Angeles")  # our local time is not UTC
+    time.tzset()
+    try:
+        offsets = [
+            server_clock_offset({"ResponseMetadata": {"HTTPHeaders": {"date": date}}})
+            for date in ("Thu, 01 Jan 2015 00:00:00 GMT", "Thu, 01 Jan 2015 00:00:00 -0000")
+        ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert offsets[1] == pytest.approx(offsets[0], abs=5)

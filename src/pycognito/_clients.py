@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Hashable, Mapping, Optional
 
@@ -113,7 +114,10 @@ def server_clock_offset(response: Mapping[str, Any]) -> float:
     if not isinstance(value, str):
         return 0.0
     try:
-        server = parsedate_to_datetime(value).timestamp()
+        moment = parsedate_to_datetime(value)
+        if moment.tzinfo is None:  # "-0000": UTC with no zone claimed, not our local time
+            moment = moment.replace(tzinfo=timezone.utc)
+        server = moment.timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return 0.0
     offset = server - _clock.now()
