@@ -363,6 +363,16 @@ def test_exp_overflowing_to_infinity(verifier: CognitoTokenVerifier, key1: Any) 
         verifier.verify(mint(key1, payload))
 
 
+@pytest.mark.parametrize("claim", ["exp", "nbf", "iat"])
+def test_integer_too_large_for_a_float(
+    verifier: CognitoTokenVerifier, key1: Any, claim: str
+) -> None:
+    # JSON integers are unbounded; float(10**400) raised OverflowError, which escaped the claim
+    # checks and surfaced as the bare base class instead of a TokenClaimError.
+    with pytest.raises(TokenClaimError, match=claim):
+        verifier.verify(mint(key1, id_claims(**{claim: 10**400})))
+
+
 def test_missing_exp(verifier: CognitoTokenVerifier, key1: Any) -> None:
     with pytest.raises(TokenExpiredError):
         verifier.verify(mint(key1, id_claims(exp=DROP)))

@@ -58,9 +58,14 @@ def number(claims: Mapping[str, Any], name: str) -> Optional[float]:
     kind = type(value)
     if kind is not int and kind is not float:
         raise TokenClaimError(f"the {name} claim is not a number")
-    if kind is float and not math.isfinite(value):
-        raise TokenClaimError(f"the {name} claim is not a finite number")
-    return float(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise TokenClaimError(f"the {name} claim is not a finite number")
+        return float(value)
+    try:  # JSON integers are unbounded: 1e400 written out in digits does not fit a float
+        return float(value)
+    except OverflowError:
+        raise TokenClaimError(f"the {name} claim is not a finite number") from None
 
 
 def check_issuer(claims: Mapping[str, Any], issuer: str) -> None:
