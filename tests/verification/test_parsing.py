@@ -232,3 +232,17 @@ def test_fuzz_only_token_verification_exceptions(
                 assert token in seeds, i
                 accepted += 1
     assert accepted < 300
+
+
+def test_deeply_nested_claims_are_malformed_not_an_unnamed_failure(
+    verifier: CognitoTokenVerifier, key1: Any
+) -> None:
+    # Nesting the JSON parser still accepts but copying the claims recursed too deeply for
+    # surfaced as the bare TokenVerificationException ("... (RecursionError)").
+    head = json.dumps(id_claims())[:-1]
+    for depth in range(50, 3001, 25):
+        payload = f'{head}, "deep": {"[" * depth}{"]" * depth}}}'.encode()
+        try:
+            verifier.verify(mint(key1, payload), "id")
+        except TokenVerificationException as exc:
+            assert isinstance(exc, TokenMalformedError), (depth, exc)

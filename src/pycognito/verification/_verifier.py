@@ -63,7 +63,10 @@ def _copy_json(value: Any) -> Any:
 
 
 def _copy_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v if type(v) in _SCALARS else _copy_json(v) for k, v in claims.items()}
+    try:
+        return {k: v if type(v) in _SCALARS else _copy_json(v) for k, v in claims.items()}
+    except RecursionError:  # the JSON parser stops a little deeper than a copy can go
+        raise TokenMalformedError("token payload is nested too deeply") from None
 
 
 def region_of(user_pool_id: str) -> str:
