@@ -180,6 +180,21 @@ def test_no_tokens_and_no_password_is_a_typed_error() -> None:
         life.valid_tokens()
 
 
+def test_tokens_without_a_refresh_token_are_used_until_they_expire() -> None:
+    clock = FakeClock()
+    server = Server(clock)
+    life = TokenLifecycle(server.refresh, margin=60, clock=clock)
+    life.accept(tokens(clock.now, refresh=None))
+    clock.now += 3600 - 30  # stale, not expired, and nothing to renew them with
+    assert life.valid_tokens().access_token == "access-0"
+    with pytest.raises(LoginRequiredException, match="no refresh token"):
+        life.renew()
+    clock.now += 30
+    with pytest.raises(LoginRequiredException, match="no refresh token"):
+        life.valid_tokens()
+    assert server.refreshes == 0
+
+
 @pytest.mark.parametrize(
     ("message", "error"),
     [

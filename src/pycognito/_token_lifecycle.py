@@ -243,8 +243,12 @@ class TokenLifecycle:
         return self._clock() + state.clock_offset >= state.tokens.expires_at
 
     def _renew(self, state: Optional[_State], *, force: bool) -> TokenSet:
-        if state is None or not state.tokens.refresh_token:
-            return self._login_or_raise("there are no tokens to refresh")
+        if state is None:
+            return self._login_or_raise("there are no tokens")
+        if not state.tokens.refresh_token:
+            if self.login is None and not force and not self._expired(state):
+                return state.tokens  # nothing to renew them with, but they still work
+            return self._login_or_raise("there is no refresh token")
         try:
             fresh = self._refresh(state.tokens)
         except Exception as exc:
