@@ -53,7 +53,7 @@ class HttpFetcher:
                 while True:
                     if time.monotonic() > deadline:
                         raise JWKSUnavailableError(f"the JWKS fetch took more than {timeout} s")
-                    chunk = response.read1(65536) if hasattr(response, "read1") else b""
+                    chunk = response.read1(65536)  # what has arrived: the deadline holds
                     if not chunk:
                         break
                     size += len(chunk)
