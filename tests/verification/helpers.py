@@ -141,7 +141,7 @@ class JwksServer:
     """A loopback HTTP server that serves a JWKS and counts requests.
 
     Set ``jwks`` (a dict), or ``body`` (raw bytes), ``status``, ``delay`` (seconds before
-    answering) and ``stall`` (seconds between header and body) to simulate failures.
+    answering) and ``on_request`` (called before answering) to simulate failures.
     """
 
     def __init__(self) -> None:
