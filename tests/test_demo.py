@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from typing import Callable
 
 from pycognito.demo import Journey, StepFailed
 
@@ -84,3 +85,34 @@ def test_unexpected_error_is_one_line() -> None:
     assert journey.run() == 1
     assert "Traceback" not in out.getvalue()
     assert re.search(r"^FAIL +1  boom", out.getvalue(), re.M)
+
+
+
+class _KeepingTokens(Journey):
+    """The demo, remembering every token its user held after each step (to look for them)."""
+
+    seen: set[str]
+
+    def step(self, title: str, action: Callable[[], str]) -> None:
+        super().step(title, action)
+        if not hasattr(self, "seen"):
+            self.seen = set()
+        if self.user is not None:
+            tokens = (self.user.id_token, self.user.access_token, self.user.refresh_token)
+            self.seen.update(token for token in tokens if token)
+
+
+def test_demo_output_holds_no_secret() -> None:
+    """In-process, so that the run's own secrets are at hand: no password, client secret,
+    token or device password in anything the demo printed."""
+    out = io.StringIO()
+    journey = _KeepingTokens(out, qr=False)
+    assert journey.run() == 0, out.getvalue()
+    text = out.getvalue()
+    assert len(journey.seen) >= 11  # three logins and a refresh
+    secrets = [*journey.seen, journey.client_secret, journey.device["device_password"],
+               "Demo-Passw0rd", "Not-the-passw0rd"]
+    assert all(isinstance(secret, str) and len(secret) > 8 for secret in secrets)
+    for secret in secrets:
+        assert secret not in text
+    assert journey.sign_up_code in text  # shown on purpose, like the TOTP URI
