@@ -409,3 +409,22 @@ def test_update_device_status_and_forget_device_use_the_boto3_client() -> None:
             aws.update_device_status("yes", "at", "dk")  # type: ignore[arg-type]
         aws.forget_device("at", "dk")
     assert aws.device_key is None and aws.device_password is None
+
+
+@pytest.mark.parametrize("missing", ["SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP"])
+def test_incomplete_password_verifier_is_a_named_error(missing: str) -> None:
+    case = vectors.cases("user_srp")[0]
+    params = dict(case["inputs"]["challenge_parameters"])
+    del params[missing]
+    if missing == "USER_ID_FOR_SRP":
+        params.pop("USERNAME", None)
+    client = _client()
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    with Stubber(client) as stub:
+        stub.add_response(
+            "initiate_auth", {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params}
+        )
+        with pytest.raises(UnsupportedChallengeException, match="PASSWORD_VERIFIER") as raised:
+            _srp(case, client, random).authenticate_user()
+        stub.assert_no_pending_responses()
+    assert raised.value.challenge_name == "PASSWORD_VERIFIER"

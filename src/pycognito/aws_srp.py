@@ -163,7 +163,11 @@ class AWSSRP:
         challenge_parameters: Mapping[str, str],
         request_parameters: Optional[Mapping[str, str]] = None,
     ) -> dict[str, str]:
-        """The PASSWORD_VERIFIER answer to ``challenge_parameters`` (after ``get_auth_params``)."""
+        """The PASSWORD_VERIFIER answer to ``challenge_parameters`` (after ``get_auth_params``).
+
+        ``request_parameters`` is accepted for the original signature and not used: the
+        ``DEVICE_KEY`` and ``SECRET_HASH`` come from this instance.
+        """
         small_a = getattr(self, "_small_a", None)
         if small_a is None:
             raise ValueError("call get_auth_params() before process_challenge()")
@@ -323,14 +327,15 @@ class AWSSRP:
         self, params: Mapping[str, str], small_a: int
     ) -> dict[str, str]:
         user_id = params.get("USER_ID_FOR_SRP") or params.get("USERNAME")
+        challenge = {"ChallengeName": PASSWORD_VERIFIER, "ChallengeParameters": {}}
         for name in ("SALT", "SRP_B", "SECRET_BLOCK"):
             if not params.get(name):
                 raise UnsupportedChallengeException(
-                    f"the PASSWORD_VERIFIER challenge lacks {name}", {"ChallengeParameters": {}}
+                    f"the PASSWORD_VERIFIER challenge lacks {name}", challenge
                 )
         if not user_id:
             raise UnsupportedChallengeException(
-                "the PASSWORD_VERIFIER challenge names no user", {"ChallengeParameters": {}}
+                "the PASSWORD_VERIFIER challenge names no user", challenge
             )
         username = params.get("USERNAME") or user_id
         stamp = self._timestamp()
