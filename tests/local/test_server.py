@@ -24,6 +24,8 @@ def test_start_answers_quickly_and_binds_loopback_only(local_cognito: LocalCogni
     assert local_cognito.endpoint_url.startswith("http://127.0.0.1:")
     assert local_cognito.startup_seconds is not None and local_cognito.startup_seconds < 1.0
     port = local_cognito.port
+    bound = local_cognito._server.socket.getsockname()  # type: ignore[union-attr]
+    assert bound[:2] == ("127.0.0.1", port)
     # Nothing answers on another address of this machine for that port.
     addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)
                  if info[0] == socket.AF_INET} - {"127.0.0.1"}
@@ -36,6 +38,29 @@ def test_start_answers_quickly_and_binds_loopback_only(local_cognito: LocalCogni
 def test_a_second_server_in_the_same_process_is_refused(local_cognito: LocalCognito) -> None:
     with pytest.raises(RuntimeError, match="already running"):
         LocalCognito().start()
+
+
+def test_a_failed_start_leaves_no_socket_and_no_patches(
+        local_cognito: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pycognito.local import _patching, _server
+
+    def broken(moto_app: Any) -> None:
+        raise OSError("warm-up failed")
+
+    monkeypatch.setattr(_server, "_running", None)  # pretend no server runs yet
+    monkeypatch.setattr(_server, "_warm_up", broken)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    installs = _patching._installed
+    attempt = LocalCognito(port=port)
+    with pytest.raises(OSError, match="warm-up failed"):
+        attempt.start()
+    assert not attempt.running and _patching._installed == installs
+    with socket.socket() as probe:  # the port was released
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+        probe.listen(1)
 
 
 def test_reset_is_fast_and_forgets_everything(local: LocalCognito, cognito_idp: Any) -> None:

@@ -66,20 +66,23 @@ class LocalCognito:
             from ._http import LocalApp, QuietRequestHandler
 
             _patching.install()
+            server: Optional[_LoopbackServer] = None
             try:
                 moto_app = DomainDispatcherApplication(create_backend_app)
                 server = _LoopbackServer(self.host, self.port, LocalApp(moto_app),
                                          handler=QuietRequestHandler)
-            except BaseException:
+                reset_everything()
+                _warm_up(moto_app)
+                thread = threading.Thread(target=server.serve_forever,
+                                          name="pycognito-local", daemon=True)
+                thread.start()
+            except BaseException:  # leave nothing behind: no open socket, no patches
+                if server is not None:
+                    server.server_close()
                 _patching.uninstall()
                 raise
-            self._server = server
+            self._server, self._thread = server, thread
             self.port = int(server.server_address[1])
-            reset_everything()
-            _warm_up(moto_app)
-            self._thread = threading.Thread(target=server.serve_forever,
-                                            name="pycognito-local", daemon=True)
-            self._thread.start()
             _running = self
         self.startup_seconds = time.perf_counter() - started
         return self
