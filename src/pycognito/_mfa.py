@@ -29,10 +29,11 @@ class MFAMixin(AuthMixin):
 
         During an MFA_SETUP challenge (pending, or given as ``mfa_tokens``) the challenge
         session is used and the new session is kept in ``mfa_tokens`` for
-        :meth:`respond_to_mfa_setup_challenge`; otherwise the logged-in user's access token.
+        :meth:`respond_to_mfa_setup_challenge` (even when the instance still holds tokens of an
+        earlier login: the challenge is newer); otherwise the logged-in user's access token.
         """
         pending = self._pending_or_none((MFA_SETUP,), mfa_tokens)
-        if pending is not None and (mfa_tokens is not None or not self.access_token):
+        if pending is not None:
             pending = self._pending((MFA_SETUP,), pending, "associate_software_token")
             response = self.client.associate_software_token(Session=pending["Session"])
             self.mfa_tokens = {**pending, "Session": response.get("Session") or pending["Session"]}

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pycognito import Cognito, WarrantException
-from pycognito.exceptions import SoftwareTokenMFAChallengeException
+from pycognito.exceptions import MFASetupChallengeException, SoftwareTokenMFAChallengeException
 
 from ..conftest import PoolFactory, UserInfo
 from .conftest import CognitoFactory
@@ -65,3 +65,26 @@ def test_bad_preferences_fail_before_any_call(logged_in: Cognito, local: Any,
         logged_in.set_user_mfa_preference(*args)
     assert isinstance(info.value, WarrantException)
     assert local.calls() == []
+
+
+def test_mfa_setup_on_an_instance_that_still_holds_tokens(
+    make_pool: PoolFactory, make_user: Any, make_cognito: CognitoFactory, local: Any,
+    cognito_idp: Any,
+) -> None:
+    """The pool starts requiring MFA after a login: the next login's MFA_SETUP is set up with
+    the challenge session (the documented sequence), not the earlier login's access token."""
+    pool = make_pool()
+    user: UserInfo = make_user(pool, "later")
+    u = make_cognito(pool, username="later")
+    u.authenticate(user.password)
+    cognito_idp.set_user_pool_mfa_config(UserPoolId=pool.pool_id, MfaConfiguration="ON",
+                                         SoftwareTokenMfaConfiguration={"Enabled": True})
+    with pytest.raises(MFASetupChallengeException) as info:
+        u.authenticate(user.password)
+    assert u.access_token  # the earlier login's tokens are still there
+    secret = u.associate_software_token()
+    assert u.mfa_tokens is not None and u.mfa_tokens["Session"] != info.value.session
+    u.respond_to_mfa_setup_challenge(local.totp_code(secret))
+    assert u.mfa_tokens is None and u.access_claims is not None
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        make_cognito(pool, username="later").authenticate(user.password)
