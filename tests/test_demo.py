@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from typing import Callable
+from typing import Any, Callable
 
 from pycognito.demo import Journey, StepFailed
 
@@ -89,9 +89,22 @@ def test_unexpected_error_is_one_line() -> None:
 
 
 class _KeepingTokens(Journey):
-    """The demo, remembering every token its user held after each step (to look for them)."""
+    """The demo on the test session's local Cognito (one per process), remembering every token
+    its user held after each step (to look for them)."""
 
     seen: set[str]
+
+    def __init__(self, out: io.StringIO, local: Any) -> None:
+        super().__init__(out, qr=False)
+        self.shared = local
+
+    def start_local(self) -> str:
+        self.local = self.shared
+        return str(self.local.endpoint_url)
+
+    def close(self) -> None:
+        self.local = None  # the test session's server: not the demo's to stop
+        super().close()
 
     def step(self, title: str, action: Callable[[], str]) -> None:
         super().step(title, action)
@@ -102,11 +115,11 @@ class _KeepingTokens(Journey):
             self.seen.update(token for token in tokens if token)
 
 
-def test_demo_output_holds_no_secret() -> None:
+def test_demo_output_holds_no_secret(local: Any) -> None:
     """In-process, so that the run's own secrets are at hand: no password, client secret,
     token or device password in anything the demo printed."""
     out = io.StringIO()
-    journey = _KeepingTokens(out, qr=False)
+    journey = _KeepingTokens(out, local)
     assert journey.run() == 0, out.getvalue()
     text = out.getvalue()
     assert len(journey.seen) >= 11  # three logins and a refresh
