@@ -300,7 +300,7 @@ class CognitoBase:
         look like tokens the caller assigned (that would restore the old tokens and refresh
         again).
         """
-        with life._lock:
+        with life.lock:
             current = life.tokens
             access = self.access_token
             if access and (current is None or current.access_token != access):

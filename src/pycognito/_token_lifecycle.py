@@ -93,6 +93,12 @@ class TokenLifecycle:
     # -- reading ----------------------------------------------------------------------------
 
     @property
+    def lock(self) -> threading.RLock:
+        """The re-entrant lock every change of the tokens is made under (``on_change`` runs
+        inside it): hold it to read the tokens and mirror them elsewhere consistently."""
+        return self._lock
+
+    @property
     def tokens(self) -> Optional[TokenSet]:
         """The current tokens, fresh or not (loaded from the storage on first use)."""
         state = self._current_state()
