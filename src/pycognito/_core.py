@@ -310,7 +310,10 @@ class CognitoBase:
                     life.clock_offset,
                 )
             elif not access and current is not None:
-                self._apply_tokens(current)  # resumed from a token storage
+                if life.storage is not None:
+                    self._apply_tokens(current)  # resumed from the token storage
+                else:
+                    life.clear()  # the caller cleared the attributes: forget the tokens
         return life
 
     def _apply_tokens(self, tokens: Optional[TokenSet]) -> None:

@@ -99,6 +99,11 @@ class TokenLifecycle:
         return self._lock
 
     @property
+    def storage(self) -> Optional[TokenStorage]:
+        """Where the tokens are kept between runs, if anywhere."""
+        return self._storage
+
+    @property
     def tokens(self) -> Optional[TokenSet]:
         """The current tokens, fresh or not (loaded from the storage on first use)."""
         state = self._current_state()

@@ -467,3 +467,12 @@ def test_logout(logged_in: Cognito, make_cognito: CognitoFactory) -> None:
         stale.renew_access_token()
     with pytest.raises(ClientError):
         stale.client.get_user(AccessToken=access)
+
+
+def test_tokens_cleared_by_hand_stay_cleared(logged_in: Cognito) -> None:
+    u = logged_in
+    assert u.check_token() is False
+    u.id_token = u.access_token = u.refresh_token = None  # the caller forgets the session
+    with pytest.raises(MissingValueError, match="access token"):
+        u.check_token()
+    assert u.access_token is None
