@@ -70,6 +70,14 @@ def _srp(case: dict[str, Any], client: Any, random: vectors.ScriptedRandom, **ex
     )
 
 
+def _challenge(case: dict[str, Any], **params: str) -> dict[str, Any]:
+    """The case's PASSWORD_VERIFIER challenge (``params`` override its parameters)."""
+    return {
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {**case["inputs"]["challenge_parameters"], **params},
+    }
+
+
 @pytest.mark.parametrize("case", vectors.case_params("user_srp"))
 def test_user_srp_requests(case: dict[str, Any], backend: str) -> None:
     client = _client()
@@ -77,10 +85,7 @@ def test_user_srp_requests(case: dict[str, Any], backend: str) -> None:
     with Stubber(client) as stub:
         stub.add_response(
             "initiate_auth",
-            {
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": case["inputs"]["challenge_parameters"],
-            },
+            _challenge(case),
             expected_params=case["outputs"]["initiate_auth"],
         )
         stub.add_response(
@@ -104,10 +109,7 @@ def test_wrong_password_changes_the_signature(case: dict[str, Any]) -> None:
     with Stubber(client) as stub:
         stub.add_response(
             "initiate_auth",
-            {
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": case["inputs"]["challenge_parameters"],
-            },
+            _challenge(case),
             expected_params=case["outputs"]["initiate_auth"],
         )
         stub.add_response("respond_to_auth_challenge", TOKENS, expected_params=expected)
@@ -274,10 +276,7 @@ def _run_challenge(answer: dict[str, Any]) -> AWSSRP:
     with Stubber(client) as stub:
         stub.add_response(
             "initiate_auth",
-            {
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": case["inputs"]["challenge_parameters"],
-            },
+            _challenge(case),
         )
         stub.add_response("respond_to_auth_challenge", answer)
         aws.authenticate_user()
@@ -331,10 +330,7 @@ def test_new_password_challenge_reuses_the_pending_session() -> None:
     with Stubber(client) as stub:
         stub.add_response(
             "initiate_auth",
-            {
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": case["inputs"]["challenge_parameters"],
-            },
+            _challenge(case),
         )
         stub.add_response(
             "respond_to_auth_challenge",
