@@ -349,6 +349,9 @@ def test_multi_pool(server: JwksServer, cache: JwksCache, key1: Any, key2: Any) 
             ]
         )
         assert multi.verify(mint(key1, id_claims()), "id")["iss"] == ISSUER
+        multi_region = f"https://issuer-cognito-idp.eu-west-1.amazonaws.com/{POOL_ID}"
+        assert multi.verify(mint(key1, id_claims(iss=multi_region)), "id")["iss"] == multi_region
+        assert len(multi.verifiers) == 2
         claims = multi.verify(
             mint(key2, access_claims(iss=other_iss, client_id="other-client"), kid="o1"), "access"
         )

@@ -38,6 +38,7 @@ from .helpers import (
     ISSUER,
     OTHER_CLIENT_ID,
     POOL_ID,
+    REGION,
     JwksServer,
     access_claims,
     b64url,
@@ -256,6 +257,33 @@ def test_weak_and_non_rsa_keys_ignored(server: JwksServer, make_verifier: Make) 
 def test_wrong_issuer(verifier: CognitoTokenVerifier, key1: Any, iss: Any) -> None:
     with pytest.raises(TokenIssuerError):
         verifier.verify(mint(key1, id_claims(iss=iss)))
+
+
+MULTI_REGION_ISSUER = f"https://issuer-cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
+
+
+def test_multi_region_issuer_is_accepted_by_default(
+    verifier: CognitoTokenVerifier, key1: Any
+) -> None:
+    assert verifier.issuers == {ISSUER, MULTI_REGION_ISSUER}
+    assert verifier.verify(mint(key1, id_claims(iss=MULTI_REGION_ISSUER)))["iss"] == (
+        MULTI_REGION_ISSUER
+    )
+    for wrong in (
+        "https://issuer-cognito-idp.us-east-1.amazonaws.com/eu-west-1_TestPool1",
+        "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_OtherPool",
+    ):
+        with pytest.raises(TokenIssuerError):
+            verifier.verify(mint(key1, id_claims(iss=wrong)))
+
+
+def test_an_explicit_issuer_is_the_only_one(
+    make_verifier: Callable[..., CognitoTokenVerifier], key1: Any
+) -> None:
+    v = make_verifier(issuer=ISSUER)
+    assert v.verify(mint(key1, id_claims()))["iss"] == ISSUER
+    with pytest.raises(TokenIssuerError):
+        v.verify(mint(key1, id_claims(iss=MULTI_REGION_ISSUER)))
 
 
 def test_issuer_and_jwks_url_are_separate(server: JwksServer, cache: Any, key1: Any) -> None:

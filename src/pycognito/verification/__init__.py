@@ -46,6 +46,7 @@ from ._verifier import (
     cognito_issuer,
     jwks_from_env,
     jwks_url_for_endpoint,
+    multi_region_issuer,
     parse_jwks_text,
     shared_verifier,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "at_hash",
     "clear_shared_verifiers",
     "cognito_issuer",
+    "multi_region_issuer",
     "default_cache",
     "jwks_from_env",
     "jwks_url_for_endpoint",

@@ -68,13 +68,14 @@ def number(claims: Mapping[str, Any], name: str) -> Optional[float]:
         raise TokenClaimError(f"the {name} claim is not a finite number") from None
 
 
-def check_issuer(claims: Mapping[str, Any], issuer: str) -> None:
-    """``iss`` must be exactly ``issuer``."""
+def check_issuer(claims: Mapping[str, Any], issuers: frozenset[str]) -> None:
+    """``iss`` must be exactly one of ``issuers``."""
     iss = claims.get("iss")
     if iss is None:
         raise TokenIssuerError("the token has no iss claim")
-    if type(iss) is not str or iss != issuer:
-        raise TokenIssuerError(f"the token's issuer {_short(iss)} is not {issuer!r}")
+    if type(iss) is not str or iss not in issuers:
+        expected = " or ".join(repr(issuer) for issuer in sorted(issuers))
+        raise TokenIssuerError(f"the token's issuer {_short(iss)} is not {expected}")
 
 
 def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:

@@ -82,6 +82,13 @@ def cognito_issuer(user_pool_id: str, region: Optional[str] = None) -> str:
     return f"https://cognito-idp.{region or region_of(user_pool_id)}.amazonaws.com/{user_pool_id}"
 
 
+def multi_region_issuer(user_pool_id: str, region: Optional[str] = None) -> str:
+    """The issuer of a multi-Region user pool's tokens:
+    ``https://issuer-cognito-idp.{region}.amazonaws.com/{user_pool_id}``."""
+    region = region or region_of(user_pool_id)
+    return f"https://issuer-cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+
+
 def jwks_url_for_endpoint(endpoint_url: str, user_pool_id: str) -> str:
     """The JWKS URL of a pool served by another endpoint (such as the local Cognito):
     ``{endpoint_url}/{user_pool_id}/.well-known/jwks.json``."""
@@ -157,8 +164,11 @@ class CognitoTokenVerifier:
             raise TokenVerifierConfigError("user_pool_id must be a non-empty string")
         if issuer is None:
             issuer = cognito_issuer(user_pool_id, region)
-        if not isinstance(issuer, str) or not issuer:
+            issuers = frozenset({issuer, multi_region_issuer(user_pool_id, region)})
+        elif not isinstance(issuer, str) or not issuer:
             raise TokenVerifierConfigError("issuer must be a non-empty string")
+        else:
+            issuers = frozenset({issuer})
         if isinstance(leeway, bool) or not isinstance(leeway, (int, float)):
             raise TokenVerifierConfigError("leeway must be a number of seconds")
         if not math.isfinite(leeway) or leeway < 0:
@@ -168,6 +178,9 @@ class CognitoTokenVerifier:
         client_ids = _claims.names(client_id, "client_id")
         self.user_pool_id = user_pool_id
         self.issuer = issuer
+        #: Every ``iss`` accepted: by default the pool's regional issuer and its multi-Region
+        #: one (as aws-jwt-verify); only ``issuer`` when it is given explicitly.
+        self.issuers = issuers
         self.jwks_url = jwks_url or f"{issuer.rstrip('/')}/.well-known/jwks.json"
         self.client_ids: Optional[frozenset[str]] = (
             frozenset(client_ids) if client_ids is not None else None
@@ -302,7 +315,7 @@ class CognitoTokenVerifier:
         groups: Union[Names, _Default],
         scopes: Union[Names, _Default],
     ) -> dict[str, Any]:
-        _claims.check_issuer(claims, self.issuer)
+        _claims.check_issuer(claims, self.issuers)
         _claims.check_times(claims, (self._clock or _clock.now)(), self.leeway)
         use = _claims.check_token_use(claims, token_use)
         _claims.check_client(claims, use, self.client_ids)
@@ -354,9 +367,10 @@ class MultiPoolVerifier:
         for verifier in verifiers:
             if not isinstance(verifier, CognitoTokenVerifier):
                 raise TokenVerifierConfigError("MultiPoolVerifier takes CognitoTokenVerifiers")
-            if verifier.issuer in self._by_issuer:
-                raise TokenVerifierConfigError(f"two verifiers for issuer {verifier.issuer!r}")
-            self._by_issuer[verifier.issuer] = verifier
+            for issuer in verifier.issuers:
+                if issuer in self._by_issuer:
+                    raise TokenVerifierConfigError(f"two verifiers for issuer {issuer!r}")
+                self._by_issuer[issuer] = verifier
         if not self._by_issuer:
             raise TokenVerifierConfigError("MultiPoolVerifier needs at least one verifier")
         self.max_token_size = max(v.max_token_size for v in self._by_issuer.values())
@@ -366,8 +380,8 @@ class MultiPoolVerifier:
 
     @property
     def verifiers(self) -> list[CognitoTokenVerifier]:
-        """The verifiers, one per issuer."""
-        return list(self._by_issuer.values())
+        """The verifiers, each once."""
+        return list({id(v): v for v in self._by_issuer.values()}.values())
 
     def verifier_for(self, issuer: str) -> CognitoTokenVerifier:
         """The verifier of ``issuer``; :class:`TokenIssuerError` if there is none."""
@@ -378,7 +392,7 @@ class MultiPoolVerifier:
 
     def hydrate(self) -> None:
         """Load the keys of every pool."""
-        for verifier in self._by_issuer.values():
+        for verifier in self.verifiers:
             verifier.hydrate()
 
     def verify(
