@@ -129,6 +129,26 @@ class _Verified:
         self.claims = claims
 
 
+class _OnlyVerificationErrors:
+    """Let nothing but :class:`TokenVerificationException` escape, whatever the input.
+
+    A plain context manager (not a generator one): it sits on the per-request hot path."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: Optional[type[BaseException]], exc: Optional[BaseException], tb: Any
+    ) -> None:
+        if isinstance(exc, Exception) and not isinstance(exc, TokenVerificationException):
+            raise TokenVerificationException(
+                f"token verification failed ({type(exc).__name__})"
+            ) from None
+
+
+_only_verification_errors = _OnlyVerificationErrors()
+
+
 class CognitoTokenVerifier:
     """Verify id and access tokens of one Cognito user pool.
 
@@ -249,14 +269,8 @@ class CognitoTokenVerifier:
         ``token_use`` is ``"id"``, ``"access"`` or ``None`` (either). ``access_token``: check the
         id token's ``at_hash`` against it. ``groups``/``scopes`` override the verifier's.
         """
-        try:
+        with _only_verification_errors:
             return self._verify(token, None, token_use, access_token, groups, scopes)
-        except TokenVerificationException:
-            raise
-        except Exception as exc:  # never let another type escape, whatever the input
-            raise TokenVerificationException(
-                f"token verification failed ({type(exc).__name__})"
-            ) from None
 
     def _verify(
         self,
@@ -406,17 +420,11 @@ class MultiPoolVerifier:
     ) -> dict[str, Any]:
         """Verify ``token`` with the verifier of its (unverified) ``iss``; see
         :meth:`CognitoTokenVerifier.verify`."""
-        try:
+        with _only_verification_errors:
             text = check_size(token, self.max_token_size)
             parsed = parse_jwt(text)
             verifier = self.verifier_for(parsed.payload.get("iss"))  # type: ignore[arg-type]
             return verifier._verify(text, parsed, token_use, access_token, groups, scopes)
-        except TokenVerificationException:
-            raise
-        except Exception as exc:
-            raise TokenVerificationException(
-                f"token verification failed ({type(exc).__name__})"
-            ) from None
 
 
 # -- the memoised factory used by the Cognito facade -----------------------------------------
