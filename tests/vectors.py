@@ -1,4 +1,4 @@
-"""Access to the SRP known-answer vectors in ``../shared/vectors`` (never copied here)."""
+"""Access to the SRP known-answer vectors carried in ``tests/vectors_data/`` (see its README)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-VECTORS_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "vectors" / "srp-public.json"
+VECTORS_PATH = Path(__file__).resolve().parent / "vectors_data" / "srp-public.json"
 
 
 @lru_cache(maxsize=1)
