@@ -20,6 +20,7 @@ from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import (
     ForceChangePasswordException,
     MFASetupChallengeException,
+    MissingValueError,
     SoftwareTokenMFAChallengeException,
     SRPError,
     UnsupportedChallengeException,
@@ -253,11 +254,8 @@ def test_constructor_does_no_work_and_refuses_bad_arguments() -> None:
     with pytest.raises(ValueError, match="together"):
         AWSSRP("bob", "pw", "us-east-1_Pool", "client", device_key="k", device_group_key="g")
     bad: list[tuple[tuple[Any, ...], dict[str, Any], str]] = [
-        (("bob", None, "us-east-1_Pool", "client"), {}, "password"),  # would sign "None"
         (("bob", b"pw", "us-east-1_Pool", "client"), {}, "password"),
-        ((None, "pw", "us-east-1_Pool", "client"), {}, "username"),
-        (("bob", "pw", None, "client"), {}, "pool_id"),
-        (("bob", "pw", "us-east-1_Pool", None), {}, "client_id"),
+        ((1, "pw", "us-east-1_Pool", "client"), {}, "username"),
         (("bob", "pw", "us-east-1_Pool", "client"), {"client_secret": 42}, "client_secret"),
     ]
     for args, kwargs, name in bad:
@@ -266,6 +264,33 @@ def test_constructor_does_no_work_and_refuses_bad_arguments() -> None:
         assert "b'pw'" not in str(raised.value) and "42" not in str(raised.value)
     with pytest.raises(ValueError, match="client_id"):
         AWSSRP("bob", "pw", "us-east-1_Pool", "")
+
+
+@pytest.mark.parametrize("missing", ["username", "password", "pool_id", "client_id"])
+def test_values_left_none_are_refused_when_a_login_needs_them(missing: str) -> None:
+    """The original's users build ``AWSSRP(None, None, ...)`` for its helpers; a login then
+    names the missing value before anything is sent (a None password is never signed)."""
+    values = {"username": "bob", "password": "pw", "pool_id": "us-east-1_Pool",
+              "client_id": "client", missing: None}
+    aws = AWSSRP(**values, client=_client())
+    assert AWSSRP.get_cognito_formatted_timestamp(vectors.moment(vectors.cases("user_srp")[0]))
+    with Stubber(aws.client), pytest.raises(MissingValueError, match=missing) as raised:
+        aws.authenticate_user()  # the Stubber has no answers: any request would fail differently
+    assert raised.value.missing == missing
+
+
+def test_a_none_password_is_refused_before_signing() -> None:
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    aws = _srp(case, client, vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"]))
+    aws._password = None
+    aws.get_auth_params()
+    with pytest.raises(MissingValueError, match="password"):
+        aws.process_challenge(_challenge(case)["ChallengeParameters"])
+    helpers = AWSSRP()  # everything left None: the published helpers still work
+    assert helpers.get_secret_hash("bob", "client", "secret") == srp.secret_hash(
+        "bob", "client", "secret"
+    )
 
 
 def _run_challenge(answer: dict[str, Any]) -> AWSSRP:

@@ -87,6 +87,7 @@ class AuthMixin(VerifyMixin):
         ``ForceChangePasswordException``, ...); answer it with the matching ``respond_to_*``.
         """
         username = self._need_username(what="authenticate")
+        self._need_client_id("authenticate")
         _text(password, "password")
         metadata = _metadata(client_metadata)
         helper = AWSSRP(
@@ -134,7 +135,7 @@ class AuthMixin(VerifyMixin):
         log.debug("admin login of %s to %s", username, self.user_pool_id)
         response = self.client.admin_initiate_auth(
             UserPoolId=self.user_pool_id,
-            ClientId=self.client_id,
+            ClientId=self._need_client_id("admin_authenticate"),
             AuthFlow=ADMIN_USER_PASSWORD_AUTH,
             AuthParameters=params,
             **_metadata(client_metadata),
@@ -152,7 +153,7 @@ class AuthMixin(VerifyMixin):
         response = self.client.initiate_auth(
             AuthFlow=CUSTOM_AUTH,
             AuthParameters=params,
-            ClientId=self.client_id,
+            ClientId=self._need_client_id("custom_authenticate"),
             **_metadata(client_metadata),
         )
         self._complete(response, CUSTOM_AUTH, username, client_metadata)
@@ -296,15 +297,16 @@ class AuthMixin(VerifyMixin):
         for app clients with refresh-token rotation (detected on first refusal)."""
         if not self.refresh_token:
             raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
+        client_id = self._need_client_id("renewing the tokens")
         device = peek_claims(self.access_token).get("device_key") or self.device_key
         device = device if isinstance(device, str) and device else None
-        if self.client_id not in _ROTATING_CLIENTS:
+        if client_id not in _ROTATING_CLIENTS:
             try:
                 return self._refresh_token_auth(device)
             except Exception as exc:
                 if "rotation" not in service_error(exc)[1].lower():
                     raise
-                _ROTATING_CLIENTS.add(self.client_id)
+                _ROTATING_CLIENTS.add(client_id)
         return self._refresh_with_rotation(device)
 
     def _refresh_token_auth(self, device: Optional[str]) -> TokenSet:
@@ -421,7 +423,7 @@ class AuthMixin(VerifyMixin):
         client_metadata: Optional[Mapping[str, str]],
     ) -> Any:
         kwargs: dict[str, Any] = {
-            "ClientId": self.client_id,
+            "ClientId": self._need_client_id(f"answering {challenge}"),
             "ChallengeName": challenge,
             "ChallengeResponses": dict(responses),
             **_metadata(client_metadata),

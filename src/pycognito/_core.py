@@ -68,7 +68,7 @@ class CognitoBase:
     def __init__(
         self,
         user_pool_id: str,
-        client_id: str,
+        client_id: Optional[str] = None,
         user_pool_region: Optional[str] = None,
         username: Optional[str] = None,
         id_token: Optional[str] = None,
@@ -87,8 +87,8 @@ class CognitoBase:
     ) -> None:
         if not isinstance(user_pool_id, str) or "_" not in user_pool_id:
             raise InvalidValueError("user_pool_id must be a string like 'eu-west-1_AbCdEf123'")
-        if not isinstance(client_id, str) or not client_id:
-            raise InvalidValueError("client_id must be a non-empty string")
+        if client_id is not None and (not isinstance(client_id, str) or not client_id):
+            raise InvalidValueError("client_id must be a non-empty string or None (admin only)")
         for name, value in (
             ("user_pool_region", user_pool_region),
             ("username", username),
@@ -228,13 +228,24 @@ class CognitoBase:
         """``{"SecretHash": ...}`` for a client with a secret, else ``{}``."""
         if not self.client_secret:
             return {}
-        return {"SecretHash": srp.secret_hash(username, self.client_id, self.client_secret)}
+        client_id = self._need_client_id("SecretHash")
+        return {"SecretHash": srp.secret_hash(username, client_id, self.client_secret)}
 
     def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
         if self.client_secret:
             parameters["SECRET_HASH"] = srp.secret_hash(
-                username, self.client_id, self.client_secret
+                username, self._need_client_id("SECRET_HASH"), self.client_secret
             )
+
+    def _need_client_id(self, what: str) -> str:
+        """The app client id; ``MissingValueError`` naming it on an admin-only instance."""
+        if self.client_id is None:
+            raise MissingValueError(
+                f"{what} needs the app client id: Cognito(user_pool_id, client_id, ...) "
+                "(this instance was made without one, for admin calls only)",
+                "client_id",
+            )
+        return self.client_id
 
     def _need_username(self, username: Optional[str] = None, *, what: str) -> str:
         name = username if username is not None else self.username

@@ -37,7 +37,7 @@ class SignUpMixin(AuthMixin):
         username = _text(username, "username")
         attributes = {**self.base_attributes, **self.custom_attributes}
         response = self.client.sign_up(
-            ClientId=self.client_id,
+            ClientId=self._need_client_id("register"),
             Username=username,
             Password=_text(password, "password"),
             UserAttributes=dict_to_cognito(attributes, attr_map),
@@ -51,7 +51,7 @@ class SignUpMixin(AuthMixin):
         """Confirm the account with the code sent by e-mail or SMS."""
         name = self._need_username(username, what="confirm_sign_up")
         self.client.confirm_sign_up(
-            ClientId=self.client_id,
+            ClientId=self._need_client_id("confirm_sign_up"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
             **self._secret_hash(name),
@@ -61,7 +61,9 @@ class SignUpMixin(AuthMixin):
         """Send the sign-up code again; return where it went (``CodeDeliveryDetails``)."""
         name = self._need_username(username, what="resend_confirmation_code")
         response = self.client.resend_confirmation_code(
-            ClientId=self.client_id, Username=name, **self._secret_hash(name)
+            ClientId=self._need_client_id("resend_confirmation_code"),
+            Username=name,
+            **self._secret_hash(name),
         )
         return strip_metadata(response)
 
@@ -74,7 +76,9 @@ class SignUpMixin(AuthMixin):
         """Send ``username`` a code to reset the password; return where it went."""
         name = self._need_username(what="initiate_forgot_password")
         response = self.client.forgot_password(
-            ClientId=self.client_id, Username=name, **self._secret_hash(name)
+            ClientId=self._need_client_id("initiate_forgot_password"),
+            Username=name,
+            **self._secret_hash(name),
         )
         return strip_metadata(response)
 
@@ -82,7 +86,7 @@ class SignUpMixin(AuthMixin):
         """Set a new password for ``username`` with the reset code."""
         name = self._need_username(what="confirm_forgot_password")
         self.client.confirm_forgot_password(
-            ClientId=self.client_id,
+            ClientId=self._need_client_id("confirm_forgot_password"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
             Password=_text(password, "password"),

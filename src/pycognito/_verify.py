@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from ._core import CognitoBase
-from .exceptions import InvalidValueError, MissingValueError
+from .exceptions import InvalidValueError, MissingValueError, TokenMalformedError
 
 if TYPE_CHECKING:
     from .verification import CognitoTokenVerifier
@@ -22,26 +22,31 @@ _ID_NAMES = {"id_token": "id", "access_token": "access"}
 class VerifyMixin(CognitoBase):
     """``verify_tokens``, ``verify_token``, ``get_keys``, ``get_key``."""
 
-    def _verifier(self) -> CognitoTokenVerifier:
+    def _verifier(self, what: Optional[str] = "verifying a token") -> CognitoTokenVerifier:
+        """The shared verifier. Checking a token (``what``) needs the app client id (the token
+        must be for this client); reading the pool's keys (``what=None``) does not."""
         from .verification import jwks_url_for_endpoint, shared_verifier
 
+        client_id = self._need_client_id(what) if what else None
         endpoint = self.endpoint_url
         jwks_url = jwks_url_for_endpoint(endpoint, self.user_pool_id) if endpoint else None
-        return shared_verifier(self.user_pool_id, self.user_pool_region, self.client_id, jwks_url)
+        return shared_verifier(self.user_pool_id, self.user_pool_region, client_id, jwks_url)
 
     def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
         """Verify one token; on success set ``self.<id_name>`` and ``self.<token_use>_claims``.
 
         ``id_name`` is ``"id_token"`` or ``"access_token"``, ``token_use`` ``"id"`` or
-        ``"access"``. Raises a ``TokenVerificationException`` subclass on any failure.
+        ``"access"``. Raises a ``TokenVerificationException`` subclass on any failure (an
+        empty or blank token is malformed); ``MissingValueError`` if ``token`` is ``None``.
         """
         if id_name not in _ID_NAMES:
             raise InvalidValueError("id_name must be 'id_token' or 'access_token'")
         if token_use not in ("id", "access"):
             raise InvalidValueError("token_use must be 'id' or 'access'")
-        if not token:
+        if token is None:
             raise MissingValueError(f"there is no {id_name} to verify", id_name)
-        claims = self._verifier().verify(token, token_use, access_token=self.access_token)
+        verifier = self._verifier("verify_token")
+        claims = verifier.verify(token, token_use, access_token=self.access_token)
         setattr(self, id_name, token)
         setattr(self, f"{token_use}_claims", claims)
         return claims
@@ -50,11 +55,16 @@ class VerifyMixin(CognitoBase):
         """Verify ``id_token`` and ``access_token`` and set ``id_claims``/``access_claims``.
 
         Raises ``TokenVerificationException`` (a subclass naming the failed check) if either
-        fails, and ``MissingValueError`` if either token is not set.
+        fails (an empty or blank token is malformed), and ``MissingValueError`` if either token
+        is ``None``.
         """
         for name in ("id_token", "access_token"):
-            if not getattr(self, name):
+            token = getattr(self, name)
+            if token is None:
                 raise MissingValueError(f"verify_tokens needs {name}", name)
+            if not isinstance(token, str) or not token.strip():
+                raise TokenMalformedError(f"{name} is empty or not a string")
+        self._need_client_id("verify_tokens")
         self.id_claims, self.access_claims = self._verified_claims(
             self.id_token, self.access_token
         )
@@ -71,8 +81,8 @@ class VerifyMixin(CognitoBase):
 
     def get_keys(self) -> dict[str, Any]:
         """The pool's JSON Web Key Set, ``{"keys": [...]}`` (``COGNITO_JWKS`` if set)."""
-        return self._verifier().get_jwks()
+        return self._verifier(None).get_jwks()
 
     def get_key(self, kid: str) -> dict[str, Any]:
         """The pool's key with this ``kid``; ``TokenKidNotFoundError`` if there is none."""
-        return self._verifier().get_jwk(kid)
+        return self._verifier(None).get_jwk(kid)

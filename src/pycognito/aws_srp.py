@@ -26,11 +26,9 @@ from ._challenges import (
     tokens_or_raise,
 )
 from ._clients import cognito_client, server_clock_offset
-from .exceptions import ChallengeException, UnsupportedChallengeException
+from .exceptions import ChallengeException, MissingValueError, UnsupportedChallengeException
 
 __all__ = ["AWSSRP"]
-
-_REQUIRED = ("username", "password", "pool_id", "client_id")
 
 RandomSource = Callable[[int], bytes]
 Clock = Callable[[], datetime]
@@ -60,10 +58,10 @@ class AWSSRP:
 
     def __init__(
         self,
-        username: str,
-        password: str,
-        pool_id: str,
-        client_id: str,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        pool_id: Optional[str] = None,
+        client_id: Optional[str] = None,
         pool_region: Optional[str] = None,
         client: Any = None,
         client_secret: Optional[str] = None,
@@ -91,21 +89,21 @@ class AWSSRP:
             "device_group_key": device_group_key,
             "device_password": device_password,
         }
-        for name, value in texts.items():  # (a None password would sign the string "None")
-            if not isinstance(value, str) and (value is not None or name in _REQUIRED):
+        for name, value in texts.items():  # None is refused when a login needs the value
+            if value is not None and not isinstance(value, str):
                 raise TypeError(f"AWSSRP: {name} must be a string, not {type(value).__name__}")
-        if not username:
-            raise ValueError("AWSSRP needs a username")
-        if not client_id:
-            raise ValueError("AWSSRP needs a client_id")
-        if "_" not in pool_id:
+        if username == "":
+            raise ValueError("AWSSRP: username is empty")
+        if client_id == "":
+            raise ValueError("AWSSRP: client_id is empty")
+        if pool_id is not None and "_" not in pool_id:
             raise ValueError("pool_id must look like '<region>_<name>'")
         self.username = username
         self._password = password
         self.pool_id = pool_id
         self.client_id = client_id
         self.client_secret = client_secret
-        self.pool_region = pool_region or pool_id.split("_", 1)[0]
+        self.pool_region = pool_region or (pool_id.split("_", 1)[0] if pool_id else None)
         self._client = client
         self.device_key = device_key
         self.device_group_key = device_group_key
@@ -186,6 +184,8 @@ class AWSSRP:
         raised as a typed exception (``ForceChangePasswordException``, the MFA exceptions, ...)
         whose ``get_tokens()`` carries the session to answer it with.
         """
+        for name in ("username", "password", "pool_id", "client_id"):
+            self._need(name, "authenticate_user")
         boto = client if client is not None else self.client
         metadata = {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
         small_a = self._new_small_a()
@@ -222,6 +222,7 @@ class AWSSRP:
         signs in first. If Cognito answers with tokens, no new password is needed and that
         response is returned.
         """
+        self._need("client_id", "set_new_password_challenge")
         boto = client if client is not None else self.client
         metadata = {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
         pending = self._pending
@@ -233,7 +234,11 @@ class AWSSRP:
                     raise
                 pending = exc.get_tokens()
         params = pending.get("ChallengeParameters") or {}
-        username = params.get("USERNAME") or params.get("USER_ID_FOR_SRP") or self.username
+        username = (
+            params.get("USERNAME")
+            or params.get("USER_ID_FOR_SRP")
+            or self._need("username", "set_new_password_challenge")
+        )
         responses = {"USERNAME": username, "NEW_PASSWORD": new_password}
         for name, value in (user_attributes or {}).items():
             responses[f"userAttributes.{name}"] = value
@@ -307,15 +312,23 @@ class AWSSRP:
     def _new_small_a(self) -> int:
         return new_small_a(self._random)
 
+    def _need(self, name: str, what: str) -> str:
+        """The constructor value ``name``; a clear error if it was left ``None``."""
+        value = self._password if name == "password" else getattr(self, name)
+        if value is None:  # (a None password is never signed as the string "None")
+            raise MissingValueError(f"AWSSRP: {what} needs {name}, which is None", name)
+        return str(value)
+
     def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
         if self.client_secret:
             parameters["SECRET_HASH"] = srp.secret_hash(
-                username, self.client_id, self.client_secret
+                username, self._need("client_id", "SECRET_HASH"), self.client_secret
             )
 
     def _initiate_parameters(self, small_a: int) -> dict[str, str]:
-        parameters = {"USERNAME": self.username, "SRP_A": format(srp.calculate_a(small_a), "x")}
-        self._add_secret_hash(parameters, self.username)
+        username = self._need("username", "get_auth_params")
+        parameters = {"USERNAME": username, "SRP_A": format(srp.calculate_a(small_a), "x")}
+        self._add_secret_hash(parameters, username)
         if self.device_key:
             parameters["DEVICE_KEY"] = self.device_key
         return parameters
@@ -344,9 +357,9 @@ class AWSSRP:
             "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
             "TIMESTAMP": stamp,
             "PASSWORD_CLAIM_SIGNATURE": srp.password_claim(
-                pool_id=self.pool_id,
+                pool_id=self._need("pool_id", "process_challenge"),
                 user_id_for_srp=user_id,
-                password=self._password,
+                password=self._need("password", "process_challenge"),
                 small_a=small_a,
                 srp_b=params["SRP_B"],
                 salt=params["SALT"],
@@ -368,7 +381,8 @@ class AWSSRP:
     ) -> dict[str, Any]:
         """Answer device challenges; return tokens; raise any other challenge, typed."""
         if response.get("ChallengeName") == DEVICE_SRP_AUTH:
-            response = self._device_srp(boto, response, metadata, username or self.username)
+            username = username or self._need("username", "a device login")
+            response = self._device_srp(boto, response, metadata, username)
         try:
             final = tokens_or_raise(response)
         except ChallengeException as exc:
