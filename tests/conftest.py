@@ -12,6 +12,9 @@ Fixtures (all documented below):
 * ``make_pool`` (function): factory creating a user pool + app client -> :class:`PoolInfo`.
 * ``pool`` (function): ``make_pool()`` with the defaults.
 * ``make_user`` (function): factory creating a confirmed user -> :class:`UserInfo`.
+* ``cognito_identity`` (function): a boto3 ``cognito-identity`` client for the server.
+* ``make_identity_pool`` (function): factory creating an identity pool for user pools' clients,
+  with roles -> its id.
 """
 
 from __future__ import annotations
@@ -331,3 +334,49 @@ def move_clocks(local: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> Callabl
         )
 
     return move
+
+
+# -- identity pools ----------------------------------------------------------------------------
+
+AUTHENTICATED_ROLE = "arn:aws:iam::123456789012:role/pycognito-tests-authenticated"
+
+
+@pytest.fixture
+def cognito_identity(local: LocalCognito) -> Any:
+    """A boto3 ``cognito-identity`` client for the local server (us-east-1, retries off)."""
+    return local.client(service_name="cognito-identity")
+
+
+IdentityPoolFactory = Callable[..., str]
+
+
+@pytest.fixture
+def make_identity_pool(cognito_identity: Any) -> IdentityPoolFactory:
+    """Factory: ``make_identity_pool(*pool_infos, roles=..., role_mappings=None) -> id``.
+
+    The identity pool accepts the id tokens of each given pool's app client. ``roles`` defaults
+    to ``{"authenticated": AUTHENTICATED_ROLE}``; ``role_mappings`` is SetIdentityPoolRoles'
+    ``RoleMappings``. Pass ``roles={}`` for an identity pool without roles.
+    """
+
+    def factory(*pool_infos: PoolInfo, roles: Optional[Mapping[str, str]] = None,
+                role_mappings: Optional[Mapping[str, Any]] = None,
+                allow_unauthenticated: bool = False) -> str:
+        providers = [
+            {"ProviderName": f"cognito-idp.{p.region}.amazonaws.com/{p.pool_id}",
+             "ClientId": p.client_id, "ServerSideTokenCheck": False}
+            for p in pool_infos
+        ]
+        pool_id = cognito_identity.create_identity_pool(
+            IdentityPoolName="pycognito_tests",
+            AllowUnauthenticatedIdentities=allow_unauthenticated,
+            CognitoIdentityProviders=providers,
+        )["IdentityPoolId"]
+        chosen = {"authenticated": AUTHENTICATED_ROLE} if roles is None else dict(roles)
+        if chosen or role_mappings:
+            cognito_identity.set_identity_pool_roles(
+                IdentityPoolId=pool_id, Roles=chosen, **(
+                    {"RoleMappings": dict(role_mappings)} if role_mappings else {}))
+        return str(pool_id)
+
+    return factory

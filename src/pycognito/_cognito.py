@@ -12,6 +12,7 @@ part               methods
 ``_mfa``           TOTP set-up and MFA preferences
 ``_devices``       remembered devices
 ``_admin``         identity providers and app clients
+``_identity``      AWS credentials from an identity pool (``get_aws_credentials``, ...)
 =================  ==============================================================
 """
 
@@ -22,6 +23,7 @@ from typing import ClassVar
 from ._admin import AdminMixin
 from ._devices import DevicesMixin
 from ._groups import GroupsMixin
+from ._identity import IdentityMixin
 from ._mfa import MFAMixin
 from ._models import GroupObj, UserObj
 from ._signup import SignUpMixin
@@ -30,7 +32,8 @@ from ._users import UsersMixin
 __all__ = ["Cognito"]
 
 
-class Cognito(SignUpMixin, MFAMixin, DevicesMixin, UsersMixin, GroupsMixin, AdminMixin):
+class Cognito(SignUpMixin, MFAMixin, DevicesMixin, UsersMixin, GroupsMixin, AdminMixin,
+              IdentityMixin):
     """An AWS Cognito user pool app client, and optionally one of its users.
 
     ``Cognito(user_pool_id, client_id, user_pool_region=None, username=None, id_token=None,

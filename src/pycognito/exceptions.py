@@ -241,3 +241,36 @@ class InvalidValueError(WarrantException, ValueError):
 
 class InvalidTypeError(WarrantException, TypeError):
     """An argument has the wrong type."""
+
+
+# --------------------------------------------------------------------------------------------
+# Identity pools: AWS credentials for the user (issue 16)
+# --------------------------------------------------------------------------------------------
+
+
+class IdentityPoolError(WarrantException):
+    """AWS credentials could not be obtained from the identity pool; the message says why.
+
+    ``code`` is Cognito's error code when Cognito refused (the botocore error is the
+    ``__cause__``).
+    """
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class IdentityPoolNotFoundError(IdentityPoolError):
+    """There is no identity pool with this id (in its region, for this endpoint)."""
+
+
+class IdentityProviderNotAllowedError(IdentityPoolError):
+    """The identity pool does not list this user pool and app client as a provider."""
+
+
+class RoleMappingDeniedError(IdentityPoolError):
+    """The identity pool's role mapping gives this user no role (``Deny`` resolution)."""
+
+
+class IdentityPoolConfigurationError(IdentityPoolError):
+    """The identity pool has no role to give (no authenticated role, or an unusable one)."""

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 
 from ._calls import call_from_request
+from ._federation import answer as federation_answer
 from ._state import STATE, LocalState
 
 StartResponse = Callable[..., Any]
@@ -46,9 +47,13 @@ class LocalApp:
         path = environ.get("PATH_INFO", "") or ""
         if path.startswith("/_local/") or path == "/_local":
             return self._local(environ, start_response, path)
+        body = _read_body(environ)
+        reply = federation_answer(environ, body, self._state)  # cognito-identity, sts
+        if reply is not None:
+            return _reply(self._dated(start_response), reply.status, reply.content_type,
+                          reply.body)
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         if target:
-            body = _read_body(environ)
             call = call_from_request(target, body, self._state.clock.now())
             if call is not None:
                 with self._state.lock:
@@ -119,8 +124,13 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 def _json(start_response: StartResponse, status: int, payload: Any,
           headers: Optional[list[tuple[str, str]]] = None) -> list[bytes]:
-    body = json.dumps(payload).encode()
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "OK")
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"),
+    return _reply(start_response, status, "application/json", json.dumps(payload).encode(),
+                  headers)
+
+
+def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes,
+           headers: Optional[list[tuple[str, str]]] = None) -> list[bytes]:
+    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}.get(status, "OK")
+    start_response(f"{status} {reason}", [("Content-Type", content_type),
                                           ("Content-Length", str(len(body))), *(headers or [])])
     return [body]

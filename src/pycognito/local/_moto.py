@@ -103,6 +103,11 @@ def pool_name(pool_id: str) -> str:
 
 
 def reset_backends() -> None:
-    """Empty every Cognito backend (only Cognito; moto's other services are untouched)."""
-    for account in list(cognitoidp_backends.values()):
-        account.reset()
+    """Empty the backends the local Cognito serves (cognito-idp, cognito-identity, sts)."""
+    from moto.cognitoidentity.models import cognitoidentity_backends
+    from moto.sts.models import sts_backends
+
+    served: tuple[Any, ...] = (cognitoidp_backends, cognitoidentity_backends, sts_backends)
+    for backends in served:
+        for account in list(backends.values()):
+            account.reset()

@@ -176,15 +176,19 @@ class LocalCognito:
         """The authenticator-app code for ``secret`` at the server's time (+ ``steps`` x 30 s)."""
         return totp_from_secret(secret, STATE.clock.time() + 30 * steps)
 
-    def client(self, region_name: str = "us-east-1", **kwargs: Any) -> Any:
-        """A boto3 ``cognito-idp`` client for this server: retries off, dummy credentials."""
+    def client(self, region_name: str = "us-east-1", *, service_name: str = "cognito-idp",
+               **kwargs: Any) -> Any:
+        """A boto3 client for this server: retries off, dummy credentials.
+
+        ``service_name`` is ``cognito-idp`` (default), ``cognito-identity`` or ``sts``.
+        """
         import boto3
         from botocore.config import Config
 
         kwargs.setdefault("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))
         kwargs.setdefault("aws_access_key_id", "testing")
         kwargs.setdefault("aws_secret_access_key", "testing")
-        return boto3.client("cognito-idp", region_name=region_name,
+        return boto3.client(service_name, region_name=region_name,
                             endpoint_url=self.endpoint_url, **kwargs)
 
     def __repr__(self) -> str:

@@ -13,7 +13,9 @@ from typing import Any, Optional
 from ._calls import CallLog
 from ._clock import Clock
 from ._codes import CodeStore, Outbox
+from ._identity_pools import IdentityStore
 from ._sessions import SessionStore
+from ._sts import CredentialStore
 from ._tokens import TokenStore
 
 
@@ -51,6 +53,8 @@ class LocalState:
         self.sessions = SessionStore(self.clock)
         self.tokens = TokenStore(self.clock)
         self.calls = CallLog()
+        self.identities = IdentityStore(self.clock)  # cognito-identity
+        self.credentials = CredentialStore(self.clock)  # temporary AWS credentials (sts)
         self.users: dict[tuple[str, str], UserExtras] = {}
         self.pools: dict[str, PoolExtras] = {}
         self.devices: dict[str, Any] = {}  # device key -> _devices.Device
@@ -78,6 +82,8 @@ class LocalState:
             self.sessions.clear()
             self.tokens.clear()
             self.calls.clear()
+            self.identities.clear()
+            self.credentials.clear()
             self.users.clear()
             self.pools.clear()
             self.devices.clear()

@@ -1,0 +1,205 @@
+"""AWS credentials for the signed-in user: the identity pool calls and refreshing sessions.
+
+One :class:`IdentityPoolCredentials` per ``Cognito`` instance. It asks the instance for a
+current id token (renewed first when stale), remembers the identity id per user and identity
+pool, and builds ``boto3.Session`` objects whose credentials renew themselves (botocore's
+refreshable credentials: one renewal at a time, however many threads share the session).
+boto3 and botocore are imported only when a method needs them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Mapping, Optional
+
+from . import _clock
+from ._clients import server_clock_offset
+from ._identity_pool import (
+    AwsCredentials,
+    credentials_from_identity,
+    credentials_from_sts,
+    identity_pool_error,
+    identity_pool_region,
+    provider_name,
+)
+from ._tokens import peek_claims
+from .exceptions import InvalidTypeError, InvalidValueError
+
+__all__ = ["IdentityPoolCredentials"]
+
+#: The session name Cognito itself gives the credentials of the enhanced flow.
+SESSION_NAME = "CognitoIdentityCredentials"
+_CREDENTIAL_KWARGS = frozenset(
+    {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "botocore_session"}
+)
+
+
+class IdentityPoolCredentials:
+    """Temporary AWS credentials for one ``Cognito`` instance's user.
+
+    ``id_token`` returns the user's current id token (renewing the tokens if needed);
+    ``session`` and ``client_kwargs`` are the user-pool client's (the same endpoint and config
+    serve ``cognito-identity`` and ``sts``).
+    """
+
+    def __init__(self, *, user_pool_id: str, user_pool_region: str,
+                 id_token: Callable[[], str], session: Any = None,
+                 client_kwargs: Optional[Mapping[str, Any]] = None) -> None:
+        self._provider = provider_name(user_pool_region, user_pool_id)
+        self._id_token = id_token
+        self._session = session
+        self._client_kwargs = dict(client_kwargs or {})
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._identity_ids: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return f"IdentityPoolCredentials(provider={self._provider!r})"
+
+    # -- one set of credentials -------------------------------------------------------------
+
+    def get(self, identity_pool_id: str, *, role_arn: Optional[str] = None,
+            custom_role_arn: Optional[str] = None) -> AwsCredentials:
+        """Credentials for the user: ``GetCredentialsForIdentity`` (``custom_role_arn`` picks
+        one of the roles the token allows), or with ``role_arn`` the basic flow
+        (``GetOpenIdToken`` + ``AssumeRoleWithWebIdentity`` for that role)."""
+        region = identity_pool_region(identity_pool_id)
+        for name, value in (("role_arn", role_arn), ("custom_role_arn", custom_role_arn)):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise InvalidTypeError(f"{name} must be a non-empty string or None")
+        if role_arn is not None and custom_role_arn is not None:
+            raise InvalidValueError(
+                "role_arn (basic flow through STS) and custom_role_arn (enhanced flow) "
+                "exclude each other")
+        token = self._id_token()
+        logins = {self._provider: token}
+        identity_client = self._client("cognito-identity", region)
+        with self._typed_errors(identity_pool_id):
+            identity_id = self._identity_id(identity_client, identity_pool_id, token, logins)
+            try:
+                if role_arn is None:
+                    return self._enhanced(identity_client, identity_id, logins,
+                                          custom_role_arn)
+                return self._basic(identity_client, region, identity_id, logins, role_arn)
+            except Exception:
+                self._forget_identity(identity_pool_id, token)  # may be stale: ask next time
+                raise
+
+    def _enhanced(self, client: Any, identity_id: str, logins: dict[str, str],
+                  custom_role_arn: Optional[str]) -> AwsCredentials:
+        kwargs: dict[str, Any] = {"IdentityId": identity_id, "Logins": logins}
+        if custom_role_arn is not None:
+            kwargs["CustomRoleArn"] = custom_role_arn
+        response = client.get_credentials_for_identity(**kwargs)
+        return credentials_from_identity(response, server_clock_offset(response))
+
+    def _basic(self, client: Any, region: str, identity_id: str, logins: dict[str, str],
+               role_arn: str) -> AwsCredentials:
+        open_id = client.get_open_id_token(IdentityId=identity_id, Logins=logins)
+        response = self._client("sts", region).assume_role_with_web_identity(
+            RoleArn=role_arn, RoleSessionName=SESSION_NAME, WebIdentityToken=open_id["Token"])
+        return credentials_from_sts(response, identity_id, server_clock_offset(response))
+
+    def _identity_id(self, client: Any, identity_pool_id: str, token: str,
+                     logins: dict[str, str]) -> str:
+        key = _identity_key(identity_pool_id, token)
+        with self._lock:
+            known = self._identity_ids.get(key) if key else None
+        if known:
+            return known
+        identity_id = str(client.get_id(IdentityPoolId=identity_pool_id,
+                                        Logins=logins)["IdentityId"])
+        if key:
+            with self._lock:
+                self._identity_ids[key] = identity_id
+        return identity_id
+
+    def _forget_identity(self, identity_pool_id: str, token: str) -> None:
+        key = _identity_key(identity_pool_id, token)
+        if key:
+            with self._lock:
+                self._identity_ids.pop(key, None)
+
+    @contextmanager
+    def _typed_errors(self, identity_pool_id: str) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            typed = identity_pool_error(exc, identity_pool_id, self._provider)
+            if typed is not None:
+                raise typed from exc
+            raise
+
+    def _client(self, service: str, region: str) -> Any:
+        with self._lock:
+            client = self._clients.get((service, region))
+            if client is None:
+                if self._session is None:
+                    import boto3
+
+                    client = boto3.client(service, region_name=region, **self._client_kwargs)
+                else:
+                    client = self._session.client(service, region_name=region,
+                                                  **self._client_kwargs)
+                self._clients[(service, region)] = client
+            return client
+
+    # -- sessions that stay valid -------------------------------------------------------------
+
+    def boto3_session(self, identity_pool_id: str, **kwargs: Any) -> Any:
+        """A ``boto3.Session`` acting as the user; its credentials renew themselves.
+
+        ``role_arn``/``custom_role_arn`` choose the flow and role as for :meth:`get`; every
+        other keyword goes to ``boto3.Session`` (``region_name`` defaults to the identity
+        pool's region). No call is made until the session first needs credentials.
+        """
+        import boto3
+        import botocore.session
+        from botocore.credentials import CredentialResolver, DeferredRefreshableCredentials
+
+        region = identity_pool_region(identity_pool_id)
+        given = sorted(_CREDENTIAL_KWARGS.intersection(kwargs))
+        if given:
+            raise InvalidValueError(
+                f"boto3_session makes its own credentials; do not pass {', '.join(given)}")
+        role_arn = kwargs.pop("role_arn", None)
+        custom_role_arn = kwargs.pop("custom_role_arn", None)
+        kwargs.setdefault("region_name", region)
+
+        def renew() -> dict[str, str]:
+            creds = self.get(identity_pool_id, role_arn=role_arn,
+                             custom_role_arn=custom_role_arn)
+            return {
+                "access_key": creds["AccessKeyId"],
+                "secret_key": creds["SecretKey"],
+                "token": creds["SessionToken"],
+                "expiry_time": creds["Expiration"].isoformat(),
+            }
+
+        credentials = DeferredRefreshableCredentials(
+            renew, "cognito-identity-pool", time_fetcher=_clock.utc_now)
+        core = botocore.session.Session()
+        core.register_component("credential_provider",
+                                CredentialResolver([_Provider(credentials)]))
+        return boto3.Session(botocore_session=core, **kwargs)
+
+
+def _identity_key(identity_pool_id: str, token: str) -> Optional[tuple[str, str]]:
+    """Cache key of an identity id: the pool and the user's ``sub`` (``None`` if unreadable)."""
+    sub = peek_claims(token).get("sub")
+    return (identity_pool_id, sub) if isinstance(sub, str) and sub else None
+
+
+class _Provider:
+    """A botocore credential provider that always answers with the same refreshable object."""
+
+    METHOD = "cognito-identity-pool"
+    CANONICAL_NAME = "CognitoIdentityPool"
+
+    def __init__(self, credentials: Any) -> None:
+        self._credentials = credentials
+
+    def load(self) -> Any:
+        return self._credentials

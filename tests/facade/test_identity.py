@@ -1,0 +1,163 @@
+"""``Cognito.get_aws_credentials`` and ``Cognito.boto3_session`` on the local Cognito."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import pytest
+
+from pycognito import Cognito
+from pycognito.exceptions import (
+    IdentityPoolConfigurationError,
+    IdentityPoolNotFoundError,
+    IdentityProviderNotAllowedError,
+    InvalidTypeError,
+    InvalidValueError,
+    MissingValueError,
+    RoleMappingDeniedError,
+)
+
+from ..conftest import AUTHENTICATED_ROLE, PoolInfo
+
+ROLE_NAME = AUTHENTICATED_ROLE.rsplit("/", 1)[1]
+
+
+def refreshes(local: Any) -> int:
+    return len(local.calls("InitiateAuth", auth_flow="REFRESH_TOKEN_AUTH"))
+
+
+def test_credentials_for_the_logged_in_user(local: Any, logged_in: Cognito, pool: PoolInfo,
+                                            make_identity_pool: Callable[..., str]) -> None:
+    identity_pool = make_identity_pool(pool)
+    creds = logged_in.get_aws_credentials(identity_pool)
+    assert set(creds) == {"AccessKeyId", "SecretKey", "SessionToken", "Expiration",
+                          "IdentityId"}
+    assert creds["Expiration"].tzinfo is not None
+    remaining = (creds["Expiration"] - datetime.now(timezone.utc)).total_seconds()
+    assert 3500 < remaining <= 3600
+    again = logged_in.get_aws_credentials(identity_pool)
+    assert again["IdentityId"] == creds["IdentityId"]
+    assert again["AccessKeyId"] != creds["AccessKeyId"]
+    assert len(local.calls("GetId")) == 1  # the identity id is remembered per user and pool
+    assert len(local.calls("GetCredentialsForIdentity")) == 2
+
+
+def test_the_id_token_is_renewed_first_when_stale(
+        local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    identity_pool = make_identity_pool(pool)
+    old_id_token = logged_in.id_token
+    move_clocks(3590)  # within a minute of the tokens' expiry
+    creds = logged_in.get_aws_credentials(identity_pool)
+    assert creds["AccessKeyId"]
+    assert refreshes(local) == 1
+    assert logged_in.id_token != old_id_token
+
+
+def test_an_id_token_shorter_lived_than_the_access_token_is_renewed(
+        local: Any, make_pool: Callable[..., PoolInfo], make_user: Callable[..., Any],
+        make_cognito: Callable[..., Cognito], move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    short = make_pool(token_validity={"IdToken": (10, "minutes"), "AccessToken": (1, "hours")})
+    user = make_user(short, "carol")
+    cognito = make_cognito(short, username="carol")
+    cognito.authenticate(user.password)
+    identity_pool = make_identity_pool(short)
+    move_clocks(11 * 60)  # the access token is fresh, the id token expired
+    assert cognito.get_aws_credentials(identity_pool)["AccessKeyId"]
+    assert refreshes(local) == 1
+
+
+def test_basic_flow_through_sts(local: Any, logged_in: Cognito, pool: PoolInfo,
+                                make_identity_pool: Callable[..., str]) -> None:
+    identity_pool = make_identity_pool(pool)
+    creds = logged_in.get_aws_credentials(identity_pool, role_arn=AUTHENTICATED_ROLE)
+    assert creds["SecretKey"]
+    assert [c.operation for c in local.calls() if c.operation in (
+        "GetId", "GetOpenIdToken", "AssumeRoleWithWebIdentity", "GetCredentialsForIdentity")
+    ] == ["GetId", "GetOpenIdToken", "AssumeRoleWithWebIdentity"]
+
+
+def test_typed_errors(local: Any, logged_in: Cognito, pool: PoolInfo,
+                      make_pool: Callable[..., PoolInfo],
+                      make_identity_pool: Callable[..., str]) -> None:
+    with pytest.raises(IdentityPoolNotFoundError) as missing:
+        logged_in.get_aws_credentials("us-east-1:00000000-0000-0000-0000-000000000000")
+    assert missing.value.code == "ResourceNotFoundException"
+    with pytest.raises(IdentityProviderNotAllowedError):
+        logged_in.get_aws_credentials(make_identity_pool(make_pool(pool_name="other")))
+    with pytest.raises(IdentityPoolConfigurationError):
+        logged_in.get_aws_credentials(make_identity_pool(pool, roles={}))
+    deny = {f"cognito-idp.{pool.region}.amazonaws.com/{pool.pool_id}:{pool.client_id}": {
+        "Type": "Rules", "AmbiguousRoleResolution": "Deny",
+        "RulesConfiguration": {"Rules": [{"Claim": "email", "MatchType": "Equals",
+                                          "Value": "nobody@example.com",
+                                          "RoleARN": AUTHENTICATED_ROLE}]}}}
+    with pytest.raises(RoleMappingDeniedError) as denied:
+        logged_in.get_aws_credentials(make_identity_pool(pool, role_mappings=deny))
+    assert "refused this user" in str(denied.value)
+
+
+def test_bad_arguments_are_refused_before_any_call(local: Any, logged_in: Cognito,
+                                                   make_cognito: Callable[..., Cognito]) -> None:
+    with pytest.raises(InvalidValueError):
+        logged_in.get_aws_credentials("not-a-pool-id")
+    with pytest.raises(InvalidTypeError):
+        logged_in.get_aws_credentials(42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        logged_in.get_aws_credentials("us-east-1:0a1b", role_arn=AUTHENTICATED_ROLE,
+                                      custom_role_arn=AUTHENTICATED_ROLE)
+    with pytest.raises(InvalidValueError):
+        logged_in.boto3_session("us-east-1:0a1b", aws_access_key_id="x")
+    with pytest.raises(MissingValueError):
+        make_cognito().get_aws_credentials("us-east-1:0a1b")
+    assert not [c for c in local.calls() if c.operation.startswith("Get")]
+
+
+def _sts(cognito: Cognito, identity_pool: str, local: Any) -> Any:
+    return cognito.boto3_session(identity_pool).client("sts", endpoint_url=local.endpoint_url)
+
+
+def test_boto3_session_renews_across_an_expiry(
+        local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    sts = _sts(logged_in, make_identity_pool(pool), local)
+    assert not local.calls("GetCredentialsForIdentity")  # nothing happens until first use
+    first = sts.get_caller_identity()
+    assert f"assumed-role/{ROLE_NAME}/" in first["Arn"]
+    move_clocks(3600 + 60)  # the credentials and the user's tokens have expired
+    second = sts.get_caller_identity()
+    assert second["Arn"] == first["Arn"]
+    assert len(local.calls("GetCredentialsForIdentity")) == 2
+    assert refreshes(local) == 1
+
+
+def test_threads_sharing_a_session_make_one_renewal(
+        local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    sts = _sts(logged_in, make_identity_pool(pool), local)
+    sts.get_caller_identity()
+    move_clocks(3600 + 60)
+    local.clear_calls()
+    barrier = threading.Barrier(16)
+    arns: list[str] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            arns.append(sts.get_caller_identity()["Arn"])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    assert len(arns) == 16
+    assert len(local.calls("GetCredentialsForIdentity")) == 1
+    assert refreshes(local) == 1
