@@ -32,7 +32,7 @@ from ._challenges import (
     strip_metadata,
     tokens_or_raise,
 )
-from ._clients import server_clock_offset, service_error
+from ._clients import server_clock_offset, server_time, service_error
 from ._core import log, service_errors
 from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
@@ -461,8 +461,52 @@ class AuthMixin(VerifyMixin):
         tokens = TokenSet.from_result(
             response["AuthenticationResult"], previous_refresh_token=self.refresh_token
         )
-        claims = self._verified_claims(tokens.id_token, tokens.access_token)
+        # Fresh tokens are judged by Cognito's clock (its Date header, else the tokens' iat):
+        # ours may be minutes off, more than the shortest token lifetime.
+        server_now = server_time(response)
+        claims = self._verified_claims(
+            tokens.id_token,
+            tokens.access_token,
+            server_now if server_now is not None else tokens.issued_at,
+        )
         self._store_tokens(tokens, claims)
+        if tokens.new_device:
+            self._confirm_new_device(tokens)
+
+    def _confirm_new_device(self, tokens: TokenSet) -> None:
+        """Confirm the device this login announced, as AWS's JavaScript clients do.
+
+        In a pool that tracks devices the refresh token is bound to the announced device, and
+        Cognito refuses to refresh it until the device is confirmed (ConfirmDevice with a fresh
+        verifier). The device is not marked remembered here (the pool's setting decides that);
+        :meth:`remember_device` names it, remembers it and returns its credentials. A failure
+        is logged, not raised: the login itself succeeded.
+        """
+        new = tokens.new_device
+        assert new is not None
+        try:
+            _, password = self._device_helper().confirm_device(
+                {"AccessToken": tokens.access_token, "NewDeviceMetadata": new}
+            )
+        except Exception as exc:
+            log.warning(
+                "could not confirm the device announced at login (%s): renewing these tokens "
+                "will need a new login", service_error(exc)[0] or type(exc).__name__
+            )
+            return
+        self.device_key, self.device_group_key = new["DeviceKey"], new["DeviceGroupKey"]
+        self._device_password = password
+
+    def _device_helper(self) -> AWSSRP:
+        """An :class:`AWSSRP` for the user's device calls (ConfirmDevice, UpdateDeviceStatus)."""
+        return AWSSRP(
+            self._real_username() or "device",
+            "",
+            self.user_pool_id,
+            self.client_id,
+            client=self.client,
+            client_secret=self.client_secret,
+        )
 
     def _device_srp(
         self,

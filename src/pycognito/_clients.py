@@ -102,6 +102,22 @@ def service_error(exc: BaseException) -> tuple[str, str]:
 _CLOCK_TOLERANCE = 30.0
 
 
+def server_time(response: Mapping[str, Any]) -> Optional[float]:
+    """Cognito's clock when it sent ``response`` (its HTTP ``Date`` header, 1 s resolution), or
+    ``None`` when the response carries no usable date (not from boto3, say)."""
+    headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+    value = headers.get("date")
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+        if moment.tzinfo is None:  # "-0000": UTC with no zone claimed, not our local time
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 def server_clock_offset(response: Mapping[str, Any]) -> float:
     """Cognito's clock minus ours, from the response's HTTP ``Date`` header.
 
@@ -109,16 +125,8 @@ def server_clock_offset(response: Mapping[str, Any]) -> float:
     clock is off signs with the corrected time. Returns 0 when the clocks agree within
     :data:`_CLOCK_TOLERANCE` or the response carries no usable date.
     """
-    headers = (response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
-    value = headers.get("date")
-    if not isinstance(value, str):
-        return 0.0
-    try:
-        moment = parsedate_to_datetime(value)
-        if moment.tzinfo is None:  # "-0000": UTC with no zone claimed, not our local time
-            moment = moment.replace(tzinfo=timezone.utc)
-        server = moment.timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
+    server = server_time(response)
+    if server is None:
         return 0.0
     offset = server - _clock.now()
     return offset if abs(offset) > _CLOCK_TOLERANCE else 0.0

@@ -217,8 +217,9 @@ class CognitoBase:
         ``{"DeviceKey": ..., "DeviceGroupKey": ...}``), or ``None``.
 
         Cognito announces a device when the pool tracks devices and the login was not made with
-        a remembered one. Confirm it with :meth:`remember_device` (after which this is ``None``)
-        to skip MFA on later logins. Read-only; a copy is returned.
+        a remembered one. The login confirms it at once (so its refresh token works); name and
+        remember it with :meth:`remember_device` (after which this is ``None``) to skip MFA on
+        later logins. Read-only; a copy is returned.
         """
         return dict(self._new_device) if self._new_device else None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._auth import AuthMixin
-from .aws_srp import AWSSRP
 from .exceptions import InvalidTypeError, MissingValueError
 
 
@@ -37,14 +36,7 @@ class DevicesMixin(AuthMixin):
                 "NewDeviceMetadata",
             )
         access = self._need_access_token("remember_device")
-        helper = AWSSRP(
-            self._real_username() or "device",
-            "",
-            self.user_pool_id,
-            self.client_id,
-            client=self.client,
-            client_secret=self.client_secret,
-        )
+        helper = self._device_helper()
         _, password = helper.confirm_device(
             {"AccessToken": access, "NewDeviceMetadata": new}, device_name
         )

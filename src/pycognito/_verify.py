@@ -70,12 +70,16 @@ class VerifyMixin(CognitoBase):
         )
 
     def _verified_claims(
-        self, id_token: Optional[str], access_token: Optional[str]
+        self, id_token: Optional[str], access_token: Optional[str], now: Optional[float] = None
     ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+        """Both tokens' verified claims; ``now``: judge their times by this clock (Cognito's,
+        for tokens just received) instead of ours."""
         verifier = self._verifier()
-        access = verifier.verify(access_token, "access") if access_token else None
+        access = verifier.verify(access_token, "access", now=now) if access_token else None
         ident = (
-            verifier.verify(id_token, "id", access_token=access_token) if id_token else None
+            verifier.verify(id_token, "id", access_token=access_token, now=now)
+            if id_token
+            else None
         )
         return ident, access
 

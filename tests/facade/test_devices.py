@@ -51,6 +51,58 @@ def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserI
     assert again.access_token
 
 
+def _device_names(u: Cognito) -> dict[str, str]:
+    return {
+        d["DeviceKey"]: next(a["Value"] for a in d["DeviceAttributes"]
+                             if a["Name"] == "device_name")
+        for d in u.list_devices()
+    }
+
+
+@pytest.mark.parametrize("login", ["authenticate", "admin_authenticate"])
+def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
+                                     make_cognito: CognitoFactory, local: Any,
+                                     login: str) -> None:
+    """remember_device() never called: the device the login announced is confirmed on the
+    spot (Cognito refuses to refresh tokens bound to an unconfirmed device), so refresh works,
+    here and in a new instance holding only the tokens."""
+    u = make_cognito(device_pool, username="dana")
+    getattr(u, login)(dana.password)
+    announced = u.new_device
+    assert announced is not None and len(local.calls("ConfirmDevice")) == 1
+    assert u.device_key == announced["DeviceKey"] and u.device_password
+    old = u.access_token
+    u.renew_access_token()
+    assert u.access_token != old
+    assert u.access_claims is not None
+    assert u.access_claims["device_key"] == announced["DeviceKey"]
+    restored = make_cognito(device_pool, access_token=u.access_token, id_token=u.id_token,
+                            refresh_token=u.refresh_token)
+    restored.renew_access_token()  # DEVICE_KEY from the access token
+    assert restored.access_token != u.access_token
+    assert list(_device_names(u)) == [announced["DeviceKey"]]
+
+
+def test_remember_device_names_the_confirmed_device(device_pool: PoolInfo, dana: UserInfo,
+                                                    make_cognito: CognitoFactory) -> None:
+    """The other path: remember_device() after the automatic confirmation names the device,
+    remembers it and hands out working credentials."""
+    u = make_cognito(device_pool, username="dana")
+    u.authenticate(dana.password)
+    automatic = u.device_password
+    creds = u.remember_device("laptop")
+    assert creds["device_password"] != automatic
+    assert _device_names(u) == {creds["device_key"]: "laptop"}
+    assert [d["DeviceKey"] for d in u.list_devices()
+            if d.get("DeviceRememberedStatus", "remembered") == "remembered"] == \
+        [creds["device_key"]]
+    u.renew_access_token()
+    again = make_cognito(device_pool, username="dana", **creds)
+    again.authenticate(dana.password)
+    assert again.new_device is None
+    again.renew_access_token()
+
+
 def test_new_device_is_announced_until_remembered(device_pool: PoolInfo, dana: UserInfo,
                                                   make_cognito: CognitoFactory,
                                                   local: Any) -> None:

@@ -357,6 +357,21 @@ def test_expired_and_leeway(make_verifier: Make, key1: Any) -> None:
         make_verifier(leeway=60).verify(mint(key1, id_claims(exp=now - 120)))
 
 
+def test_now_judges_times_at_that_moment(verifier: CognitoTokenVerifier, key1: Any) -> None:
+    now = int(time.time())
+    token = mint(key1, id_claims(iat=now - 900, exp=now - 600))  # 5-minute token, 10 min ago
+    with pytest.raises(TokenExpiredError):
+        verifier.verify(token)
+    assert verifier.verify(token, now=now - 840)["exp"] == now - 600
+    with pytest.raises(TokenExpiredError):
+        verifier.verify(token, now=now - 600)
+    with pytest.raises(TokenNotYetValidError):
+        verifier.verify(mint(key1, id_claims(nbf=now + 30)), now=now)
+    for bad in (float("nan"), float("inf"), True, "1"):
+        with pytest.raises(TokenVerifierConfigError, match="now"):
+            verifier.verify(token, now=bad)  # type: ignore[arg-type]
+
+
 def test_expired_token_in_cache_is_rechecked(
     verifier: CognitoTokenVerifier, key1: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

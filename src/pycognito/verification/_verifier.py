@@ -263,14 +263,21 @@ class CognitoTokenVerifier:
         access_token: Optional[str] = None,
         groups: Union[Names, _Default] = DEFAULT,
         scopes: Union[Names, _Default] = DEFAULT,
+        now: Optional[float] = None,
     ) -> dict[str, Any]:
         """Verify ``token`` and return its claims.
 
         ``token_use`` is ``"id"``, ``"access"`` or ``None`` (either). ``access_token``: check the
         id token's ``at_hash`` against it. ``groups``/``scopes`` override the verifier's.
+        ``now`` (seconds since the epoch): judge ``exp``/``nbf`` at that time instead of the
+        verifier's clock (the facade passes Cognito's clock for tokens it has just received).
         """
+        if now is not None and (
+            isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now)
+        ):
+            raise TokenVerifierConfigError("now must be a finite number of seconds or None")
         with _only_verification_errors:
-            return self._verify(token, None, token_use, access_token, groups, scopes)
+            return self._verify(token, None, token_use, access_token, groups, scopes, now)
 
     def _verify(
         self,
@@ -280,6 +287,7 @@ class CognitoTokenVerifier:
         access_token: Optional[str],
         groups: Union[Names, _Default],
         scopes: Union[Names, _Default],
+        now: Optional[float] = None,
     ) -> dict[str, Any]:
         if token_use is not None and token_use not in _claims.TOKEN_USES:
             raise TokenVerifierConfigError("token_use must be 'id', 'access' or None")
@@ -296,7 +304,7 @@ class CognitoTokenVerifier:
             key = self._check_signature(parsed)
             header, claims = parsed.header, parsed.payload
             hit = None
-        result = self._check_claims(header, claims, token_use, access_token, groups, scopes)
+        result = self._check_claims(header, claims, token_use, access_token, groups, scopes, now)
         if hit is None and self._token_cache_size:
             self._remember(text, _Verified(key, header, claims))
         return result
@@ -328,9 +336,12 @@ class CognitoTokenVerifier:
         access_token: Optional[str],
         groups: Union[Names, _Default],
         scopes: Union[Names, _Default],
+        now: Optional[float] = None,
     ) -> dict[str, Any]:
         _claims.check_issuer(claims, self.issuers)
-        _claims.check_times(claims, (self._clock or _clock.now)(), self.leeway)
+        if now is None:
+            now = (self._clock or _clock.now)()
+        _claims.check_times(claims, now, self.leeway)
         use = _claims.check_token_use(claims, token_use)
         _claims.check_client(claims, use, self.client_ids)
         _claims.check_groups(
