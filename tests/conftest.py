@@ -380,3 +380,52 @@ def make_identity_pool(cognito_identity: Any) -> IdentityPoolFactory:
         return str(pool_id)
 
     return factory
+
+
+# -- OAuth 2.0 on the pool's domain (pycognito.oauth, the local domain endpoints) ----------------
+
+
+@dataclass(frozen=True)
+class OAuthPool:
+    """A pool with a domain, a resource server ``api`` (scopes ``api/read``, ``api/write``), a
+    machine client (``client_credentials``, with a secret) and a public browser client (``code``
+    flow, callback ``http://127.0.0.1:8765/callback``, sign-out ``http://127.0.0.1:8765/bye``)."""
+
+    pool: PoolInfo
+    domain: str
+    domain_url: str
+    machine_id: str
+    machine_secret: str
+    web_id: str
+    callback: str = "http://127.0.0.1:8765/callback"
+    logout_url: str = "http://127.0.0.1:8765/bye"
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.domain_url}/oauth2/token"
+
+
+@pytest.fixture
+def oauth_pool(local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory) -> OAuthPool:
+    """See :class:`OAuthPool` (the pool's SRP client from ``make_pool`` is ``.pool``)."""
+    info = make_pool(mfa="OPTIONAL")
+    domain = "tests-login"
+    cognito_idp.create_user_pool_domain(UserPoolId=info.pool_id, Domain=domain)
+    cognito_idp.create_resource_server(
+        UserPoolId=info.pool_id, Identifier="api", Name="API",
+        Scopes=[{"ScopeName": "read", "ScopeDescription": "read"},
+                {"ScopeName": "write", "ScopeDescription": "write"}])
+    machine = cognito_idp.create_user_pool_client(
+        UserPoolId=info.pool_id, ClientName="machine", GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["api/read", "api/write"])["UserPoolClient"]
+    web = cognito_idp.create_user_pool_client(
+        UserPoolId=info.pool_id, ClientName="web", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email", "profile", "api/read"],
+        CallbackURLs=["http://127.0.0.1:8765/callback"],
+        LogoutURLs=["http://127.0.0.1:8765/bye"])["UserPoolClient"]
+    return OAuthPool(pool=info, domain=domain, domain_url=local.domain_url(domain),
+                     machine_id=machine["ClientId"], machine_secret=machine["ClientSecret"],
+                     web_id=web["ClientId"])

@@ -2,7 +2,9 @@
 
 ``GET /_local/messages`` (filters: ``user_pool_id``, ``username``, ``kind``, ``destination``)
 returns the outbox as JSON, oldest first. Also: ``GET /_local/calls`` (filter ``operation``),
-``POST /_local/reset`` and ``POST /_local/clock`` with ``{"advance": seconds}``.
+``POST /_local/reset`` and ``POST /_local/clock`` with ``{"advance": seconds}``. The pool
+domains' OAuth endpoints (``/domain/{domain}/...``, ``/{pool_id}/.well-known/openid-configuration``)
+are served by ``_oauth_endpoints``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 
 from ._calls import call_from_request
 from ._federation import answer as federation_answer
+from ._oauth_endpoints import route as oauth_route
 from ._state import STATE, LocalState
 
 StartResponse = Callable[..., Any]
@@ -47,6 +50,9 @@ class LocalApp:
         path = environ.get("PATH_INFO", "") or ""
         if path.startswith("/_local/") or path == "/_local":
             return self._local(environ, start_response, path)
+        oauth_app = oauth_route(path)  # the pool domains' OAuth endpoints, by path
+        if oauth_app is not None:
+            return oauth_app(environ, self._dated(start_response))
         body = _read_body(environ)
         reply = federation_answer(environ, body, self._state)  # cognito-identity, sts
         if reply is not None:

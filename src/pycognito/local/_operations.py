@@ -11,6 +11,7 @@ from typing import Any
 from ._errors import CognitoError, invalid_parameter, not_authorized, user_not_found
 from ._mfa import mfa_settings
 from ._moto import find_client, find_pool, find_user
+from ._oauth_config import check_client_update, check_new_client
 from ._patching import Request, operation
 from ._secret_hash import check_client_secret
 from ._state import STATE
@@ -100,10 +101,12 @@ def _check_rotation(req: Request) -> None:
 @operation("CreateUserPoolClient")
 def create_user_pool_client(req: Request) -> dict[str, Any]:
     _check_rotation(req)
+    check_new_client(req)
     return req.call_moto()
 
 
 @operation("UpdateUserPoolClient")
 def update_user_pool_client(req: Request) -> dict[str, Any]:
     _check_rotation(req)
+    check_client_update(req)
     return req.call_moto()

@@ -155,7 +155,7 @@ def install() -> None:
         if _installed > 1:
             return
         # Import the modules whose handlers register themselves.
-        from . import _accounts, _auth, _devices, _mfa, _operations  # noqa: F401
+        from . import _accounts, _auth, _devices, _mfa, _oauth_config, _operations  # noqa: F401
 
         for action, handler in HANDLERS.items():
             name = camelcase_to_underscores(action)

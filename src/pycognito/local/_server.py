@@ -121,6 +121,11 @@ class LocalCognito:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    def domain_url(self, domain: str) -> str:
+        """Base URL of a user pool domain (``CreateUserPoolDomain``) on this server: where
+        ``/oauth2/token``, ``/oauth2/authorize``, ``/login``... are served."""
+        return f"{self.endpoint_url}/domain/{domain}"
+
     # -- test support -----------------------------------------------------------------------
 
     def reset(self) -> None:

@@ -14,6 +14,7 @@ from ._calls import CallLog
 from ._clock import Clock
 from ._codes import CodeStore, Outbox
 from ._identity_pools import IdentityStore
+from ._oauth_state import OAuthStore
 from ._sessions import SessionStore
 from ._sts import CredentialStore
 from ._tokens import TokenStore
@@ -52,6 +53,7 @@ class LocalState:
         self.codes = CodeStore(self.clock, self.outbox)
         self.sessions = SessionStore(self.clock)
         self.tokens = TokenStore(self.clock)
+        self.oauth = OAuthStore(self.clock)
         self.calls = CallLog()
         self.identities = IdentityStore(self.clock)  # cognito-identity
         self.credentials = CredentialStore(self.clock)  # temporary AWS credentials (sts)
@@ -81,6 +83,7 @@ class LocalState:
             self.codes.clear()
             self.sessions.clear()
             self.tokens.clear()
+            self.oauth.clear()
             self.calls.clear()
             self.identities.clear()
             self.credentials.clear()

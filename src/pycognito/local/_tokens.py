@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from joserfc import jwt
 
+from ..verification import at_hash
 from ._clock import Clock
 from ._errors import CognitoError, not_authorized
 from ._moto import Client, Pool, User, UserStatus, attributes_of
@@ -58,6 +59,7 @@ class AccessRecord:
     expires_at: float
     device_key: Optional[str]
     revoked: bool = False
+    scope: str = _SCOPE
 
 
 @dataclass
@@ -74,6 +76,7 @@ class RefreshRecord:
     device_key: Optional[str]
     revoked: bool = False
     rotated_at: Optional[float] = None
+    scope: str = _SCOPE
 
     def __repr__(self) -> str:
         return f"RefreshRecord(pool_id={self.pool_id!r}, client_id={self.client_id!r})"
@@ -102,10 +105,16 @@ class TokenStore:
         device_key: Optional[str] = None,
         refresh: Optional[RefreshRecord] = None,
         new_refresh_token: bool = True,
+        scope: str = _SCOPE,
+        id_token: bool = True,
+        nonce: Optional[str] = None,
+        with_at_hash: bool = False,
     ) -> dict[str, Any]:
         """An ``AuthenticationResult``: ID + access tokens, and a refresh token unless renewing.
 
-        With ``refresh`` (a token renewal), ``origin_jti`` and ``auth_time`` are kept.
+        With ``refresh`` (a token renewal), ``origin_jti`` and ``auth_time`` are kept. The
+        OAuth endpoints pass the granted ``scope``, ``id_token=False`` without ``openid``, the
+        authorize request's ``nonce`` and ``with_at_hash`` (their id tokens carry ``at_hash``).
         """
         now = int(self.clock.time())
         origin_jti = refresh.origin_jti if refresh else str(uuid.uuid4())
@@ -128,7 +137,7 @@ class TokenStore:
             {
                 "client_id": client.id,
                 "token_use": "access",
-                "scope": _SCOPE,
+                "scope": scope,
                 "exp": now + access_ttl,
                 "jti": str(uuid.uuid4()),
                 "username": user.username,
@@ -148,27 +157,55 @@ class TokenStore:
             }
         )
         access_token = _sign(pool, access_claims)
-        id_token = _sign(pool, id_claims)
+        if with_at_hash:
+            id_claims["at_hash"] = at_hash(access_token)
+        if nonce is not None:
+            id_claims["nonce"] = nonce
         # moto's own operations (GetUser, ChangePassword, ...) look access tokens up here.
         pool.access_tokens[access_token] = (client.id, user.username)
-        pool.id_tokens[id_token] = (client.id, user.username)
         self.access[access_token] = AccessRecord(
-            pool.id, client.id, user.id, user.username, origin_jti, now + access_ttl, device_key
+            pool.id, client.id, user.id, user.username, origin_jti, now + access_ttl, device_key,
+            scope=scope,
         )
         result: dict[str, Any] = {
             "AccessToken": access_token,
             "ExpiresIn": access_ttl,
             "TokenType": "Bearer",
-            "IdToken": id_token,
         }
+        if id_token:
+            signed_id_token = _sign(pool, id_claims)
+            pool.id_tokens[signed_id_token] = (client.id, user.username)
+            result["IdToken"] = signed_id_token
         if new_refresh_token:
             token = _opaque_refresh_token()
             self.refresh[token] = RefreshRecord(
                 pool.id, client.id, user.id, user.username, origin_jti, auth_time,
-                now + validity_seconds(client, "RefreshToken"), device_key,
+                now + validity_seconds(client, "RefreshToken"), device_key, scope=scope,
             )
             result["RefreshToken"] = token
         return result
+
+    def issue_client_token(self, pool: Pool, client: Client, scope: str) -> dict[str, Any]:
+        """A ``client_credentials`` access token as Cognito mints it: ``sub`` and ``client_id``
+        are the app client, ``scope`` the granted resource-server scopes, no user claims."""
+        now = int(self.clock.time())
+        ttl = validity_seconds(client, "AccessToken")
+        claims = {
+            "sub": client.id,
+            "token_use": "access",
+            "scope": scope,
+            "auth_time": now,
+            "iss": f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}",
+            "exp": now + ttl,
+            "iat": now,
+            "version": 2,
+            "jti": str(uuid.uuid4()),
+            "client_id": client.id,
+        }
+        token = _sign(pool, claims)
+        self.access[token] = AccessRecord(pool.id, client.id, "", "", "", now + ttl, None,
+                                          scope=scope)
+        return {"access_token": token, "expires_in": ttl, "token_type": "Bearer"}
 
     # -- checking -----------------------------------------------------------------------------
 

@@ -1,0 +1,152 @@
+"""``ClientCredentials``: a service's access token from the ``client_credentials`` grant.
+
+One token per (domain, client, scopes), cached in the process and renewed ``margin`` seconds
+before it expires (at most half its lifetime), by one request however many threads ask, as
+the SRP token lifecycle does. With ``cache=RedisTokenCache(...)`` every process sharing the
+Redis shares the token too, and one of them renews it. A renewal that fails transiently keeps
+the current token in use until it actually expires. Usable as ``requests`` and ``httpx`` auth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Iterable, Optional, TypeVar, Union
+
+import requests
+from requests.auth import AuthBase
+
+from .. import _clock
+from .._token_lifecycle import DEFAULT_MARGIN, TokenLifecycle
+from .._tokens import TokenSet
+from ..exceptions import WarrantException
+from ._cache import CachedToken, TokenCache
+from ._endpoints import DomainEndpoints
+from ._errors import OAuthError
+from ._http import DEFAULT_TIMEOUT, post_form, to_result
+
+R = TypeVar("R")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+
+
+class ClientCredentials(AuthBase):
+    """Access tokens for a machine app client (``AllowedOAuthFlows=["client_credentials"]``).
+
+    ``domain_or_token_endpoint``: the pool domain (``my-app.auth.eu-west-1.amazoncognito.com``,
+    a custom domain URL, the local Cognito's ``domain_url``) or its ``/oauth2/token`` URL.
+    ``scopes``: resource-server scopes to ask for (default: all the client may have).
+    ``auth_method``: ``client_secret_basic`` (HTTP Basic, default) or ``client_secret_post``.
+    """
+
+    def __init__(
+        self,
+        domain_or_token_endpoint: str,
+        client_id: str,
+        client_secret: str,
+        scopes: Union[str, Iterable[str], None] = None,
+        *,
+        cache: Optional[TokenCache] = None,
+        margin: float = DEFAULT_MARGIN,
+        auth_method: str = "client_secret_basic",
+        session: Optional[requests.Session] = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        clock: Optional[Callable[[], float]] = None,
+    ) -> None:
+        if not client_id or not client_secret:
+            raise WarrantException("client_credentials needs a client id and its secret")
+        if auth_method not in AUTH_METHODS:
+            raise WarrantException(f"auth_method must be one of {AUTH_METHODS}")
+        self.endpoints = DomainEndpoints.of(domain_or_token_endpoint)
+        self.client_id = client_id
+        self._secret = client_secret
+        self.scopes: tuple[str, ...] = tuple(
+            scopes.split() if isinstance(scopes, str) else (scopes or ()))
+        self.cache = cache
+        self.auth_method = auth_method
+        self._session = session or requests.Session()
+        self._timeout = timeout
+        self._fixed_clock = clock
+        self._lifecycle = TokenLifecycle(_no_refresh, margin=margin, clock=clock)
+        #: Token requests this instance sent to the domain (not those served from the cache).
+        self.requests_made = 0
+
+    def __repr__(self) -> str:
+        return (f"ClientCredentials(token_endpoint={self.endpoints.token!r}, "
+                f"client_id={self.client_id!r}, scopes={list(self.scopes)!r})")
+
+    @property
+    def cache_key(self) -> str:
+        """What identifies this token in a shared cache (endpoint, client and scopes)."""
+        text = "\n".join([self.endpoints.token, self.client_id, " ".join(sorted(self.scopes))])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    # -- tokens ---------------------------------------------------------------------------------
+
+    def token(self) -> str:
+        """A valid access token (from the cache, or one request for all threads)."""
+        return self.tokens().access_token
+
+    def tokens(self) -> TokenSet:
+        """The current :class:`TokenSet` (renewed first if it is stale)."""
+        tokens = self._lifecycle.fresh_tokens()
+        if tokens is not None:
+            return tokens
+        with self._lifecycle.lock:
+            tokens = self._lifecycle.fresh_tokens()
+            if tokens is not None:
+                return tokens  # another thread renewed it while we waited
+            try:
+                entry = (self._fetch() if self.cache is None
+                         else self.cache.get_or_fetch(self.cache_key, self._fetch, self._fresh))
+            except OAuthError as error:
+                current = self._lifecycle.tokens
+                if error.transient and current is not None and not self._lifecycle.is_expired():
+                    return current  # Cognito is briefly unavailable: the token still works
+                raise
+            self._lifecycle.restore(entry.tokens, entry.clock_offset)
+            return entry.tokens
+
+    def invalidate(self, rejected_token: Optional[str] = None) -> None:
+        """Forget the token (an API refused it): the next call asks again. With
+        ``rejected_token``, only if that is still the current one."""
+        with self._lifecycle.lock:
+            current = self._lifecycle.tokens
+            if current is not None and rejected_token in (None, current.access_token):
+                self._lifecycle.clear()
+
+    def _clock(self) -> float:
+        return (self._fixed_clock or _clock.now)()
+
+    def _fresh(self, entry: CachedToken) -> bool:
+        """The token lifecycle's rule: fresh until ``margin`` (at most half the lifetime)
+        before expiry, by Cognito's clock."""
+        margin = min(self._lifecycle.margin, entry.tokens.lifetime / 2)
+        return self._clock() + entry.clock_offset < entry.tokens.expires_at - margin
+
+    def _fetch(self) -> CachedToken:
+        data = {"grant_type": "client_credentials"}
+        if self.scopes:
+            data["scope"] = " ".join(self.scopes)
+        basic: Optional[tuple[str, str]] = None
+        if self.auth_method == "client_secret_basic":
+            basic = (self.client_id, self._secret)
+        else:
+            data.update(client_id=self.client_id, client_secret=self._secret)
+        self.requests_made += 1
+        body = post_form(self._session, self.endpoints.token, data, basic=basic,
+                         timeout=self._timeout)
+        received = self._clock()
+        tokens = TokenSet.from_result(to_result(body), now=received)
+        return CachedToken(tokens, tokens.issued_at - received)
+
+    # -- HTTP auth ------------------------------------------------------------------------------
+
+    def __call__(self, request: R) -> R:
+        """Set ``Authorization: Bearer <token>`` (a ``requests`` auth; a callable ``httpx`` auth,
+        sync clients and, briefly blocking on renewal, async ones)."""
+        headers: Any = getattr(request, "headers")  # noqa: B009
+        headers["Authorization"] = f"Bearer {self.token()}"
+        return request
+
+
+def _no_refresh(tokens: TokenSet) -> TokenSet:
+    raise OAuthError("unsupported_grant_type", "client credentials have no refresh token")
