@@ -45,7 +45,14 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from .conftest import DEFAULT_PASSWORD, PoolFactory, PoolInfo, UserFactory, UserInfo
+from .conftest import (
+    AUTHENTICATED_ROLE,
+    DEFAULT_PASSWORD,
+    PoolFactory,
+    PoolInfo,
+    UserFactory,
+    UserInfo,
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MARKER = re.compile(r"^<!--\s*readme-test:\s*([\w-]+)\s*-->\s*$")
@@ -348,6 +355,22 @@ def signed_up(h: Harness) -> None:
     u.register("ann", DEFAULT_PASSWORD)
 
 
+def identity_pool_user(h: Harness) -> None:
+    """``bob`` and an identity pool that accepts the pool's id tokens (the authenticated role:
+    ``AUTHENTICATED_ROLE``) in ``COGNITO_IDENTITY_POOL_ID``."""
+    plain_user(h)
+    assert h.pool is not None
+    identity = h.local.client(service_name="cognito-identity")
+    provider = f"cognito-idp.{h.pool.region}.amazonaws.com/{h.pool.pool_id}"
+    pool_id = identity.create_identity_pool(
+        IdentityPoolName="readme", AllowUnauthenticatedIdentities=False,
+        CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": h.pool.client_id}],
+    )["IdentityPoolId"]
+    identity.set_identity_pool_roles(IdentityPoolId=pool_id,
+                                     Roles={"authenticated": AUTHENTICATED_ROLE})
+    h.monkeypatch.setenv("COGNITO_IDENTITY_POOL_ID", pool_id)
+
+
 def empty_pool(h: Harness) -> None:
     """A pool and nothing in it (the example brings what it needs)."""
     h.use_pool()
@@ -523,6 +546,13 @@ def check_httpx(h: Harness) -> None:
     assert h.logins() == 1 and len(h.api.tokens_seen) == 11
 
 
+def check_aws_credentials(h: Harness) -> None:
+    role = AUTHENTICATED_ROLE.rsplit("/", 1)[1]
+    assert h.output.startswith(f"arn:aws:sts::123456789012:assumed-role/{role}/")
+    assert len(h.local.calls("GetCredentialsForIdentity")) == 1
+    assert len(h.local.calls("GetCallerIdentity")) == 1
+
+
 def check_outbox(h: Harness) -> None:
     assert h.namespace["code"] == h.local.last_code(username="ann", kind="sign_up")
 
@@ -566,6 +596,7 @@ EXAMPLES: dict[str, Example] = {
     "requests": Example((user_and_api,), check_requests),
     "requests-storage": Example((user_and_api,), check_requests_storage),
     "httpx": Example((user_and_api,), check_httpx),
+    "aws-credentials": Example((identity_pool_user,), check_aws_credentials),
     "pytest": Example((empty_pool,), lambda h: None, run_pytest_module),
     "outbox": Example((signed_up,), check_outbox),
 }

@@ -80,6 +80,25 @@ def test_basic_flow_through_sts(local: Any, logged_in: Cognito, pool: PoolInfo,
     ] == ["GetId", "GetOpenIdToken", "AssumeRoleWithWebIdentity"]
 
 
+def test_custom_role_arn_picks_a_role_of_the_token(
+        local: Any, make_cognito: Callable[..., Cognito], alice: Any, pool: PoolInfo,
+        cognito_idp: Any, make_identity_pool: Callable[..., str]) -> None:
+    other = "arn:aws:iam::123456789012:role/pycognito-tests-other"
+    for name, role, precedence in (("admins", other, 1), ("users", AUTHENTICATED_ROLE, 2)):
+        cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName=name, RoleArn=role,
+                                 Precedence=precedence)
+        cognito_idp.admin_add_user_to_group(UserPoolId=pool.pool_id, Username=alice.username,
+                                            GroupName=name)
+    u = make_cognito(username=alice.username)
+    u.authenticate(alice.password)
+    key = f"cognito-idp.{pool.region}.amazonaws.com/{pool.pool_id}:{pool.client_id}"
+    identity_pool = make_identity_pool(pool, role_mappings={key: {
+        "Type": "Token", "AmbiguousRoleResolution": "Deny"}})
+    session = u.boto3_session(identity_pool, custom_role_arn=AUTHENTICATED_ROLE)
+    arn = session.client("sts", endpoint_url=local.endpoint_url).get_caller_identity()["Arn"]
+    assert f"/{ROLE_NAME}/" in arn  # not the preferred role (admins, precedence 1)
+
+
 def test_typed_errors(local: Any, logged_in: Cognito, pool: PoolInfo,
                       make_pool: Callable[..., PoolInfo],
                       make_identity_pool: Callable[..., str]) -> None:

@@ -85,7 +85,7 @@ def test_credentials_expire_by_the_server_clock(
     assert error_of(excinfo)[0] == "ExpiredToken"
 
 
-def test_wrong_session_token_or_unknown_key_is_refused(
+def test_wrong_session_token_unknown_key_or_wrong_secret_is_refused(
         local: Any, pool: PoolInfo, token: str, cognito_identity: Any,
         make_identity_pool: Callable[..., str]) -> None:
     creds = credentials(cognito_identity, make_identity_pool(pool),
@@ -95,6 +95,9 @@ def test_wrong_session_token_or_unknown_key_is_refused(
         with pytest.raises(ClientError) as excinfo:
             sts_as(local, spoiled).get_caller_identity()
         assert error_of(excinfo)[0] == "InvalidClientTokenId"
+    with pytest.raises(ClientError) as excinfo:  # signed with another secret
+        sts_as(local, {**creds, "SecretKey": creds["SecretKey"][::-1]}).get_caller_identity()
+    assert error_of(excinfo)[0] == "SignatureDoesNotMatch"
 
 
 def _forge(token: str, **claims: Any) -> str:
@@ -221,6 +224,32 @@ def test_role_mapping_rules_and_deny(local: Any, pool: PoolInfo, token: str,
         f"The ambiguous role mapping rules for: {provider(pool)} denied this request.")
 
 
+def test_token_role_mapping_uses_the_groups_roles(
+        local: Any, pool: PoolInfo, alice: UserInfo, cognito_idp: Any, cognito_identity: Any,
+        make_identity_pool: Callable[..., str]) -> None:
+    for name, role, precedence in (("admins", OTHER_ROLE, 1),
+                                   ("users", AUTHENTICATED_ROLE, 2)):
+        cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName=name, RoleArn=role,
+                                 Precedence=precedence)
+        cognito_idp.admin_add_user_to_group(UserPoolId=pool.pool_id, Username="alice",
+                                            GroupName=name)
+    token = id_token(cognito_idp, pool, alice)
+    key = f"{provider(pool)}:{pool.client_id}"
+    identity_pool = make_identity_pool(pool, role_mappings={key: {
+        "Type": "Token", "AmbiguousRoleResolution": "Deny"}})
+    logins = {provider(pool): token}
+
+    def role_of(**extra: Any) -> str:
+        creds = credentials(cognito_identity, identity_pool, logins, **extra)["Credentials"]
+        return str(sts_as(local, creds).get_caller_identity()["Arn"]).split("/")[1]
+
+    assert role_of() == "pycognito-tests-other"  # cognito:preferred_role: lowest precedence
+    assert role_of(CustomRoleArn=AUTHENTICATED_ROLE) == "pycognito-tests-authenticated"
+    with pytest.raises(ClientError) as excinfo:
+        role_of(CustomRoleArn="arn:aws:iam::123456789012:role/not-in-the-token")
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+
+
 def test_assume_role_with_web_identity_checks_the_token(
         local: Any, pool: PoolInfo, token: str, cognito_identity: Any,
         make_identity_pool: Callable[..., str]) -> None:
@@ -263,3 +292,18 @@ def test_identity_calls_are_logged_without_secrets(
     assert [c.operation for c in local.calls("GetCredentialsForIdentity")] == [
         "GetCredentialsForIdentity"]
     assert token not in json.dumps([c.to_json() for c in local.calls()])
+
+
+def test_unauthenticated_identities_only_where_allowed(
+        local: Any, pool: PoolInfo, cognito_identity: Any,
+        make_identity_pool: Callable[..., str]) -> None:
+    guest_role = "arn:aws:iam::123456789012:role/pycognito-tests-guest"
+    open_pool = make_identity_pool(pool, allow_unauthenticated=True,
+                                   roles={"unauthenticated": guest_role})
+    identity = cognito_identity.get_id(IdentityPoolId=open_pool)["IdentityId"]
+    creds = cognito_identity.get_credentials_for_identity(IdentityId=identity)["Credentials"]
+    assert "/pycognito-tests-guest/" in sts_as(local, creds).get_caller_identity()["Arn"]
+    with pytest.raises(ClientError) as excinfo:
+        cognito_identity.get_id(IdentityPoolId=make_identity_pool(pool))
+    assert error_of(excinfo) == ("NotAuthorizedException",
+                                 "Unauthenticated access is not supported for this identity pool.")

@@ -135,7 +135,7 @@ IDENTITY_OPERATIONS: dict[str, IdentityOperation] = {
 
 
 def _assume_role_with_web_identity(state: LocalState, params: dict[str, str],
-                                   environ: dict[str, Any]) -> str:
+                                   environ: dict[str, Any], body: bytes) -> str:
     role_arn = params.get("RoleArn") or ""
     session_name = params.get("RoleSessionName") or ""
     token = params.get("WebIdentityToken") or ""
@@ -169,11 +169,11 @@ def _assume_role_with_web_identity(state: LocalState, params: dict[str, str],
 
 
 def _get_caller_identity(state: LocalState, params: dict[str, str],
-                         environ: dict[str, Any]) -> Optional[str]:
+                         environ: dict[str, Any], body: bytes) -> Optional[str]:
     access_key = _access_key(environ)
     if access_key is None or not state.credentials.issued_here(access_key):
         return None  # not credentials of ours: moto answers
-    creds = state.credentials.check(access_key, environ.get("HTTP_X_AMZ_SECURITY_TOKEN"))
+    creds = state.credentials.check(access_key, environ, body)
     return caller_identity(creds)
 
 
@@ -185,7 +185,7 @@ def _access_key(environ: dict[str, Any]) -> Optional[str]:
     return auth.split(marker, 1)[1].split("/", 1)[0].strip() or None
 
 
-StsOperation = Callable[["LocalState", dict[str, str], dict[str, Any]], Optional[str]]
+StsOperation = Callable[["LocalState", dict[str, str], dict[str, Any], bytes], Optional[str]]
 STS_OPERATIONS: dict[str, StsOperation] = {
     "AssumeRoleWithWebIdentity": _assume_role_with_web_identity,
     "GetCallerIdentity": _get_caller_identity,
@@ -213,7 +213,7 @@ def answer(environ: dict[str, Any], body: bytes, state: LocalState) -> Optional[
     with state.lock:
         _record(state, action)
         try:
-            result = sts_operation(state, params, environ)
+            result = sts_operation(state, params, environ, body)
         except StsError as error:
             return Reply(error.status, "text/xml", error.to_xml().encode())
     return None if result is None else Reply(200, "text/xml", result.encode())

@@ -1,9 +1,10 @@
 """STS, as far as identity pools need it: the temporary credentials the local Cognito issues.
 
 ``GetCredentialsForIdentity`` and ``AssumeRoleWithWebIdentity`` issue credentials that expire
-by the server clock. ``GetCallerIdentity`` signed with them answers with the assumed role,
-refuses them once expired (``ExpiredToken``) or with the wrong session token, and refuses
-temporary keys it never issued (``InvalidClientTokenId``). Other STS calls are moto's.
+by the server clock. ``GetCallerIdentity`` signed with them answers with the assumed role; it
+refuses them once expired (``ExpiredToken``), a request signed with another secret
+(``SignatureDoesNotMatch``: the SigV4 signature is recomputed), and a wrong session token or a
+temporary key it never issued (``InvalidClientTokenId``). Other STS calls are moto's.
 ``AssumeRoleWithWebIdentity`` checks the OpenID token: signature, issuer, expiry, and that the
 role is one the identity pool hands out (what its trust policy would allow).
 """
@@ -15,7 +16,7 @@ import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 from xml.sax.saxutils import escape
 
 from ._clock import Clock
@@ -86,13 +87,20 @@ class CredentialStore:
         self.issued[creds.access_key_id] = creds
         return creds
 
-    def check(self, access_key_id: str, session_token: Optional[str]) -> IssuedCredentials:
+    def check(self, access_key_id: str, environ: Mapping[str, Any],
+              body: bytes) -> IssuedCredentials:
         """The credentials a request was signed with, if still good; else STS's error."""
         creds = self.issued.get(access_key_id)
+        session_token = str(environ.get("HTTP_X_AMZ_SECURITY_TOKEN") or "")
         if creds is None or not secrets.compare_digest(
-                (session_token or "").encode(), creds.session_token.encode()):
+                session_token.encode(), creds.session_token.encode()):
             raise StsError("InvalidClientTokenId",
                            "The security token included in the request is invalid.", 403)
+        if not signature_matches(environ, body, creds.secret_access_key):
+            raise StsError("SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature "
+                           "you provided. Check your AWS Secret Access Key and signing method.",
+                           403)
         if self.clock.time() >= creds.expires_at:
             raise StsError("ExpiredToken",
                            "The security token included in the request is expired", 403)
@@ -101,6 +109,40 @@ class CredentialStore:
     def issued_here(self, access_key_id: str) -> bool:
         """Whether a key looks like one of ours (temporary keys moto never makes)."""
         return access_key_id in self.issued or access_key_id.startswith("ASIA")
+
+
+def signature_matches(environ: Mapping[str, Any], body: bytes, secret_access_key: str) -> bool:
+    """Whether the request's SigV4 signature is the one its access key's secret makes
+    (recomputed with botocore's signer over the headers the client says it signed)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    try:
+        _, _, rest = str(environ.get("HTTP_AUTHORIZATION") or "").partition(" ")
+        fields = dict(part.strip().split("=", 1) for part in rest.split(","))
+        access_key, _, region, service, _ = fields["Credential"].split("/")
+        headers = {name: _header(environ, name) for name in fields["SignedHeaders"].split(";")}
+        host = headers.pop("host")
+        query = str(environ.get("QUERY_STRING") or "")
+        url = f"http://{host}{environ.get('PATH_INFO') or '/'}" + (f"?{query}" if query else "")
+        request = AWSRequest(method=str(environ.get("REQUEST_METHOD")), url=url, data=body,
+                             headers=headers)
+        request.context["timestamp"] = headers["x-amz-date"]
+        signer = SigV4Auth(Credentials(access_key, secret_access_key), service, region)
+        expected = signer.signature(
+            signer.string_to_sign(request, signer.canonical_request(request)), request)
+        return secrets.compare_digest(expected.encode(), fields["Signature"].encode())
+    except (KeyError, ValueError):
+        return False
+
+
+def _header(environ: Mapping[str, Any], name: str) -> str:
+    key = name.upper().replace("-", "_")
+    value = environ.get(key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}")
+    if value is None:
+        raise KeyError(name)
+    return str(value)
 
 
 def _account(role_arn: str) -> str:

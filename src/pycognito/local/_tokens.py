@@ -146,6 +146,7 @@ class TokenStore:
         if device_key:
             access_claims["device_key"] = device_key
         id_claims = dict(common)
+        id_claims.update(_group_roles(user))
         id_claims.update(_id_attributes(client, user))
         id_claims.update(
             {
@@ -286,6 +287,20 @@ def user_usable(user: Optional[User]) -> User:
     if not user.enabled:
         raise not_authorized("User is disabled.")
     return user
+
+
+def _group_roles(user: User) -> dict[str, Any]:
+    """``cognito:roles`` of the user's groups, and ``cognito:preferred_role``: the role of the
+    group with the lowest precedence, when exactly one group has it."""
+    groups = [g for g in user.groups if g.role_arn]
+    if not groups:
+        return {}
+    claims: dict[str, Any] = {"cognito:roles": sorted({str(g.role_arn) for g in groups})}
+    ranked = sorted(groups, key=lambda g: g.precedence if g.precedence is not None else 2**31)
+    first = ranked[0].precedence
+    if first is not None and (len(ranked) == 1 or ranked[1].precedence != first):
+        claims["cognito:preferred_role"] = str(ranked[0].role_arn)
+    return claims
 
 
 def _id_attributes(client: Client, user: User) -> dict[str, Any]:
