@@ -9,19 +9,18 @@ Each challenge has a ``respond_to_*`` method that ends the same way.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Mapping, Optional
 
-from . import _clock, srp
 from ._attributes import dict_to_cognito
 from ._challenges import (
     CODE_KEYS,
     CUSTOM_CHALLENGE,
-    DEVICE_SRP_AUTH,
     EMAIL_OTP,
     MFA_SETUP,
     NEW_PASSWORD_REQUIRED,
-    PASSWORD_VERIFIER,
     SELECT_MFA_TYPE,
     SMS_MFA,
     SMS_OTP,
@@ -29,28 +28,33 @@ from ._challenges import (
     challenge_username,
     mfa_type_answer,
     required_attributes,
-    strip_metadata,
-    tokens_or_raise,
 )
-from ._clients import server_clock_offset, server_time, service_error
+from ._clients import server_time, service_error
 from ._core import log, service_errors
+from ._signin import (
+    ADMIN_USER_PASSWORD_AUTH,
+    CUSTOM_AUTH,
+    REFRESH_TOKEN_AUTH,
+    USER_SRP_AUTH,
+    AppClient,
+    Call,
+    SignIn,
+    device_registration,
+    refresh_call,
+    rotating_refresh_call,
+    run,
+)
 from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
-from .aws_srp import AWSSRP, answer_device_challenge, new_small_a
+from .aws_srp import AWSSRP, default_device_name
 from .exceptions import (
     ChallengeException,
     ForceChangePasswordException,
     InvalidTypeError,
     InvalidValueError,
     MissingValueError,
-    UnsupportedChallengeException,
 )
 
-USER_SRP_AUTH = "USER_SRP_AUTH"
-ADMIN_USER_PASSWORD_AUTH = "ADMIN_USER_PASSWORD_AUTH"
-CUSTOM_AUTH = "CUSTOM_AUTH"
-REFRESH_TOKEN_AUTH = "REFRESH_TOKEN_AUTH"
-_ADMIN_FLOWS = frozenset({ADMIN_USER_PASSWORD_AUTH, "ADMIN_NO_SRP_AUTH"})
 #: App clients that refused REFRESH_TOKEN_AUTH because refresh-token rotation is on.
 _ROTATING_CLIENTS: set[str] = set()
 
@@ -89,7 +93,7 @@ class AuthMixin(VerifyMixin):
         username = self._need_username(what="authenticate")
         self._need_client_id("authenticate")
         _text(password, "password")
-        metadata = _metadata(client_metadata)
+        _metadata(client_metadata)
         helper = AWSSRP(
             username,
             password,
@@ -102,25 +106,9 @@ class AuthMixin(VerifyMixin):
             device_password=self._device_password,
         )
         log.debug("SRP login of %s to %s", username, self.user_pool_id)
-        response = self.client.initiate_auth(
-            AuthFlow=USER_SRP_AUTH,
-            AuthParameters=helper.get_auth_params(),
-            ClientId=self.client_id,
-            **metadata,
-        )
-        answered_as = username
-        helper.clock_offset = server_clock_offset(response)
-        if response.get("ChallengeName") == PASSWORD_VERIFIER:
-            answer = helper.process_challenge(response.get("ChallengeParameters") or {})
-            answered_as = answer["USERNAME"]
-            response = self.client.respond_to_auth_challenge(
-                ClientId=self.client_id,
-                ChallengeName=PASSWORD_VERIFIER,
-                ChallengeResponses=answer,
-                **_session(response),
-                **metadata,
-            )
-        self._complete(response, USER_SRP_AUTH, answered_as, client_metadata)
+        with self._challenge_raised(USER_SRP_AUTH, username):
+            response = helper.authenticate_user(client_metadata=client_metadata)
+        self._accept(response)
 
     def admin_authenticate(
         self, password: str, client_metadata: Optional[Mapping[str, str]] = None
@@ -128,35 +116,19 @@ class AuthMixin(VerifyMixin):
         """Log in with administrator credentials (ADMIN_USER_PASSWORD_AUTH); same results and
         challenges as :meth:`authenticate`."""
         username = self._need_username(what="admin_authenticate")
-        params = {"USERNAME": username, "PASSWORD": _text(password, "password")}
-        self._add_secret_hash(params, username)
-        if self.device_key:
-            params["DEVICE_KEY"] = self.device_key
+        password = _text(password, "password")
+        self._need_client_id("admin_authenticate")
         log.debug("admin login of %s to %s", username, self.user_pool_id)
-        response = self.client.admin_initiate_auth(
-            UserPoolId=self.user_pool_id,
-            ClientId=self._need_client_id("admin_authenticate"),
-            AuthFlow=ADMIN_USER_PASSWORD_AUTH,
-            AuthParameters=params,
-            **_metadata(client_metadata),
-        )
-        self._complete(response, ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
+        flow = self._flow(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
+        self._run(flow, flow.start({"PASSWORD": password}))
 
     def custom_authenticate(self, client_metadata: Optional[Mapping[str, str]] = None) -> None:
         """Start a CUSTOM_AUTH login (Lambda-defined challenges); the challenge is raised as
         ``CustomChallengeException``, answered with :meth:`respond_to_custom_challenge`."""
         username = self._need_username(what="custom_authenticate")
-        params = {"USERNAME": username}
-        self._add_secret_hash(params, username)
-        if self.device_key:
-            params["DEVICE_KEY"] = self.device_key
-        response = self.client.initiate_auth(
-            AuthFlow=CUSTOM_AUTH,
-            AuthParameters=params,
-            ClientId=self._need_client_id("custom_authenticate"),
-            **_metadata(client_metadata),
-        )
-        self._complete(response, CUSTOM_AUTH, username, client_metadata)
+        self._need_client_id("custom_authenticate")
+        flow = self._flow(CUSTOM_AUTH, username, client_metadata)
+        self._run(flow, flow.start({}))
 
     # -- answering challenges ---------------------------------------------------------------
 
@@ -300,49 +272,29 @@ class AuthMixin(VerifyMixin):
         client_id = self._need_client_id("renewing the tokens")
         device = peek_claims(self.access_token).get("device_key") or self.device_key
         device = device if isinstance(device, str) and device else None
+        app = self._app()
         if client_id not in _ROTATING_CLIENTS:
+            username = self._real_username()
             try:
-                return self._refresh_token_auth(device)
-            except Exception as exc:
-                if "rotation" not in service_error(exc)[1].lower():
-                    raise
-                _ROTATING_CLIENTS.add(client_id)
-        return self._refresh_with_rotation(device)
-
-    def _refresh_token_auth(self, device: Optional[str]) -> TokenSet:
-        assert self.refresh_token is not None
-        params = {"REFRESH_TOKEN": self.refresh_token}
-        username = self._real_username()
-        if self.client_secret:
-            if not username:
+                call = refresh_call(app, self.refresh_token, username, device)
+            except ValueError:
                 raise MissingValueError(
                     "with a client secret, renewing needs the username "
                     "(pass username=... or the access token)",
                     "username",
-                )
-            self._add_secret_hash(params, username)
-        if device:
-            params["DEVICE_KEY"] = device
-        log.debug("renewing the tokens of %s", username)
-        response = self.client.initiate_auth(
-            ClientId=self.client_id, AuthFlow=REFRESH_TOKEN_AUTH, AuthParameters=params
-        )
-        self._complete(response, REFRESH_TOKEN_AUTH, username, None)
-        return self._current_tokens()
-
-    def _refresh_with_rotation(self, device: Optional[str]) -> TokenSet:
-        assert self.refresh_token is not None
-        kwargs: dict[str, Any] = {"ClientId": self.client_id, "RefreshToken": self.refresh_token}
-        if self.client_secret:
-            kwargs["ClientSecret"] = self.client_secret
-        if device:
-            kwargs["DeviceKey"] = device
+                ) from None
+            log.debug("renewing the tokens of %s", username)
+            try:
+                return self._refreshed(REFRESH_TOKEN_AUTH, call)
+            except Exception as exc:
+                if "rotation" not in service_error(exc)[1].lower():
+                    raise
+                _ROTATING_CLIENTS.add(client_id)
         log.debug("renewing the tokens with rotation")
-        response = self.client.get_tokens_from_refresh_token(**kwargs)
-        self._complete(response, None, self._real_username(), None)
-        return self._current_tokens()
+        return self._refreshed(None, rotating_refresh_call(app, self.refresh_token, device))
 
-    def _current_tokens(self) -> TokenSet:
+    def _refreshed(self, auth_flow: Optional[str], call: Call) -> TokenSet:
+        self._run(SignIn(self._app(), self._real_username(), auth_flow=auth_flow), call)
         tokens = self._lifecycle.tokens if self._lifecycle is not None else None
         assert tokens is not None, "tokens were just stored"
         return tokens
@@ -404,60 +356,68 @@ class AuthMixin(VerifyMixin):
         username = challenge_username(pending) or self._need_username(
             what=f"answering {pending.get('ChallengeName')}"
         )
-        body = {"USERNAME": username, **responses}
-        self._add_secret_hash(body, username)
-        if self.device_key:
-            body["DEVICE_KEY"] = self.device_key
-        flow = pending.get("AuthFlow")
-        response = self._respond(
-            flow, str(pending["ChallengeName"]), body, pending.get("Session"), client_metadata
-        )
-        self._complete(response, flow, username, client_metadata)
+        self._need_client_id(f"answering {pending.get('ChallengeName')}")
+        log.debug("answering %s", pending.get("ChallengeName"))
+        flow = self._flow(pending.get("AuthFlow"), username, client_metadata)
+        self._run(flow, flow.answer(pending, responses))
 
-    def _respond(
+    def _app(self) -> AppClient:
+        return AppClient(self.user_pool_id, self._need_client_id("signing in"), self.client_secret)
+
+    def _flow(
         self,
-        flow: Optional[str],
-        challenge: str,
-        responses: Mapping[str, str],
-        session: Optional[str],
+        auth_flow: Optional[str],
+        username: str,
         client_metadata: Optional[Mapping[str, str]],
-    ) -> Any:
-        kwargs: dict[str, Any] = {
-            "ClientId": self._need_client_id(f"answering {challenge}"),
-            "ChallengeName": challenge,
-            "ChallengeResponses": dict(responses),
-            **_metadata(client_metadata),
-        }
-        if session:
-            kwargs["Session"] = session
-        log.debug("answering %s", challenge)
-        if flow in _ADMIN_FLOWS:
-            return self.client.admin_respond_to_auth_challenge(
-                UserPoolId=self.user_pool_id, **kwargs
+    ) -> SignIn:
+        """A sign-in that answers device challenges with this instance's remembered device."""
+        prover = None
+        if self.device_key and self.device_group_key and self._device_password:
+            prover = AWSSRP(
+                username,
+                None,
+                self.user_pool_id,
+                self.client_id,
+                client=self.client,
+                client_secret=self.client_secret,
+                device_key=self.device_key,
+                device_group_key=self.device_group_key,
+                device_password=self._device_password,
             )
-        return self.client.respond_to_auth_challenge(**kwargs)
+        return SignIn(
+            self._app(),
+            username,
+            auth_flow=auth_flow,
+            prover=prover,
+            device_key=self.device_key,
+            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
+        )
 
-    def _complete(
-        self,
-        response: Mapping[str, Any],
-        flow: Optional[str],
-        username: Optional[str],
-        client_metadata: Optional[Mapping[str, str]],
-    ) -> None:
-        """Answer device challenges, then store the tokens or raise the challenge, typed."""
-        if response.get("ChallengeName") == DEVICE_SRP_AUTH:
-            response = self._device_srp(response, flow, username, client_metadata)
+    def _run(self, flow: SignIn, call: Call) -> None:
+        """Drive ``flow`` to the end through this instance's client; store the tokens."""
+        with self._challenge_raised(flow.auth_flow, flow.username):
+            response = run(flow, call, self.client)
+        self._accept(response)
+
+    @contextmanager
+    def _challenge_raised(
+        self, auth_flow: Optional[str], username: Optional[str]
+    ) -> Iterator[None]:
+        """Keep a challenge raised to the caller in ``mfa_tokens``, with what answers it."""
         try:
-            tokens_or_raise(response)
+            yield
         except ChallengeException as exc:
             pending = exc.get_tokens()
-            if flow:
-                pending["AuthFlow"] = flow
+            if auth_flow:
+                pending.setdefault("AuthFlow", auth_flow)
             if username:
                 pending.setdefault("Username", username)
             self.mfa_tokens = dict(pending)
             log.debug("Cognito asks for %s", exc.challenge_name)
             raise
+
+    def _accept(self, response: Mapping[str, Any]) -> None:
+        """Verify and store the tokens of Cognito's final response; confirm a new device."""
         tokens = TokenSet.from_result(
             response["AuthenticationResult"], previous_refresh_token=self.refresh_token
         )
@@ -485,9 +445,7 @@ class AuthMixin(VerifyMixin):
         new = tokens.new_device
         assert new is not None
         try:
-            _, password = self._device_helper().confirm_device(
-                {"AccessToken": tokens.access_token, "NewDeviceMetadata": new}
-            )
+            password = self._register_device(tokens.access_token, new)
         except Exception as exc:
             log.warning(
                 "could not confirm the device announced at login (%s): renewing these tokens "
@@ -497,48 +455,12 @@ class AuthMixin(VerifyMixin):
         self.device_key, self.device_group_key = new["DeviceKey"], new["DeviceGroupKey"]
         self._device_password = password
 
-    def _device_helper(self) -> AWSSRP:
-        """An :class:`AWSSRP` for the user's device calls (ConfirmDevice, UpdateDeviceStatus)."""
-        return AWSSRP(
-            self._real_username() or "device",
-            "",
-            self.user_pool_id,
-            self.client_id,
-            client=self.client,
-            client_secret=self.client_secret,
+    def _register_device(
+        self, access_token: str, new_device: Mapping[str, str], device_name: Optional[str] = None
+    ) -> str:
+        """ConfirmDevice with a fresh verifier; return the device password."""
+        call, password = device_registration(
+            access_token, new_device, device_name or default_device_name(), os.urandom
         )
-
-    def _device_srp(
-        self,
-        challenge: Mapping[str, Any],
-        flow: Optional[str],
-        username: Optional[str],
-        client_metadata: Optional[Mapping[str, str]],
-    ) -> Mapping[str, Any]:
-        """Answer DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER with the remembered device."""
-        key, group, password = self.device_key, self.device_group_key, self._device_password
-        if not (key and group and password):
-            raise UnsupportedChallengeException(
-                "Cognito asked for DEVICE_SRP_AUTH but device_key, device_group_key and "
-                "device_password are not all set",
-                strip_metadata(challenge),
-            )
-        offset = server_clock_offset(challenge)
-        return answer_device_challenge(
-            challenge,
-            username=username or self._need_username(what="device SRP"),
-            device_key=key,
-            device_group_key=group,
-            device_password=password,
-            respond=lambda name, answer, session: self._respond(
-                flow, name, answer, session, client_metadata
-            ),
-            add_secret_hash=self._add_secret_hash,
-            small_a=new_small_a,
-            timestamp=lambda: srp.timestamp(_clock.utc_now() + timedelta(seconds=offset)),
-        )
-
-
-def _session(response: Mapping[str, Any]) -> dict[str, str]:
-    session = response.get("Session")
-    return {"Session": session} if session else {}
+        self.client.confirm_device(**call.params)
+        return password

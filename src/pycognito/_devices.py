@@ -36,11 +36,12 @@ class DevicesMixin(AuthMixin):
                 "NewDeviceMetadata",
             )
         access = self._need_access_token("remember_device")
-        helper = self._device_helper()
-        _, password = helper.confirm_device(
-            {"AccessToken": access, "NewDeviceMetadata": new}, device_name
+        password = self._register_device(access, new, device_name)
+        self.client.update_device_status(
+            AccessToken=access,
+            DeviceKey=new["DeviceKey"],
+            DeviceRememberedStatus="remembered" if remembered else "not_remembered",
         )
-        helper.update_device_status(remembered, access, new["DeviceKey"])
         self.device_key = new["DeviceKey"]
         self.device_group_key = new["DeviceGroupKey"]
         self._device_password = password
