@@ -507,17 +507,3 @@ def test_authenticate_user_goes_through_its_public_steps() -> None:
     assert parameters == case["inputs"]["challenge_parameters"]
     assert request["USERNAME"] == case["inputs"]["username"] and "SRP_A" in request
 
-
-def test_no_password_is_refused_when_a_login_needs_it() -> None:
-    """``AWSSRP`` without a password can be built (for device work); a login refuses it
-    before anything is signed or sent."""
-    case = vectors.cases("user_srp")[0]
-    client = _client()
-    aws = AWSSRP(case["inputs"]["username"], None, case["inputs"]["user_pool_id"],
-                 case["inputs"]["client_id"], client=client)
-    with Stubber(client) as stub:
-        stub.add_response("initiate_auth", _challenge(case))
-        with pytest.raises(MissingValueError) as raised:
-            aws.authenticate_user()
-        stub.assert_no_pending_responses()
-    assert raised.value.missing == "password"
