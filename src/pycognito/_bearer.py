@@ -82,6 +82,45 @@ class BearerAuth:
         """The ``Cognito`` instance whose tokens sign the requests."""
         return self._cognito
 
+    # -- the original's attribute names (compatibility layer) -------------------------------
+
+    @property
+    def cognito_client(self) -> Cognito:
+        """The ``Cognito`` instance (the original's name for :attr:`cognito`)."""
+        return self._cognito
+
+    @property
+    def username(self) -> Optional[str]:
+        """The user the requests are signed for (the ``Cognito`` instance's username)."""
+        return self._cognito.username
+
+    @property
+    def http_header(self) -> str:
+        """The header that carries the token (default ``Authorization``)."""
+        return self._header
+
+    @http_header.setter
+    def http_header(self, value: str) -> None:
+        self._header = value
+
+    @property
+    def http_header_prefix(self) -> str:
+        """What goes before the token in the header (default ``"Bearer "``)."""
+        return self._prefix
+
+    @http_header_prefix.setter
+    def http_header_prefix(self, value: str) -> None:
+        self._prefix = value
+
+    @property
+    def token_type(self) -> TokenType:
+        """Which token is sent: ``TokenType.ACCESS_TOKEN`` (default) or ``ID_TOKEN``."""
+        return self._token_type
+
+    @token_type.setter
+    def token_type(self, value: TokenType) -> None:
+        self._token_type = TokenType(value)
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(header={self._header!r}, "
