@@ -19,12 +19,12 @@ import pytest
 import requests
 
 pytest.importorskip("moto")
-import freezegun  # noqa: E402
-import moto  # noqa: E402
-import requests_mock  # noqa: E402
+import freezegun
+import moto
+import requests_mock
 
-from pycognito import Cognito  # noqa: E402
-from pycognito.utils import RequestsSrpAuth  # noqa: E402
+from pycognito import Cognito
+from pycognito.utils import RequestsSrpAuth
 
 USERNAME = "bob@test.com"
 PASSWORD = "Test1234!"
@@ -98,14 +98,14 @@ def test_requests_srp_auth_logs_in_and_refreshes_after_two_hours(
         user_pool_region="us-east-1",
         client_id=mocked_pool.client_id,
     )
-    response = requests.get("http://test.com", auth=auth)
+    response = requests.get("http://test.com", auth=auth, timeout=10)
     response.raise_for_status()
     assert response.text == data
     first = auth.cognito_client.access_token
     assert jwks.last_request.headers["Authorization"] == f"Bearer {first}"
 
     with freezegun.freeze_time(now + datetime.timedelta(hours=2)):
-        requests.get("http://test.com", auth=auth).raise_for_status()
+        requests.get("http://test.com", auth=auth, timeout=10).raise_for_status()
     second = auth.cognito_client.access_token
     assert second and second != first
     assert jwks.last_request.headers["Authorization"] == f"Bearer {second}"
