@@ -115,8 +115,8 @@ def test_duplicate_alg_in_header_refused(verifier: CognitoTokenVerifier, key1: A
 def test_oversized_refused_before_parsing(
     verifier: CognitoTokenVerifier, monkeypatch: pytest.MonkeyPatch, good: str
 ) -> None:
-    calls: list[str] = []
-    monkeypatch.setattr(_jwt, "b64url_decode", lambda s: calls.append(s) or b"")
+    calls: list[bytes] = []
+    monkeypatch.setattr(_jwt, "_segment", lambda s: calls.append(s) or b"")
     huge = good + "A" * 70000
     with pytest.raises(TokenTooLargeError):
         verifier.verify(huge)
@@ -246,3 +246,82 @@ def test_deeply_nested_claims_are_malformed_not_an_unnamed_failure(
             verifier.verify(mint(key1, payload), "id")
         except TokenVerificationException as exc:
             assert isinstance(exc, TokenMalformedError), (depth, exc)
+
+
+# -- base64url: the fast decoder against a plain reference ----------------------------------
+
+_B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _reference_b64url(segment: str) -> bytes | None:
+    """Unpadded base64url the slow, obvious way: alphabet, length, decode, re-encode."""
+    if any(c not in _B64URL for c in segment) or len(segment) % 4 == 1:
+        return None
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return raw if b64url(raw) == segment else None
+
+
+def test_b64url_decode_matches_reference() -> None:
+    rng = random.Random(17)
+    odd = "=+/ \t\n\r.*!\x00é"
+    checked = refused = 0
+    for _ in range(20000):
+        segment = b64url(bytes(rng.randrange(256) for _ in range(rng.randint(0, 12))))
+        chars = list(segment)
+        for _ in range(rng.randint(0, 3)):
+            where = rng.randint(0, len(chars))
+            kind = rng.randrange(4)
+            if kind == 0:
+                chars.insert(where, rng.choice(odd))
+            elif kind == 1 and chars:
+                chars[min(where, len(chars) - 1)] = rng.choice(_B64URL + odd)
+            elif kind == 2 and chars:
+                del chars[min(where, len(chars) - 1)]
+            else:
+                chars.insert(where, rng.choice(_B64URL))
+        candidate = "".join(chars)
+        expected = _reference_b64url(candidate)
+        try:
+            got: bytes | None = _jwt.b64url_decode(candidate)
+        except TokenMalformedError:
+            got = None
+        assert got == expected, candidate
+        checked += 1
+        refused += got is None
+    assert checked == 20000 and 3000 < refused < 17000
+
+
+@pytest.mark.parametrize("offset", [1, 5, 9, 15])
+def test_non_canonical_trailing_bits_refused(
+    verifier: CognitoTokenVerifier, good: str, offset: int
+) -> None:
+    h, p, s = good.split(".")
+    assert len(s) % 4 == 2  # RSA-2048: 256 bytes, 342 characters; the last carries 4 unused bits
+    value = _B64URL.index(s[-1])
+    assert value % 16 == 0
+    # The same bytes once decoded, but with unused low bits set: not the canonical encoding.
+    with pytest.raises(TokenMalformedError, match="canonical"):
+        verifier.verify(f"{h}.{p}.{s[:-1]}{_B64URL[value + offset]}")
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        (b'{"a":1}', True),
+        (b'{"a":1} \t\r\n', True),
+        (b' \n{"a":1}', True),
+        (b'{"a":1}x', False),
+        (b'{"a":1}{}', False),
+        (b'{"a":1} 1', False),
+        (b'{"a":{"b":1,"b":2}}', False),
+        (b'{"a":[{"b":1},{"b":1,"c":2,"b":3}]}', False),
+        (b'{"a":1,"A":2}', True),
+    ],
+)
+def test_json_object_edges(raw: bytes, ok: bool) -> None:
+    token = f"{b64url(raw)}.{b64url(raw)}.{b64url(b'sig')}"
+    if ok:
+        assert unverified_claims(token)["payload"] == json.loads(raw)
+    else:
+        with pytest.raises(TokenMalformedError):
+            unverified_claims(token)

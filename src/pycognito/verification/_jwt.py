@@ -3,7 +3,6 @@ segments, then UTF-8 JSON objects with no duplicate names and no NaN/Infinity.""
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from typing import Any, NoReturn, Union
@@ -26,23 +25,63 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+_JSON_SPACE = " \t\n\r"
+
+# The headers of one pool's tokens repeat (one per signing key): each distinct header segment
+# is decoded and checked once. Only headers of plain values are kept, as they cannot be
+# changed through the dict handed out; the memo is emptied when full.
+_HEADERS: dict[bytes, dict[str, Any]] = {}
+_HEADERS_MAX = 64
+_PLAIN = (str, int, float, bool, type(None))
+
+# base64url to the standard alphabet; "+" and "/" become "*", which is no base64 character.
+_TO_STANDARD = bytes.maketrans(b"-_+/", b"+/**")
+_PADDING = (b"", b"", b"==", b"=")
+# The last character of a canonical segment of length 4k+2 (4k+3) carries 4 (2) zero bits.
+_CANONICAL_LAST = (b"", b"", b"AQgw", b"AEIMQUYcgkosw048")
+
+
+def _segment(standard: bytes) -> bytes:
+    """Decode one segment already mapped by ``_TO_STANDARD``.
+
+    binascii's lenient decoder skips any character outside the alphabet (whitespace, "*", a
+    stray "="), and every skipped character costs the output at least one byte, so "the output
+    has exactly ``3n // 4`` bytes" refuses them all in one comparison. The last character's
+    unused low bits must be zero: that refuses every other non-canonical encoding."""
+    size = len(standard)
+    rest = size % 4
+    if rest == 1:
+        raise TokenMalformedError("token segment is not valid base64url")
+    if rest and standard[-1] not in _CANONICAL_LAST[rest]:
+        raise TokenMalformedError("token segment is not canonical unpadded base64url")
+    try:
+        raw = binascii.a2b_base64(standard + _PADDING[rest])
+    except (binascii.Error, ValueError):
+        raise TokenMalformedError("token segment is not valid base64url") from None
+    if len(raw) != size * 3 // 4:
+        raise TokenMalformedError("token segment is not valid base64url")
+    return raw
 
 
 def b64url_decode(segment: str) -> bytes:
     """Decode unpadded base64url, refusing anything that does not re-encode to the same text."""
     try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
+        data = segment.encode("ascii")
+    except UnicodeEncodeError:
         raise TokenMalformedError("token segment is not valid base64url") from None
-    if base64.urlsafe_b64encode(raw).rstrip(b"=") != segment.encode("ascii", "replace"):
-        raise TokenMalformedError("token segment is not canonical unpadded base64url")
-    return raw
+    return _segment(data.translate(_TO_STANDARD))
 
 
 def json_object(raw: bytes, what: str) -> dict[str, Any]:
     """Parse UTF-8 JSON that must be an object (no duplicate names, no NaN/Infinity)."""
     try:
-        value = _DECODER.decode(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        if text[:1] == "{":  # the usual case: no leading space, so skip decode()'s regexes
+            value, end = _DECODER.raw_decode(text)
+            if end != len(text) and text[end:].strip(_JSON_SPACE):
+                raise ValueError("extra data")
+        else:
+            value = _DECODER.decode(text)
     except (ValueError, RecursionError):
         # UnicodeDecodeError and JSONDecodeError are ValueErrors; deep nesting is RecursionError.
         raise TokenMalformedError(f"token {what} is not valid JSON") from None
@@ -90,17 +129,26 @@ def check_size(token: Union[str, bytes, object], max_size: int) -> str:
 
 def parse_jwt(token: str) -> ParsedJwt:
     """Split and decode a compact JWS (call :func:`check_size` first)."""
-    if token.count(".") != 2:
+    try:
+        data = token.encode("ascii")
+    except UnicodeEncodeError:
+        raise TokenMalformedError("token is not ASCII") from None
+    segments = data.translate(_TO_STANDARD).split(b".")
+    if len(segments) != 3:
         raise TokenMalformedError("token must have exactly three dot-separated segments")
-    if not token.isascii():
-        raise TokenMalformedError("token is not ASCII")
-    header_b64, payload_b64, signature_b64 = token.split(".")
+    header_b64, payload_b64, signature_b64 = segments
     if not header_b64 or not payload_b64 or not signature_b64:
         raise TokenMalformedError("token has an empty segment")
-    header = json_object(b64url_decode(header_b64), "header")
-    payload = json_object(b64url_decode(payload_b64), "payload")
-    signature = b64url_decode(signature_b64)
-    signing_input = token[: len(header_b64) + 1 + len(payload_b64)].encode("ascii")
+    header = _HEADERS.get(header_b64)
+    if header is None:
+        header = json_object(_segment(header_b64), "header")
+        if all(type(value) in _PLAIN for value in header.values()):
+            if len(_HEADERS) >= _HEADERS_MAX:
+                _HEADERS.clear()
+            _HEADERS[header_b64] = header
+    payload = json_object(_segment(payload_b64), "payload")
+    signature = _segment(signature_b64)
+    signing_input = data[: len(header_b64) + 1 + len(payload_b64)]
     return ParsedJwt(header, payload, signing_input, signature)
 
 
@@ -109,4 +157,4 @@ def unverified_claims(
 ) -> dict[str, Any]:
     """The header and payload of a token, parsed strictly but NOT verified (for routing or logs)."""
     parsed = parse_jwt(check_size(token, max_size))
-    return {"header": parsed.header, "payload": parsed.payload}
+    return {"header": dict(parsed.header), "payload": parsed.payload}

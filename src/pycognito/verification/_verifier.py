@@ -129,24 +129,11 @@ class _Verified:
         self.claims = claims
 
 
-class _OnlyVerificationErrors:
-    """Let nothing but :class:`TokenVerificationException` escape, whatever the input.
-
-    A plain context manager (not a generator one): it sits on the per-request hot path."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: Optional[type[BaseException]], exc: Optional[BaseException], tb: Any
-    ) -> None:
-        if isinstance(exc, Exception) and not isinstance(exc, TokenVerificationException):
-            raise TokenVerificationException(
-                f"token verification failed ({type(exc).__name__})"
-            ) from None
-
-
-_only_verification_errors = _OnlyVerificationErrors()
+def _unnamed_failure(exc: Exception) -> TokenVerificationException:
+    """What ``verify`` raises instead of any exception that is not a
+    :class:`TokenVerificationException` (both verify methods catch with a plain ``try``: a
+    context manager would cost more than the claim checks on the per-request path)."""
+    return TokenVerificationException(f"token verification failed ({type(exc).__name__})")
 
 
 class CognitoTokenVerifier:
@@ -276,8 +263,12 @@ class CognitoTokenVerifier:
             isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now)
         ):
             raise TokenVerifierConfigError("now must be a finite number of seconds or None")
-        with _only_verification_errors:
+        try:
             return self._verify(token, None, token_use, access_token, groups, scopes, now)
+        except TokenVerificationException:
+            raise
+        except Exception as exc:
+            raise _unnamed_failure(exc) from None
 
     def _verify(
         self,
@@ -304,8 +295,13 @@ class CognitoTokenVerifier:
             key = self._check_signature(parsed)
             header, claims = parsed.header, parsed.payload
             hit = None
-        result = self._check_claims(header, claims, token_use, access_token, groups, scopes, now)
-        if hit is None and self._token_cache_size:
+        # Claims kept in (or taken from) the token cache are handed out as copies; without the
+        # cache, the freshly parsed claims are the caller's own.
+        caching = self._token_cache_size > 0
+        result = self._check_claims(
+            header, claims, token_use, access_token, groups, scopes, now, copy=caching
+        )
+        if hit is None and caching:
             self._remember(text, _Verified(key, header, claims))
         return result
 
@@ -337,6 +333,8 @@ class CognitoTokenVerifier:
         groups: Union[Names, _Default],
         scopes: Union[Names, _Default],
         now: Optional[float] = None,
+        *,
+        copy: bool,
     ) -> dict[str, Any]:
         _claims.check_issuer(claims, self.issuers)
         if now is None:
@@ -352,7 +350,7 @@ class CognitoTokenVerifier:
         )
         if use == "id":
             _claims.check_at_hash(claims, access_token)
-        result = _copy_claims(claims)
+        result = _copy_claims(claims) if copy else claims
         if self.custom_check is not None:
             self._run_custom_check(dict(header), result)
         return result
@@ -431,11 +429,15 @@ class MultiPoolVerifier:
     ) -> dict[str, Any]:
         """Verify ``token`` with the verifier of its (unverified) ``iss``; see
         :meth:`CognitoTokenVerifier.verify`."""
-        with _only_verification_errors:
+        try:
             text = check_size(token, self.max_token_size)
             parsed = parse_jwt(text)
             verifier = self.verifier_for(parsed.payload.get("iss"))  # type: ignore[arg-type]
             return verifier._verify(text, parsed, token_use, access_token, groups, scopes)
+        except TokenVerificationException:
+            raise
+        except Exception as exc:
+            raise _unnamed_failure(exc) from None
 
 
 # -- the memoised factory used by the Cognito facade -----------------------------------------
