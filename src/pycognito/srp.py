@@ -20,6 +20,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Optional
 
 from ._modmath import BackendRegistry, GroupArithmetic
 from .exceptions import SRPError
@@ -186,28 +187,13 @@ def hkdf_key(u: int, shared_secret: int) -> bytes:
 def signature(
     key: bytes, identity_prefix: str, identity: str, secret_block: str, timestamp: str
 ) -> str:
-    """Base64 ``HMAC(key, P | I | b64decode(SECRET_BLOCK) | TIMESTAMP)``.
-
-    The block is opaque to the client (only the server reads it), so any string is accepted:
-    Cognito's base64 as it is; another string (moto's in-process ``mock_aws`` sends a uuid) is
-    decoded leniently as the original client did, else signed as its UTF-8 bytes.
-    """
-    message = (
-        identity_prefix.encode() + identity.encode() + _block_bytes(secret_block)
-        + timestamp.encode()
-    )
+    """Base64 ``HMAC(key, P | I | b64decode(SECRET_BLOCK) | TIMESTAMP)``."""
+    try:
+        block = base64.b64decode(secret_block, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise SRPError("SECRET_BLOCK is not valid base64") from None
+    message = identity_prefix.encode() + identity.encode() + block + timestamp.encode()
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
-
-
-def _block_bytes(secret_block: str) -> bytes:
-    if not isinstance(secret_block, str):
-        raise SRPError("SECRET_BLOCK must be a string")
-    for validate in (True, False):
-        try:
-            return base64.b64decode(secret_block, validate=validate)
-        except (binascii.Error, ValueError):
-            pass
-    return secret_block.encode()
 
 
 @dataclass(frozen=True)
@@ -224,16 +210,28 @@ class SessionKey:
 
 
 def client_session_key(
-    *, small_a: int, big_b: int, salt: int, identity_prefix: str, identity: str, password: str
+    *,
+    small_a: int,
+    big_b: int,
+    salt: int,
+    identity_prefix: str,
+    identity: str,
+    password: str,
+    big_a: Optional[int] = None,
 ) -> SessionKey:
     """The client's side: ``S = (B - k*g^x)^(a + u*x) mod N`` and the derived key.
 
-    Refuses ``B mod N == 0`` and ``u == 0`` before any secret-dependent computation.
+    ``big_a`` is the ``A = g^a`` already sent to the server (pass it: recomputing it is a sixth
+    of a login's work); it is computed from ``small_a`` when omitted. Refuses ``B mod N == 0``
+    and ``u == 0`` before any secret-dependent computation.
     """
     if big_b % N == 0:
         raise SRPError("the server's SRP_B is zero modulo N; refusing to continue")
     arith = _arith()
-    big_a = arith.pow_g(small_a)
+    if big_a is None:
+        big_a = arith.pow_g(small_a)
+    elif not 0 < big_a < N:
+        raise SRPError("SRP_A must be in [1, N)")
     u = calculate_u(big_a, big_b)
     if u == 0:
         raise SRPError("the SRP scrambling parameter u is zero; refusing to continue")
@@ -276,16 +274,18 @@ def password_claim(
     salt: str,
     secret_block: str,
     timestamp: str,
+    big_a: Optional[int] = None,
 ) -> str:
     """``PASSWORD_CLAIM_SIGNATURE`` for the PASSWORD_VERIFIER challenge (base64).
 
     ``pool_id`` is the whole user pool id; the SRP identity prefix is the part after ``_``.
+    ``big_a``: the ``A`` sent with the request (saves recomputing it).
     """
     if "_" not in pool_id:
         raise SRPError("the user pool id must look like '<region>_<name>'")
     pool_name = pool_id.split("_", 1)[1]
     return _claim(
-        pool_name, user_id_for_srp, password, small_a, srp_b, salt, secret_block, timestamp
+        pool_name, user_id_for_srp, password, small_a, srp_b, salt, secret_block, timestamp, big_a
     )
 
 
@@ -299,10 +299,21 @@ def device_claim(
     salt: str,
     secret_block: str,
     timestamp: str,
+    big_a: Optional[int] = None,
 ) -> str:
-    """``PASSWORD_CLAIM_SIGNATURE`` for the DEVICE_PASSWORD_VERIFIER challenge (base64)."""
+    """``PASSWORD_CLAIM_SIGNATURE`` for the DEVICE_PASSWORD_VERIFIER challenge (base64).
+
+    ``big_a``: the ``A`` sent with DEVICE_SRP_AUTH (saves recomputing it)."""
     return _claim(
-        device_group_key, device_key, device_password, small_a, srp_b, salt, secret_block, timestamp
+        device_group_key,
+        device_key,
+        device_password,
+        small_a,
+        srp_b,
+        salt,
+        secret_block,
+        timestamp,
+        big_a,
     )
 
 
@@ -315,6 +326,7 @@ def _claim(
     salt: str,
     secret_block: str,
     timestamp: str,
+    big_a: Optional[int],
 ) -> str:
     if not 0 < small_a < N:
         raise SRPError("the private SRP value a must be in [1, N)")
@@ -325,6 +337,7 @@ def _claim(
         identity_prefix=prefix,
         identity=identity,
         password=password,
+        big_a=big_a,
     )
     return signature(session.key, prefix, identity, secret_block, timestamp)
 
