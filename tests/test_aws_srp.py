@@ -7,9 +7,13 @@ the case's challenge. The random source and the clock are fixed to the case's va
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import hmac
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
@@ -481,3 +485,57 @@ def test_incomplete_password_verifier_is_a_named_error(missing: str) -> None:
             _srp(case, client, random).authenticate_user()
         stub.assert_no_pending_responses()
     assert raised.value.challenge_name == "PASSWORD_VERIFIER"
+
+
+@pytest.mark.parametrize("case", vectors.case_params("user_srp"))
+def test_the_restored_steps_compute_the_vectors_answer(case: dict[str, Any]) -> None:
+    """``generate_random_small_a``/``calculate_a``/``get_password_authentication_key`` are the
+    published steps: the HMAC of their key is the vector's signature."""
+    random = vectors.ScriptedRandom(case["inputs"]["small_a_random_hex"])
+    aws = _srp(case, _client(), random)
+    params = aws.get_auth_params()
+    assert params == case["outputs"]["initiate_auth"]["AuthParameters"]
+    assert aws.calculate_a() == aws.large_a_value == srp.calculate_a(aws.small_a_value)
+    challenge = case["inputs"]["challenge_parameters"]
+    key = aws.get_password_authentication_key(
+        challenge["USER_ID_FOR_SRP"], case["inputs"]["password"],
+        int(challenge["SRP_B"], 16), challenge["SALT"],
+    )
+    expected = case["outputs"]["respond_to_auth_challenge"]["ChallengeResponses"]
+    message = (case["inputs"]["user_pool_id"].split("_", 1)[1] + challenge["USER_ID_FOR_SRP"]
+               ).encode() + base64.b64decode(challenge["SECRET_BLOCK"]) + expected[
+                   "TIMESTAMP"].encode()
+    signature = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    assert signature == expected["PASSWORD_CLAIM_SIGNATURE"]
+    assert aws.process_challenge(challenge, params) == expected
+
+
+def test_authenticate_user_goes_through_its_public_steps() -> None:
+    """A subclass or a patch of ``get_auth_params``/``process_challenge`` is what a login uses."""
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    seen: list[str] = []
+
+    class Spy(AWSSRP):
+        def get_auth_params(self) -> dict[str, str]:
+            seen.append("get_auth_params")
+            return super().get_auth_params()
+
+    aws = Spy(case["inputs"]["username"], "pw", case["inputs"]["user_pool_id"],
+              case["inputs"]["client_id"], client=client)
+    forged = {"USERNAME": "alice", "PASSWORD_CLAIM_SIGNATURE": "forged"}
+    with Stubber(client) as stub, mock.patch.object(
+        AWSSRP, "process_challenge", return_value=forged
+    ) as patched:
+        stub.add_response("initiate_auth", _challenge(case))
+        stub.add_response("respond_to_auth_challenge", TOKENS, expected_params={
+            "ClientId": case["inputs"]["client_id"],
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "ChallengeResponses": forged,
+        })
+        assert aws.authenticate_user()["AuthenticationResult"]["AccessToken"] == "access"
+    assert seen == ["get_auth_params"]
+    (parameters, request), _ = patched.call_args
+    assert parameters == case["inputs"]["challenge_parameters"]
+    assert request["USERNAME"] == case["inputs"]["username"] and "SRP_A" in request
+

@@ -288,7 +288,7 @@ def test_refuses_u_zero(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "field", [{"srp_b": "xyz"}, {"salt": ""}, {"salt": "-"}, {"secret_block": "***"}]
+    "field", [{"srp_b": "xyz"}, {"salt": ""}, {"salt": "-"}, {"secret_block": 5}]
 )
 def test_malformed_inputs_are_clear_value_errors(field: dict[str, str]) -> None:
     arguments = {
@@ -304,6 +304,30 @@ def test_malformed_inputs_are_clear_value_errors(field: dict[str, str]) -> None:
     }
     with pytest.raises(SRPError):
         srp.password_claim(**arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("block", "signed"),
+    [
+        ("0f9a5fc2-63b1-4a8e-9f0e-4c2d1b7a8e31", "0f9a5fc263b14a8e9f0e4c2d1b7a8e31"),  # moto
+        ("not base64!", None),
+    ],
+)
+def test_any_secret_block_string_is_signed(block: str, signed: str | None) -> None:
+    """The block is opaque to the client: a string that is not strict base64 is signed as the
+    original client signed it (decoded leniently, else as its UTF-8 bytes)."""
+    import base64
+
+    def claim(secret_block: str) -> str:
+        return srp.password_claim(
+            pool_id="us-east-1_Pool", user_id_for_srp="alice", password="pw", small_a=12345,
+            srp_b="abcdef", salt="0a", secret_block=secret_block,
+            timestamp="Tue Nov 3 01:02:03 UTC 2026",
+        )
+
+    same_bytes = base64.b64decode(signed) if signed is not None else block.encode()
+    assert claim(block) == claim(base64.b64encode(same_bytes).decode())
+    assert claim(block) != claim("AAAA")
 
 
 @pytest.mark.parametrize("big_a", [0, -1, srp.N, srp.N + 2])

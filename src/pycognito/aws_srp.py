@@ -8,7 +8,6 @@ drawn from the operating system for every exchange, when the exchange starts: co
 
 from __future__ import annotations
 
-import base64
 import os
 import platform
 from datetime import datetime, timedelta
@@ -22,10 +21,11 @@ from ._challenges import (
     PASSWORD_VERIFIER,
     SMS_MFA,
     SOFTWARE_TOKEN_MFA,
+    challenge_username,
     strip_metadata,
-    tokens_or_raise,
 )
-from ._clients import cognito_client, server_clock_offset
+from ._clients import cognito_client
+from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
 from .exceptions import ChallengeException, MissingValueError, UnsupportedChallengeException
 
 __all__ = ["AWSSRP"]
@@ -111,6 +111,8 @@ class AWSSRP:
         self._random: RandomSource = random_source or _os_random
         self._clock: Clock = clock or _clock.utc_now
         self._pending: Optional[dict[str, Any]] = None  # last challenge raised to the caller
+        self._small_a: Optional[int] = None
+        self._large_a: Optional[int] = None
         #: Cognito's clock minus ours (seconds), applied to TIMESTAMPs; set from the HTTP
         #: ``Date`` of Cognito's first answer when the clocks disagree by more than 30 s.
         self.clock_offset = 0.0
@@ -151,11 +153,62 @@ class AWSSRP:
         """Cognito's TIMESTAMP format, independent of the locale."""
         return srp.timestamp(input_datetime)
 
+    def generate_random_small_a(self) -> int:
+        """A fresh private SRP value ``a`` (128 random bytes, below N)."""
+        return new_small_a(self._random)
+
+    def calculate_a(self) -> int:
+        """``A = g^a mod N`` for this instance's current ``a`` (:attr:`small_a_value`)."""
+        return srp.calculate_a(self.small_a_value)
+
+    @property
+    def small_a_value(self) -> int:
+        """The private value ``a`` of the current exchange (drawn on first use; every
+        ``get_auth_params`` and device exchange draws a fresh one)."""
+        if self._small_a is None:
+            self._small_a, self._large_a = self.generate_random_small_a(), None
+        return self._small_a
+
+    @small_a_value.setter
+    def small_a_value(self, value: int) -> None:
+        self._small_a, self._large_a = value, None
+
+    @property
+    def large_a_value(self) -> int:
+        """``A`` for :attr:`small_a_value` (computed on first use)."""
+        if self._large_a is None:
+            self._large_a = self.calculate_a()
+        return self._large_a
+
+    def get_password_authentication_key(
+        self, username: str, password: str, server_b_value: int, salt: str
+    ) -> bytes:
+        """The HKDF key of the password exchange (``username`` is ``USER_ID_FOR_SRP``)."""
+        pool_name = self._need("pool_id", "get_password_authentication_key").split("_", 1)[1]
+        return self._session_key(pool_name, username, password,
+                                 server_b_value, salt)
+
+    def get_device_authentication_key(
+        self,
+        device_group_key: str,
+        device_key: str,
+        device_password: str,
+        server_b_value: int,
+        salt: str,
+    ) -> bytes:
+        """The HKDF key of the device exchange."""
+        return self._session_key(device_group_key, device_key, device_password,
+                                 server_b_value, salt)
+
     def get_auth_params(self) -> dict[str, str]:
         """USER_SRP_AUTH parameters with a fresh ``A`` (the secret ``a`` is kept for the answer)."""
-        self._small_a = self._new_small_a()
-        self._big_a = srp.calculate_a(self._small_a)
-        return self._initiate_parameters(self._big_a)
+        self.small_a_value = self.generate_random_small_a()
+        username = self._need("username", "get_auth_params")
+        parameters = {"USERNAME": username, "SRP_A": format(self.large_a_value, "x")}
+        self._add_secret_hash(parameters, username)
+        if self.device_key:
+            parameters["DEVICE_KEY"] = self.device_key
+        return parameters
 
     def process_challenge(
         self,
@@ -167,13 +220,72 @@ class AWSSRP:
         ``request_parameters`` is accepted for the original signature and not used: the
         ``DEVICE_KEY`` and ``SECRET_HASH`` come from this instance.
         """
-        small_a = getattr(self, "_small_a", None)
-        if small_a is None:
+        if self._small_a is None:
             raise ValueError("call get_auth_params() before process_challenge()")
-        return self._password_verifier_responses(challenge_parameters, small_a, self._big_a)
+        params = challenge_parameters
+        user_id = params.get("USER_ID_FOR_SRP") or params.get("USERNAME")
+        _require_srp_parameters(PASSWORD_VERIFIER, params, user_id)
+        assert user_id is not None
+        username = params.get("USERNAME") or user_id
+        stamp = self._timestamp()
+        responses = {
+            "USERNAME": username,
+            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+            "TIMESTAMP": stamp,
+            "PASSWORD_CLAIM_SIGNATURE": srp.password_claim(
+                pool_id=self._need("pool_id", "process_challenge"),
+                user_id_for_srp=user_id,
+                password=self._need("password", "process_challenge"),
+                small_a=self._small_a,
+                big_a=self._large_a,  # the A just sent: not computed twice
+                srp_b=params["SRP_B"],
+                salt=params["SALT"],
+                secret_block=params["SECRET_BLOCK"],
+                timestamp=stamp,
+            ),
+        }
+        self._add_secret_hash(responses, username)
+        if self.device_key:
+            responses["DEVICE_KEY"] = self.device_key
+        return responses
+
+    def device_auth_params(self, username: str) -> dict[str, str]:
+        """The DEVICE_SRP_AUTH answer, with a fresh ``A`` for the device exchange."""
+        key = self._device_triple()[0]
+        self.small_a_value = self.generate_random_small_a()
+        start = {"USERNAME": username, "DEVICE_KEY": key, "SRP_A": format(self.large_a_value, "x")}
+        self._add_secret_hash(start, username)
+        return start
+
+    def process_device_challenge(self, challenge_parameters: Mapping[str, str]) -> dict[str, str]:
+        """The DEVICE_PASSWORD_VERIFIER answer (after the DEVICE_SRP_AUTH one)."""
+        key, group, password = self._device_triple()
+        params = challenge_parameters
+        username = params.get("USERNAME") or self._need("username", "a device login")
+        _require_srp_parameters(DEVICE_PASSWORD_VERIFIER, params, username)
+        stamp = self._timestamp()
+        answer = {
+            "USERNAME": username,
+            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+            "TIMESTAMP": stamp,
+            "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
+                device_group_key=group,
+                device_key=key,
+                device_password=password,
+                small_a=self.small_a_value,
+                big_a=self._large_a,
+                srp_b=params["SRP_B"],
+                salt=params["SALT"],
+                secret_block=params["SECRET_BLOCK"],
+                timestamp=stamp,
+            ),
+            "DEVICE_KEY": key,
+        }
+        self._add_secret_hash(answer, username)
+        return answer
 
     # -------------------------------------------------------------------------------------
-    # Flows
+    # Flows (this class drives the sign-in engine, pycognito._signin)
     # -------------------------------------------------------------------------------------
 
     def authenticate_user(
@@ -181,36 +293,15 @@ class AWSSRP:
     ) -> dict[str, Any]:
         """Run USER_SRP_AUTH to the end; return Cognito's final response with the tokens.
 
-        Answers DEVICE_SRP_AUTH itself when the device triple is set. Any other challenge is
-        raised as a typed exception (``ForceChangePasswordException``, the MFA exceptions, ...)
-        whose ``get_tokens()`` carries the session to answer it with.
+        Goes through :meth:`get_auth_params` and :meth:`process_challenge`, and answers the
+        device challenges itself when the device triple is set. Any other challenge is raised
+        as a typed exception (``ForceChangePasswordException``, the MFA exceptions, ...) whose
+        ``get_tokens()`` carries the session to answer it with.
         """
         for name in ("username", "password", "pool_id", "client_id"):
             self._need(name, "authenticate_user")
-        boto = client if client is not None else self.client
-        metadata = {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
-        small_a = self._new_small_a()
-        big_a = srp.calculate_a(small_a)
-        response = boto.initiate_auth(
-            AuthFlow="USER_SRP_AUTH",
-            AuthParameters=self._initiate_parameters(big_a),
-            ClientId=self.client_id,
-            **metadata,
-        )
-        self.clock_offset = server_clock_offset(response)
-        if response.get("ChallengeName") != PASSWORD_VERIFIER:
-            return self._finish(boto, response, metadata)
-        responses = self._password_verifier_responses(
-            response["ChallengeParameters"], small_a, big_a
-        )
-        response = boto.respond_to_auth_challenge(
-            ClientId=self.client_id,
-            ChallengeName=PASSWORD_VERIFIER,
-            ChallengeResponses=responses,
-            **_session(response),
-            **metadata,
-        )
-        return self._finish(boto, response, metadata, username=responses["USERNAME"])
+        flow = self._flow(USER_SRP_AUTH, client_metadata)
+        return self._run(flow, flow.start_srp(), client)
 
     def set_new_password_challenge(
         self,
@@ -227,35 +318,21 @@ class AWSSRP:
         response is returned.
         """
         self._need("client_id", "set_new_password_challenge")
-        boto = client if client is not None else self.client
-        metadata = {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
         pending = self._pending
         if pending is None or pending.get("ChallengeName") != NEW_PASSWORD_REQUIRED:
             try:
-                return self.authenticate_user(client=boto, client_metadata=client_metadata)
+                return self.authenticate_user(client=client, client_metadata=client_metadata)
             except ChallengeException as exc:
                 if exc.challenge_name != NEW_PASSWORD_REQUIRED:
                     raise
                 pending = exc.get_tokens()
-        params = pending.get("ChallengeParameters") or {}
-        username = (
-            params.get("USERNAME")
-            or params.get("USER_ID_FOR_SRP")
-            or self._need("username", "set_new_password_challenge")
-        )
-        responses = {"USERNAME": username, "NEW_PASSWORD": new_password}
+        if not challenge_username(pending):
+            self._need("username", "set_new_password_challenge")
+        responses = {"NEW_PASSWORD": new_password}
         for name, value in (user_attributes or {}).items():
             responses[f"userAttributes.{name}"] = value
-        self._add_secret_hash(responses, username)
-        response = boto.respond_to_auth_challenge(
-            ClientId=self.client_id,
-            ChallengeName=NEW_PASSWORD_REQUIRED,
-            ChallengeResponses=responses,
-            **_session(pending),
-            **metadata,
-        )
-        self._pending = None
-        return self._finish(boto, response, metadata, username=username)
+        flow = self._flow(USER_SRP_AUTH, client_metadata)
+        return self._run(flow, flow.answer(pending, responses), client)
 
     def confirm_device(
         self, tokens: Mapping[str, Any], device_name: Optional[str] = None
@@ -268,23 +345,14 @@ class AWSSRP:
         """
         result = tokens.get("AuthenticationResult", tokens)
         metadata = result.get("NewDeviceMetadata") or {}
-        device_key = metadata.get("DeviceKey")
-        group_key = metadata.get("DeviceGroupKey")
-        if not device_key or not group_key:
-            raise ValueError("these tokens carry no NewDeviceMetadata: the pool tracks no device")
-        device_password = base64.b64encode(self._random(40)).decode()
-        verifier = srp.device_verifier(
-            device_group_key=group_key,
-            device_key=device_key,
-            device_password=device_password,
-            salt=self._random(16),
+        call, device_password = device_registration(
+            result["AccessToken"],
+            metadata,
+            device_name or default_device_name(),
+            self._random,
         )
-        response = self.client.confirm_device(
-            AccessToken=result["AccessToken"],
-            DeviceKey=device_key,
-            DeviceSecretVerifierConfig=verifier,
-            DeviceName=device_name or f"pycognito ({platform.system() or 'Python'})",
-        )
+        response = self.client.confirm_device(**call.params)
+        device_key, group_key = metadata["DeviceKey"], metadata["DeviceGroupKey"]
         self.device_key, self.device_group_key = device_key, group_key
         self._device_password = device_password
         return strip_metadata(response), device_password
@@ -313,8 +381,26 @@ class AWSSRP:
     # Internals
     # -------------------------------------------------------------------------------------
 
-    def _new_small_a(self) -> int:
-        return new_small_a(self._random)
+    def _flow(self, auth_flow: str, client_metadata: Optional[Mapping[str, str]]) -> SignIn:
+        app = AppClient(self.pool_id or "", self._need("client_id", "a login"), self.client_secret)
+        return SignIn(
+            app,
+            self.username,
+            auth_flow=auth_flow,
+            prover=self,
+            device_key=self.device_key,
+            client_metadata=client_metadata,
+        )
+
+    def _run(self, flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
+        """Drive ``flow``; remember a challenge raised to the caller (for the next answer)."""
+        try:
+            final = run(flow, call, client if client is not None else self.client)
+        except ChallengeException as exc:
+            self._pending = exc.get_tokens()
+            raise
+        self._pending = None
+        return final
 
     def _need(self, name: str, what: str) -> str:
         """The constructor value ``name``; a clear error if it was left ``None``."""
@@ -329,169 +415,50 @@ class AWSSRP:
                 username, self._need("client_id", "SECRET_HASH"), self.client_secret
             )
 
-    def _initiate_parameters(self, big_a: int) -> dict[str, str]:
-        username = self._need("username", "get_auth_params")
-        parameters = {"USERNAME": username, "SRP_A": format(big_a, "x")}
-        self._add_secret_hash(parameters, username)
-        if self.device_key:
-            parameters["DEVICE_KEY"] = self.device_key
-        return parameters
-
     def _timestamp(self) -> str:
         return srp.timestamp(self._clock() + timedelta(seconds=self.clock_offset))
 
-    def _password_verifier_responses(
-        self, params: Mapping[str, str], small_a: int, big_a: int
-    ) -> dict[str, str]:
-        user_id = params.get("USER_ID_FOR_SRP") or params.get("USERNAME")
-        challenge = {"ChallengeName": PASSWORD_VERIFIER, "ChallengeParameters": {}}
-        for name in ("SALT", "SRP_B", "SECRET_BLOCK"):
-            if not params.get(name):
-                raise UnsupportedChallengeException(
-                    f"the PASSWORD_VERIFIER challenge lacks {name}", challenge
-                )
-        if not user_id:
-            raise UnsupportedChallengeException(
-                "the PASSWORD_VERIFIER challenge names no user", challenge
-            )
-        username = params.get("USERNAME") or user_id
-        stamp = self._timestamp()
-        responses = {
-            "USERNAME": username,
-            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-            "TIMESTAMP": stamp,
-            "PASSWORD_CLAIM_SIGNATURE": srp.password_claim(
-                pool_id=self._need("pool_id", "process_challenge"),
-                user_id_for_srp=user_id,
-                password=self._need("password", "process_challenge"),
-                small_a=small_a,
-                big_a=big_a,
-                srp_b=params["SRP_B"],
-                salt=params["SALT"],
-                secret_block=params["SECRET_BLOCK"],
-                timestamp=stamp,
-            ),
-        }
-        self._add_secret_hash(responses, username)
-        if self.device_key:
-            responses["DEVICE_KEY"] = self.device_key
-        return responses
+    def _session_key(
+        self, prefix: str, identity: str, password: str, server_b_value: int, salt: str
+    ) -> bytes:
+        return srp.client_session_key(
+            small_a=self.small_a_value,
+            big_a=self._large_a,
+            big_b=server_b_value,
+            salt=srp.parse_hex(salt, "SALT"),
+            identity_prefix=prefix,
+            identity=identity,
+            password=password,
+        ).key
 
-    def _finish(
-        self,
-        boto: Any,
-        response: Mapping[str, Any],
-        metadata: Mapping[str, Any],
-        username: Optional[str] = None,
-    ) -> dict[str, Any]:
-        """Answer device challenges; return tokens; raise any other challenge, typed."""
-        if response.get("ChallengeName") == DEVICE_SRP_AUTH:
-            username = username or self._need("username", "a device login")
-            response = self._device_srp(boto, response, metadata, username)
-        try:
-            final = tokens_or_raise(response)
-        except ChallengeException as exc:
-            self._pending = exc.get_tokens()
-            raise
-        self._pending = None
-        return dict(final)
-
-    def _device_srp(
-        self, boto: Any, challenge: Mapping[str, Any], metadata: Mapping[str, Any], username: str
-    ) -> Mapping[str, Any]:
+    def _device_triple(self) -> tuple[str, str, str]:
         key, group, password = self.device_key, self.device_group_key, self._device_password
         if not (key and group and password):
             raise UnsupportedChallengeException(
                 "Cognito asked for DEVICE_SRP_AUTH but no device key, group key and password "
                 "were given",
-                strip_metadata(challenge),
+                {"ChallengeName": DEVICE_SRP_AUTH},
             )
-
-        def respond(name: str, answer: dict[str, str], session: Optional[str]) -> Any:
-            return boto.respond_to_auth_challenge(
-                ClientId=self.client_id,
-                ChallengeName=name,
-                ChallengeResponses=answer,
-                **({"Session": session} if session else {}),
-                **metadata,
-            )
-
-        return answer_device_challenge(
-            challenge,
-            username=username,
-            device_key=key,
-            device_group_key=group,
-            device_password=password,
-            respond=respond,
-            add_secret_hash=self._add_secret_hash,
-            small_a=self._new_small_a,
-            timestamp=self._timestamp,
-        )
+        return key, group, password
 
 
-Respond = Callable[[str, dict[str, str], Optional[str]], Mapping[str, Any]]
+def default_device_name() -> str:
+    """The name a confirmed device gets when none is given."""
+    return f"pycognito ({platform.system() or 'Python'})"
 
 
-def answer_device_challenge(
-    challenge: Mapping[str, Any],
-    *,
-    username: str,
-    device_key: str,
-    device_group_key: str,
-    device_password: str,
-    respond: Respond,
-    add_secret_hash: Callable[[dict[str, str], str], None],
-    small_a: Callable[[], int],
-    timestamp: Callable[[], str],
-) -> Mapping[str, Any]:
-    """Answer DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER; return Cognito's last answer.
-
-    ``respond(challenge_name, responses, session)`` sends one answer (the user or the admin
-    API); ``add_secret_hash(responses, username)`` adds SECRET_HASH when the client has a
-    secret. A fresh ``a`` is drawn for the device exchange. If Cognito answers DEVICE_SRP_AUTH
-    with anything but DEVICE_PASSWORD_VERIFIER, that answer is returned as it is.
-    """
-    username = (challenge.get("ChallengeParameters") or {}).get("USERNAME") or username
-    private = small_a()
-    big_a = srp.calculate_a(private)
-    start = {
-        "USERNAME": username,
-        "DEVICE_KEY": device_key,
-        "SRP_A": format(big_a, "x"),
-    }
-    add_secret_hash(start, username)
-    response = respond(DEVICE_SRP_AUTH, start, challenge.get("Session"))
-    if response.get("ChallengeName") != DEVICE_PASSWORD_VERIFIER:
-        return response
-    params = response.get("ChallengeParameters") or {}
-    for field in ("SRP_B", "SALT", "SECRET_BLOCK"):
-        if not params.get(field):
+def _require_srp_parameters(
+    challenge: str, params: Mapping[str, str], user: Optional[str]
+) -> None:
+    """Refuse an incomplete SRP challenge with an error naming it."""
+    for name in ("SALT", "SRP_B", "SECRET_BLOCK"):
+        if not params.get(name):
             raise UnsupportedChallengeException(
-                f"the DEVICE_PASSWORD_VERIFIER challenge lacks {field}", strip_metadata(response)
+                f"the {challenge} challenge lacks {name}",
+                {"ChallengeName": challenge, "ChallengeParameters": {}},
             )
-    username = params.get("USERNAME") or username
-    stamp = timestamp()
-    answer = {
-        "USERNAME": username,
-        "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-        "TIMESTAMP": stamp,
-        "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
-            device_group_key=device_group_key,
-            device_key=device_key,
-            device_password=device_password,
-            small_a=private,
-            big_a=big_a,
-            srp_b=params["SRP_B"],
-            salt=params["SALT"],
-            secret_block=params["SECRET_BLOCK"],
-            timestamp=stamp,
-        ),
-        "DEVICE_KEY": device_key,
-    }
-    add_secret_hash(answer, username)
-    return respond(DEVICE_PASSWORD_VERIFIER, answer, response.get("Session"))
-
-
-def _session(response: Mapping[str, Any]) -> dict[str, str]:
-    session = response.get("Session")
-    return {"Session": session} if session else {}
+    if not user:
+        raise UnsupportedChallengeException(
+            f"the {challenge} challenge names no user",
+            {"ChallengeName": challenge, "ChallengeParameters": {}},
+        )

@@ -187,13 +187,28 @@ def hkdf_key(u: int, shared_secret: int) -> bytes:
 def signature(
     key: bytes, identity_prefix: str, identity: str, secret_block: str, timestamp: str
 ) -> str:
-    """Base64 ``HMAC(key, P | I | b64decode(SECRET_BLOCK) | TIMESTAMP)``."""
-    try:
-        block = base64.b64decode(secret_block, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise SRPError("SECRET_BLOCK is not valid base64") from None
-    message = identity_prefix.encode() + identity.encode() + block + timestamp.encode()
+    """Base64 ``HMAC(key, P | I | b64decode(SECRET_BLOCK) | TIMESTAMP)``.
+
+    The block is opaque to the client (only the server reads it), so any string is accepted:
+    Cognito's base64 as it is; another string (moto's in-process ``mock_aws`` sends a uuid) is
+    decoded leniently as the original client did, else signed as its UTF-8 bytes.
+    """
+    message = (
+        identity_prefix.encode() + identity.encode() + _block_bytes(secret_block)
+        + timestamp.encode()
+    )
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+
+
+def _block_bytes(secret_block: str) -> bytes:
+    if not isinstance(secret_block, str):
+        raise SRPError("SECRET_BLOCK must be a string")
+    for validate in (True, False):
+        try:
+            return base64.b64decode(secret_block, validate=validate)
+        except (binascii.Error, ValueError):
+            pass
+    return secret_block.encode()
 
 
 @dataclass(frozen=True)

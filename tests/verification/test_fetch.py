@@ -1,0 +1,142 @@
+"""The JWKS fetch: through ``requests`` (tools that intercept it and proxy settings apply), and a
+whole-request deadline that holds however slowly the server answers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests_mock
+import responses
+
+from pycognito.exceptions import JWKSUnavailableError
+from pycognito.verification import CognitoTokenVerifier, HttpFetcher, JwksCache
+
+from .helpers import CLIENT_ID, POOL_ID, JwksServer, id_claims, jwk_of, mint
+
+AWS_JWKS = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}/.well-known/jwks.json"
+
+
+class DrippingServer:
+    """Answers every request with a status line and then one header byte every ``interval``
+    seconds, forever; records when each connection was closed by the client."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.accepted = 0
+        self.closed = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/jwks.json"
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not self._stop.is_set():
+                    time.sleep(self.interval)
+                    conn.sendall(b"a")
+            except OSError:  # the client shut the connection down
+                self.closed += 1
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+
+
+@pytest.fixture
+def dripping() -> Iterator[DrippingServer]:
+    server = DrippingServer()
+    yield server
+    server.close()
+
+
+def _verifier(url: str, timeout: float = 0.4) -> CognitoTokenVerifier:
+    return CognitoTokenVerifier(
+        POOL_ID, CLIENT_ID, jwks_url=url, jwks_cache=JwksCache(timeout=timeout, retries=1)
+    )
+
+
+def test_a_dripping_server_cannot_hold_verify_past_the_deadline(
+    dripping: DrippingServer, key1: Any
+) -> None:
+    verifier = _verifier(dripping.url)
+    token = mint(key1, id_claims())
+    outcomes: list[tuple[float, BaseException]] = []
+
+    def verify() -> None:
+        started = time.monotonic()
+        try:
+            verifier.verify(token)
+        except BaseException as exc:
+            outcomes.append((time.monotonic() - started, exc))
+
+    threads = [threading.Thread(target=verify, daemon=True) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert not any(thread.is_alive() for thread in threads), "verify() outlived its deadline"
+    assert len(outcomes) == 4
+    for elapsed, exc in outcomes:  # two attempts of 0.4 s, then the failure is shared
+        assert isinstance(exc, JWKSUnavailableError)
+        assert elapsed < 1.3
+    assert dripping.accepted == 2
+    deadline = time.monotonic() + 2
+    while dripping.closed < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert dripping.closed == 2, "the abandoned fetches kept their connections open"
+
+
+def test_requests_mock_intercepts_the_fetch(key1: Any) -> None:
+    body = json.dumps({"keys": [jwk_of(key1, "k1")]})
+    with requests_mock.Mocker() as mocker:
+        mocker.get(AWS_JWKS, text=body)
+        assert _verifier(AWS_JWKS).verify(mint(key1, id_claims()))["sub"]
+        assert mocker.call_count == 1
+
+
+@responses.activate
+def test_responses_intercepts_the_fetch(key1: Any) -> None:
+    responses.get(AWS_JWKS, json={"keys": [jwk_of(key1, "k1")]})
+    assert _verifier(AWS_JWKS).verify(mint(key1, id_claims()))["sub"]
+    assert len(responses.calls) == 1
+
+
+def test_proxy_variables_apply(
+    server: JwksServer, monkeypatch: pytest.MonkeyPatch, key1: Any
+) -> None:
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.base)  # the loopback server plays the proxy
+    url = f"http://jwks.example.invalid/{POOL_ID}/.well-known/jwks.json"
+    assert _verifier(url).verify(mint(key1, id_claims()))["sub"]
+    assert server.paths == [url]  # a proxy receives the absolute URL
+
+
+def test_redirects_are_not_followed_and_big_bodies_refused(server: JwksServer) -> None:
+    with requests_mock.Mocker(real_http=True) as mocker:
+        mocker.get("http://jwks.example.invalid/moved", status_code=302,
+                   headers={"Location": server.url()})
+        with pytest.raises(JWKSUnavailableError, match="302"):
+            HttpFetcher()("http://jwks.example.invalid/moved", 1.0)
+    assert server.requests == 0
+    server.body = b" " * 2048
+    with pytest.raises(JWKSUnavailableError, match="too large"):
+        HttpFetcher(max_bytes=1024)(server.url(), 1.0)
