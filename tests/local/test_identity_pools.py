@@ -148,8 +148,8 @@ def test_token_of_another_pool_or_client_is_refused(
     unlisted_token = id_token(cognito_idp, unlisted, alice)
     identity_pool = make_identity_pool(pool)
     refusals = {
-        # Another pool's token under this pool's provider name: wrong issuer.
-        "issuer": ({provider(pool): other_token}, "Issuer doesn't match"),
+        # Another pool's token under this pool's provider name: signed with other keys.
+        "issuer": ({provider(pool): other_token}, "Couldn't verify signed token"),
         # Another pool's provider, which the identity pool does not list.
         "provider": ({provider(other_pool): other_token}, "not from a supported provider"),
         # This pool, but an app client the identity pool does not list.

@@ -40,11 +40,11 @@ def test_a_second_server_in_the_same_process_is_refused(local_cognito: LocalCogn
         LocalCognito().start()
 
 
-def test_a_failed_start_leaves_no_socket_and_no_patches(
+def test_a_failed_start_leaves_no_socket_and_no_hooks(
         local_cognito: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pycognito.local import _patching, _server
+    from pycognito.local import _moto, _server
 
-    def broken(moto_app: Any) -> None:
+    def broken(app: Any) -> None:
         raise OSError("warm-up failed")
 
     monkeypatch.setattr(_server, "_running", None)  # pretend no server runs yet
@@ -52,11 +52,11 @@ def test_a_failed_start_leaves_no_socket_and_no_patches(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    installs = _patching._installed
+    users = _moto._hook_users
     attempt = LocalCognito(port=port)
     with pytest.raises(OSError, match="warm-up failed"):
         attempt.start()
-    assert not attempt.running and _patching._installed == installs
+    assert not attempt.running and _moto._hook_users == users
     with socket.socket() as probe:  # the port was released
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))

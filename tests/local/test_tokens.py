@@ -61,6 +61,39 @@ def test_tokens_verify_against_the_served_jwks(local: LocalCognito, cognito_idp:
         assert claims["sub"] == user.sub
 
 
+def test_each_pool_signs_with_its_own_keys_and_headers_are_kid_and_alg(
+        local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory,
+        make_user: UserFactory) -> None:
+    pools = [make_pool(), make_pool()]
+    results = [password_login(cognito_idp, p, "alice", make_user(p).password)[
+        "AuthenticationResult"] for p in pools]
+    jwks = [jwt.PyJWKClient(f"{local.endpoint_url}/{p.pool_id}/.well-known/jwks.json")
+            for p in pools]
+    headers = [jwt.get_unverified_header(r[kind]) for r in results
+               for kind in ("IdToken", "AccessToken")]
+    assert all(list(h) == ["kid", "alg"] and h["alg"] == "RS256" for h in headers)
+    assert len({h["kid"] for h in headers}) == 4  # ID and access keys differ, as on AWS
+    sets = [client.get_jwk_set() for client in jwks]
+    assert [sorted(k.key_id for k in s.keys) for s in sets] == [
+        sorted(h["kid"] for h in headers[:2]), sorted(h["kid"] for h in headers[2:])]
+    moduli = {k.key.public_numbers().n for s in sets for k in s.keys}
+    assert len(moduli) == 4
+    # a verifier that takes one pool's keys for the other's tokens fails
+    with pytest.raises(jwt.PyJWKClientError):
+        jwks[0].get_signing_key_from_jwt(results[1]["IdToken"])
+    assert results[0]["IdToken"].count(".") == 2
+
+
+def test_jwks_of_an_unknown_pool_is_not_found(local: LocalCognito) -> None:
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(  # noqa: S310 - loopback
+            f"{local.endpoint_url}/us-east-1_nothere/.well-known/jwks.json", timeout=5)
+    assert error.value.code == 404
+
+
 def test_expired_access_token_is_refused(local: LocalCognito, cognito_idp: Any,
                                          make_pool: PoolFactory, make_user: UserFactory) -> None:
     pool = make_pool(token_validity=VALIDITY)
@@ -159,6 +192,7 @@ def test_refresh_keeps_origin_and_is_bound_to_its_client(
     assert "RefreshToken" not in renewed and renewed["ExpiresIn"] == 300
     old, new = _claims(first["AccessToken"]), _claims(renewed["AccessToken"])
     assert new["origin_jti"] == old["origin_jti"] and new["auth_time"] == old["auth_time"]
+    assert new["event_id"] == old["event_id"] and new["jti"] != old["jti"]
     assert new["iat"] >= old["iat"] + 120
     with pytest.raises(ClientError) as excinfo:
         cognito_idp.initiate_auth(ClientId=other, AuthFlow="REFRESH_TOKEN_AUTH",

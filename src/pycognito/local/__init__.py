@@ -1,6 +1,6 @@
 """The embedded local Cognito: a Cognito user-pool endpoint on loopback, for tests and demos.
 
-Built on moto's server running in this process, with the checks moto leaves out added: real
+Built on moto's models in this process, with the checks moto leaves out added: real
 SRP (users and devices), SECRET_HASH, TOTP and e-mailed/texted codes, challenge sessions,
 token validity, expiry and revocation. Requires the ``local`` extra (``moto[cognitoidp,server]``).
 
@@ -11,8 +11,8 @@ token validity, expiry and revocation. Requires the ``local`` extra (``moto[cogn
         ...
         code = local.last_code(username="alice", kind="sign_up")
 
-Note: the server patches moto's Cognito classes while it runs, which affects any other use of
-moto's Cognito (``mock_aws``) in the same process.
+moto's data is process-wide, so one server runs per process; moto itself is not patched, so
+``mock_aws`` in the same process behaves as moto ships it (it shares moto's data, though).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ._errors import CognitoError, invalid_parameter, not_authorized, user_not_found
 from ._moto import Pool, User, UserStatus, attributes_of, find_client, find_pool, find_user
-from ._patching import Request, operation
+from ._registry import Request, operation
 from ._secret_hash import check_secret_hash
 from ._state import STATE
 from ._users import authorize, delivery, missing_user_error

@@ -26,7 +26,7 @@ from ._errors import (
 )
 from ._moto import Client, Pool, User, UserStatus, attributes_of, find_client, find_pool, find_user
 from ._moto import pool_name as srp_pool_name
-from ._patching import Request, operation
+from ._registry import Request, operation
 from ._secret_hash import check_client_secret, check_secret_hash
 from ._sessions import ChallengeSession
 from ._state import STATE

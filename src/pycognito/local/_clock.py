@@ -2,7 +2,7 @@
 
 Everything time-dependent in the server reads this clock: token ``iat``/``exp``, code and
 challenge-session expiry, refresh-token expiry, TOTP steps and the SRP ``TIMESTAMP`` window.
-moto's own time source is pointed at it while a server runs (see ``_patching``).
+moto's model clock follows it inside the server's requests (see ``_moto``).
 """
 
 from __future__ import annotations
@@ -52,16 +52,3 @@ class Clock:
         """Back to real time."""
         with self._lock:
             self._offset = 0.0
-
-
-class TimeModuleShim:
-    """Stands in for the ``time`` module inside moto's Cognito models (only ``time()`` differs)."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-
-    def time(self) -> float:
-        return self._clock.time()
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(_time, name)

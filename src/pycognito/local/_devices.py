@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from ._errors import invalid_parameter, resource_not_found
 from ._moto import Pool, User, find_pool, find_user
-from ._patching import Request, operation
+from ._registry import Request, operation
 from ._srp import device_verifier
 from ._state import STATE
 from ._users import authorize

@@ -1,22 +1,23 @@
 """Cognito's error responses, as the local server raises them.
 
-``CognitoError`` is a moto ``JsonRESTError``, so moto's dispatcher turns it into the HTTP 400
-JSON body (``__type`` + ``message``) that botocore maps onto the client's modelled exceptions.
+The dispatcher (``_dispatch``) turns a ``CognitoError`` into the HTTP 400 JSON body
+(``__type`` + ``message``) that AWS's clients map onto their modelled exceptions; moto's own
+errors are translated into ``CognitoError`` by ``_moto``.
 """
 
 from __future__ import annotations
 
-from moto.core.exceptions import JsonRESTError
-
 INCORRECT_CREDENTIALS = "Incorrect username or password."
 
 
-class CognitoError(JsonRESTError):
+class CognitoError(Exception):
     """An error with Cognito's own error code (``NotAuthorizedException``, ...)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
         self.cognito_code = code
+        self.message = message
+        self.status = status
 
 
 def not_authorized(message: str = INCORRECT_CREDENTIALS) -> CognitoError:

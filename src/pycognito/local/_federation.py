@@ -1,9 +1,9 @@
 """``cognito-identity`` and ``sts`` on the local Cognito's endpoint: the operations that take a
 user's token or temporary credentials (see :mod:`._identity_pools` and :mod:`._sts`).
 
-:func:`answer` is called with every request before moto sees it; it returns the reply for the
-operations implemented here and ``None`` for everything else (identity pool administration and
-the rest of STS stay moto's).
+:func:`answer` is called (by ``_dispatch``) with every cognito-identity and STS request; it
+returns the reply for the operations implemented here and ``None`` for everything else
+(identity pool administration and the rest of STS are moto's).
 """
 
 from __future__ import annotations
@@ -235,6 +235,16 @@ def _identity_reply(operation: IdentityOperation, name: str, body: bytes,
             payload = {"__type": error.cognito_code, "message": error.message}
             return Reply(400, "application/x-amz-json-1.1", json.dumps(payload).encode())
     return Reply(200, "application/x-amz-json-1.1", json.dumps(result).encode())
+
+
+def sts_operation(target: str, body: bytes, environ: dict[str, Any]) -> Optional[str]:
+    """The STS ``Action`` of a form-encoded request signed for STS (or an unsigned
+    AssumeRoleWithWebIdentity); ``None`` for anything else."""
+    if target or environ.get("REQUEST_METHOD") != "POST":
+        return None
+    action = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}.get(
+        "Action", "")
+    return action if action and _is_sts(environ, action) else None
 
 
 def _is_sts(environ: dict[str, Any], action: str) -> bool:

@@ -1,33 +1,38 @@
-"""The HTTP side: moto's WSGI app behind a thin front that adds ``/_local/*`` and the call log.
+"""The HTTP side: a WSGI app in front of the dispatcher, with ``/_local/*`` and the JWKS.
 
 ``GET /_local/messages`` (filters: ``user_pool_id``, ``username``, ``kind``, ``destination``)
 returns the outbox as JSON, oldest first. Also: ``GET /_local/calls`` (filter ``operation``),
-``POST /_local/reset`` and ``POST /_local/clock`` with ``{"advance": seconds}``. The pool
-domains' OAuth endpoints (``/domain/{domain}/...``, ``/{pool_id}/.well-known/openid-configuration``)
-are served by ``_oauth_endpoints``.
+``POST /_local/reset`` and ``POST /_local/clock`` with ``{"advance": seconds}``. Each pool's
+keys are at ``GET /{pool_id}/.well-known/jwks.json``. The pool domains' OAuth endpoints
+(``/domain/{domain}/...``, ``/{pool_id}/.well-known/openid-configuration``) are served by
+``_oauth_endpoints``. Every other request is an AWS API call, answered by ``_dispatch``.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import re
 from email.utils import formatdate
 from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qs
 
-from moto.moto_server.werkzeug_app import MotoRequestHandler
+from werkzeug.serving import WSGIRequestHandler
 
 from ._calls import call_from_request
-from ._federation import answer as federation_answer
+from ._dispatch import dispatch
+from ._errors import CognitoError
+from ._moto import find_pool
 from ._oauth_endpoints import route as oauth_route
 from ._state import STATE, LocalState
 
 StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+_JWKS_PATH = re.compile(r"^/([\w-]+_[0-9A-Za-z]+)/\.well-known/jwks\.json$")
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+            500: "Internal Server Error"}
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    """moto's request handler without one log line per request."""
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler without one log line per request."""
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         return None
@@ -40,31 +45,35 @@ class QuietRequestHandler(MotoRequestHandler):
 
 
 class LocalApp:
-    """WSGI front: ``/_local/*`` here, everything else to moto (recording Cognito calls)."""
+    """WSGI app: ``/_local/*``, the pools' JWKS, and AWS JSON calls (recorded in the call log)."""
 
-    def __init__(self, moto_app: WSGIApp, state: LocalState = STATE) -> None:
-        self._moto_app = moto_app
+    def __init__(self, state: LocalState = STATE) -> None:
         self._state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or ""
         if path.startswith("/_local/") or path == "/_local":
             return self._local(environ, start_response, path)
+        jwks = _JWKS_PATH.match(path)
+        if jwks is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self._jwks(start_response, jwks.group(1))
         oauth_app = oauth_route(path)  # the pool domains' OAuth endpoints, by path
         if oauth_app is not None:
             return oauth_app(environ, self._dated(start_response))
-        body = _read_body(environ)
-        reply = federation_answer(environ, body, self._state)  # cognito-identity, sts
-        if reply is not None:
-            return _reply(self._dated(start_response), reply.status, reply.content_type,
-                          reply.body)
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
-        if target:
-            call = call_from_request(target, body, self._state.clock.now())
-            if call is not None:
-                with self._state.lock:
-                    self._state.calls.add(call)
-        return self._moto_app(environ, self._dated(start_response))
+        body = _read_body(environ)
+        call = call_from_request(target, body, self._state.clock.now())
+        if call is not None:
+            with self._state.lock:
+                self._state.calls.add(call)
+        status, headers, content = dispatch(target, body, environ)
+        return self._send(start_response, status, headers, content)
+
+    def _send(self, start_response: StartResponse, status: int, headers: list[tuple[str, str]],
+              body: bytes) -> list[bytes]:
+        self._dated(start_response)(f"{status} {_REASONS.get(status, 'Unknown')}",
+                                    [*headers, ("Content-Length", str(len(body)))])
+        return [body]
 
     def _dated(self, start_response: StartResponse) -> StartResponse:
         """Send the server clock (moved by ``advance_clock``) as the HTTP ``Date``, as a real
@@ -77,6 +86,15 @@ class LocalApp:
             return start_response(status, headers, *exc_info)
 
         return start
+
+    def _jwks(self, start_response: StartResponse, pool_id: str) -> list[bytes]:
+        with self._state.lock:
+            try:
+                find_pool(pool_id)
+            except CognitoError as error:
+                return _json(start_response, 404, {"message": error.message})
+            keys = self._state.tokens.keys.jwks(pool_id)
+        return _json(start_response, 200, keys)
 
     def _local(self, environ: dict[str, Any], start_response: StartResponse,
                path: str) -> Iterable[bytes]:
@@ -116,27 +134,19 @@ class LocalApp:
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
-    """Read the request body and put it back for the next reader."""
+    """The request body (as long as ``Content-Length`` says)."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     stream = environ.get("wsgi.input")
-    body = stream.read(length) if (stream is not None and length > 0) else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    return body
+    return stream.read(length) if (stream is not None and length > 0) else b""
 
 
 def _json(start_response: StartResponse, status: int, payload: Any,
           headers: Optional[list[tuple[str, str]]] = None) -> list[bytes]:
-    return _reply(start_response, status, "application/json", json.dumps(payload).encode(),
-                  headers)
-
-
-def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes,
-           headers: Optional[list[tuple[str, str]]] = None) -> list[bytes]:
-    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}.get(status, "OK")
-    start_response(f"{status} {reason}", [("Content-Type", content_type),
-                                          ("Content-Length", str(len(body))), *(headers or [])])
+    body = json.dumps(payload).encode()
+    start_response(f"{status} {_REASONS.get(status, 'Unknown')}",
+                   [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                    *(headers or [])])
     return [body]

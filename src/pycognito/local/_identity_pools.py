@@ -23,11 +23,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Optional
 
-from joserfc import jwt
+from joserfc import jwk, jwt
 from joserfc.errors import JoseError
 
 from ._clock import Clock
 from ._errors import CognitoError, invalid_parameter, not_authorized, resource_not_found
+from ._keys import SigningKey, stock_key
 
 IdentityPool = Any  # moto's CognitoIdentityPool (untyped)
 
@@ -85,11 +86,9 @@ class IdentityStore:
 
 
 def iter_identity_pools() -> Iterator[IdentityPool]:
-    from moto.cognitoidentity.models import cognitoidentity_backends
+    from ._moto import iter_identity_pools as moto_identity_pools
 
-    for account in list(cognitoidentity_backends.values()):
-        for backend in list(account.values()):
-            yield from list(backend.identity_pools.values())
+    return moto_identity_pools()
 
 
 def find_identity_pool(pool_id: object) -> IdentityPool:
@@ -101,12 +100,16 @@ def find_identity_pool(pool_id: object) -> IdentityPool:
 
 
 def _user_pool_key(user_pool_id: str) -> Any:
-    """The signing key of a user pool (``None`` if there is no such pool)."""
+    """A user pool's published keys, as a key set (``None`` if there is no such pool)."""
     from ._moto import iter_pools
+    from ._state import STATE
 
     for pool in iter_pools():
         if pool.id == user_pool_id:
-            return pool.json_web_key
+            keys = STATE.tokens.keys.for_pool(pool.id)
+            return jwk.KeySet([
+                jwk.RSAKey.import_key(signer.private_key.public_key(), {"kid": signer.kid})
+                for signer in (keys.id, keys.access)])
     return None
 
 
@@ -233,19 +236,15 @@ def roles_of(config: Mapping[str, Any]) -> set[str]:
 
 # -- OpenID tokens --------------------------------------------------------------------------
 
+_OPENID_SIGNER = SigningKey(_OPENID_KID, stock_key(-1))  # the stock's last key
 _openid_key: Any = None
 
 
 def openid_key() -> Any:
-    """The key OpenID tokens are signed with (moto's bundled RSA key, parsed once)."""
+    """The public key OpenID tokens verify with (joserfc's form, built once)."""
     global _openid_key
     if _openid_key is None:
-        from moto.cognitoidp import models as moto_models
-        from moto.utilities.utils import load_resource
-
-        jwk_module: Any = getattr(moto_models, "jwk")  # noqa: B009 (the patched, cached one)
-        _openid_key = jwk_module.RSAKey.import_key(
-            load_resource("cognitoidp/resources/jwks-private.json"))
+        _openid_key = jwk.RSAKey.import_key(_OPENID_SIGNER.private_key.public_key())
     return _openid_key
 
 
@@ -259,4 +258,4 @@ def openid_token(identity: Identity, login: Login, now: float) -> str:
         "iat": int(now),
         "exp": int(now) + OPENID_TOKEN_SECONDS,
     }
-    return str(jwt.encode({"kid": _OPENID_KID, "alg": "RS256"}, claims, openid_key()))
+    return _OPENID_SIGNER.sign(claims)

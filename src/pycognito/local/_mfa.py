@@ -13,7 +13,7 @@ from typing import Any, Optional
 from . import _totp
 from ._errors import CognitoError, invalid_parameter, user_not_found
 from ._moto import Pool, User, attributes_of, find_pool, find_user
-from ._patching import Request, operation
+from ._registry import Request, operation
 from ._sessions import ChallengeSession
 from ._state import STATE
 from ._users import authorize

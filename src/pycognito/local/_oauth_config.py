@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ._errors import CognitoError, invalid_parameter
 from ._moto import Client, Pool, find_client, find_pool, iter_backends
-from ._patching import Request, operation
+from ._registry import Request, operation
 
 #: Scopes every pool has (resource-server scopes are ``identifier/name``).
 STANDARD_SCOPES = ("phone", "email", "openid", "profile", "aws.cognito.signin.user.admin")

@@ -12,7 +12,7 @@ from ._errors import CognitoError, invalid_parameter, not_authorized, user_not_f
 from ._mfa import mfa_settings
 from ._moto import find_client, find_pool, find_user
 from ._oauth_config import check_client_update, check_new_client
-from ._patching import Request, operation
+from ._registry import Request, operation
 from ._secret_hash import check_client_secret
 from ._state import STATE
 from ._users import authorize

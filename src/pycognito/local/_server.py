@@ -9,12 +9,10 @@ from types import TracebackType
 from typing import Any, Optional
 
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
-from werkzeug.test import Client as WerkzeugClient
 
-from . import _patching
+from . import _moto
 from ._calls import Call
 from ._codes import Message
-from ._moto import reset_backends
 from ._state import STATE
 from ._totp import totp_from_secret
 
@@ -25,7 +23,7 @@ _running: Optional[LocalCognito] = None
 def reset_everything() -> None:
     """Empty moto's Cognito backends and every local store (clock back to real time)."""
     with STATE.lock:
-        reset_backends()
+        _moto.reset_backends()
         STATE.reset()
 
 
@@ -34,8 +32,8 @@ class LocalCognito:
 
     ``with LocalCognito() as local:`` starts it; ``local.endpoint_url`` is what boto3 needs
     (``endpoint_url=``). It binds only ``host`` (127.0.0.1 unless asked otherwise), on ``port``
-    (0: any free port). One server runs per process at a time, because moto's state and the
-    patches that make it check SRP, codes and tokens are process-wide.
+    (0: any free port). One server runs per process at a time, because moto's state is
+    process-wide.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -58,28 +56,22 @@ class LocalCognito:
             if _running is not None:
                 raise RuntimeError("a LocalCognito is already running in this process; "
                                    "stop it first (moto's state is process-wide)")
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                create_backend_app,
-            )
-
             from ._http import LocalApp, QuietRequestHandler
 
-            _patching.install()
+            _moto.install_hooks(STATE.clock.utcnow_naive)
             server: Optional[_LoopbackServer] = None
             try:
-                moto_app = DomainDispatcherApplication(create_backend_app)
-                server = _LoopbackServer(self.host, self.port, LocalApp(moto_app),
-                                         handler=QuietRequestHandler)
+                app = LocalApp()
+                server = _LoopbackServer(self.host, self.port, app, handler=QuietRequestHandler)
                 reset_everything()
-                _warm_up(moto_app)
+                _warm_up(app)
                 thread = threading.Thread(target=server.serve_forever,
                                           name="pycognito-local", daemon=True)
                 thread.start()
-            except BaseException:  # leave nothing behind: no open socket, no patches
+            except BaseException:  # leave nothing behind: no open socket, no hooks
                 if server is not None:
                     server.server_close()
-                _patching.uninstall()
+                _moto.remove_hooks()
                 raise
             self._server, self._thread = server, thread
             self.port = int(server.server_address[1])
@@ -88,7 +80,7 @@ class LocalCognito:
         return self
 
     def stop(self) -> None:
-        """Stop serving and remove the patches from moto (the data stays until a reset)."""
+        """Stop serving and remove the clock hook from moto (the data stays until a reset)."""
         global _running
         with _running_lock:
             server, thread = self._server, self._thread
@@ -99,7 +91,7 @@ class LocalCognito:
             if thread is not None:
                 thread.join(timeout=5)
             self._server = self._thread = None
-            _patching.uninstall()
+            _moto.remove_hooks()
             _running = None
 
     def __enter__(self) -> LocalCognito:
@@ -214,21 +206,26 @@ class _LoopbackServer(ThreadedWSGIServer):
         self.server_port = int(port)
 
 
-def _warm_up(moto_app: Any) -> None:
-    """Make moto build its Cognito app and parse its signing key now, not on first use."""
-    from moto.cognitoidp import models as moto_models
-    from moto.utilities.utils import load_resource
+def _warm_up(app: Any) -> None:
+    """Load every handler and moto's Cognito response path now, not on the first call."""
+    from io import BytesIO
 
-    jwk_module: Any = getattr(moto_models, "jwk")  # noqa: B009
-    jwk_module.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
-    client = WerkzeugClient(moto_app)
-    client.post(
-        "/",
-        data=b'{"MaxResults": 1}',
-        headers={
-            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
-            "Content-Type": "application/x-amz-json-1.1",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
-                             "cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
-        },
-    )
+    from ._registry import handlers
+
+    handlers()
+    body = b'{"MaxResults": 1}'
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "", "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/x-amz-json-1.1",
+        "HTTP_HOST": "localhost",
+        "HTTP_X_AMZ_TARGET": "AWSCognitoIdentityProviderService.ListUserPools",
+        "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+                              "cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+    }
+    statuses: list[str] = []
+    b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
+    if not statuses or not statuses[0].startswith("200"):
+        raise RuntimeError(f"the local Cognito failed its first request: {statuses}")
+    with STATE.lock:
+        STATE.calls.clear()

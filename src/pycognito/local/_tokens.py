@@ -1,10 +1,12 @@
 """Tokens: minting with the app client's validity, and the checks moto leaves out.
 
-ID and access tokens are RS256 JWTs signed with moto's pool key, so they verify against the JWKS
-the server publishes at ``{endpoint_url}/{pool_id}/.well-known/jwks.json``; ``iss`` is AWS's
-regional issuer. Refresh tokens are opaque strings bound to their app client (and to the
-device, when device tracking issued one). Access tokens are refused once expired or revoked;
-refresh tokens once expired, revoked (GlobalSignOut, RevokeToken) or rotated out.
+ID and access tokens are RS256 JWTs signed with the pool's own keys (``_keys``), so they verify
+against the JWKS the server publishes at ``{endpoint_url}/{pool_id}/.well-known/jwks.json``;
+``iss`` is AWS's regional issuer. ``origin_jti``, ``auth_time`` and ``event_id`` name the
+sign-in, so tokens renewed from a refresh token keep them; ``jti`` and ``iat`` are new. Refresh
+tokens are opaque strings bound to their app client (and to the device, when device tracking
+issued one). Access tokens are refused once expired or revoked; refresh tokens once expired,
+revoked (GlobalSignOut, RevokeToken) or rotated out.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from joserfc import jwt
-
 from ..verification import at_hash
 from ._clock import Clock
 from ._errors import CognitoError, not_authorized
+from ._keys import KeyRing
 from ._moto import Client, Pool, User, UserStatus, attributes_of
 
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
@@ -77,6 +78,7 @@ class RefreshRecord:
     revoked: bool = False
     rotated_at: Optional[float] = None
     scope: str = _SCOPE
+    event_id: str = ""
 
     def __repr__(self) -> str:
         return f"RefreshRecord(pool_id={self.pool_id!r}, client_id={self.client_id!r})"
@@ -87,12 +89,14 @@ class TokenStore:
     """Every token issued since the last reset, with its state."""
 
     clock: Clock
+    keys: KeyRing = field(default_factory=KeyRing)
     access: dict[str, AccessRecord] = field(default_factory=dict)
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.access.clear()
         self.refresh.clear()
+        self.keys.clear()
 
     # -- issuing ------------------------------------------------------------------------------
 
@@ -112,20 +116,22 @@ class TokenStore:
     ) -> dict[str, Any]:
         """An ``AuthenticationResult``: ID + access tokens, and a refresh token unless renewing.
 
-        With ``refresh`` (a token renewal), ``origin_jti`` and ``auth_time`` are kept. The
-        OAuth endpoints pass the granted ``scope``, ``id_token=False`` without ``openid``, the
-        authorize request's ``nonce`` and ``with_at_hash`` (their id tokens carry ``at_hash``).
+        With ``refresh`` (a token renewal), ``origin_jti``, ``auth_time`` and ``event_id`` are
+        kept. The OAuth endpoints pass the granted ``scope``, ``id_token=False`` without
+        ``openid``, the authorize request's ``nonce`` and ``with_at_hash`` (their id tokens
+        carry ``at_hash``).
         """
         now = int(self.clock.time())
         origin_jti = refresh.origin_jti if refresh else str(uuid.uuid4())
         auth_time = refresh.auth_time if refresh else now
+        event_id = refresh.event_id if refresh and refresh.event_id else str(uuid.uuid4())
         access_ttl = validity_seconds(client, "AccessToken")
         id_ttl = validity_seconds(client, "IdToken")
         common = {
             "sub": user.id,
             "iss": f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}",
             "origin_jti": origin_jti,
-            "event_id": str(uuid.uuid4()),
+            "event_id": event_id,
             "auth_time": auth_time,
             "iat": now,
         }
@@ -157,7 +163,8 @@ class TokenStore:
                 "cognito:username": user.username,
             }
         )
-        access_token = _sign(pool, access_claims)
+        keys = self.keys.for_pool(pool.id)
+        access_token = keys.access.sign(access_claims)
         if with_at_hash:
             id_claims["at_hash"] = at_hash(access_token)
         if nonce is not None:
@@ -174,7 +181,7 @@ class TokenStore:
             "TokenType": "Bearer",
         }
         if id_token:
-            signed_id_token = _sign(pool, id_claims)
+            signed_id_token = keys.id.sign(id_claims)
             pool.id_tokens[signed_id_token] = (client.id, user.username)
             result["IdToken"] = signed_id_token
         if new_refresh_token:
@@ -182,6 +189,7 @@ class TokenStore:
             self.refresh[token] = RefreshRecord(
                 pool.id, client.id, user.id, user.username, origin_jti, auth_time,
                 now + validity_seconds(client, "RefreshToken"), device_key, scope=scope,
+                event_id=event_id,
             )
             result["RefreshToken"] = token
         return result
@@ -203,7 +211,7 @@ class TokenStore:
             "jti": str(uuid.uuid4()),
             "client_id": client.id,
         }
-        token = _sign(pool, claims)
+        token = self.keys.for_pool(pool.id).access.sign(claims)
         self.access[token] = AccessRecord(pool.id, client.id, "", "", "", now + ttl, None,
                                           scope=scope)
         return {"access_token": token, "expires_in": ttl, "token_type": "Bearer"}
@@ -316,11 +324,6 @@ def _id_attributes(client: Client, user: User) -> dict[str, Any]:
         else:
             claims[name] = value
     return claims
-
-
-def _sign(pool: Pool, claims: dict[str, Any]) -> str:
-    header = {"kid": "dummy", "alg": "RS256"}  # the kid of moto's published JWKS
-    return str(jwt.encode(header, claims, pool.json_web_key))
 
 
 def _opaque_refresh_token() -> str:

@@ -1,0 +1,89 @@
+"""The dispatcher: our handlers, moto's own answers, refusals; and moto left as it ships."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from pycognito.local import LocalCognito, _dispatch, _moto, _registry
+
+
+def _post(local: LocalCognito, target: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+        local.endpoint_url, data=body, method="POST",
+        headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_every_handler_module_is_registered_without_a_list() -> None:
+    handlers = _registry.handlers()
+    # one operation from each handler module
+    for name in ("InitiateAuth", "SignUp", "ConfirmDevice", "AssociateSoftwareToken", "GetUser"):
+        assert name in handlers
+    assert "ListUsers" not in handlers  # answered by moto
+
+
+def test_one_operation_cannot_get_two_handlers() -> None:
+    with pytest.raises(RuntimeError, match="two handlers for GetUser"):
+        _registry.operation("GetUser")(lambda request: {})
+
+
+def test_unknown_targets_and_bad_bodies_are_refused(local: LocalCognito) -> None:
+    status, body = _post(local, "AmazonSSM.GetParameter", b"{}")
+    assert (status, body["__type"]) == (400, "UnknownOperationException")
+    status, body = _post(local, "AWSCognitoIdentityProviderService.ListUserPools", b"{nope")
+    assert (status, body["__type"]) == (400, "SerializationException")
+    assert local.calls()[-1].operation == "ListUserPools"
+
+
+def test_moto_answers_what_we_do_not_handle_and_its_errors_keep_their_code(
+        local: LocalCognito) -> None:
+    status, body = _post(local, "AWSCognitoIdentityProviderService.ListUsers",
+                         b'{"UserPoolId": "us-east-1_nothere"}')
+    assert status == 400 and body["__type"] == "ResourceNotFoundException"
+    status, body = _post(local, "AWSCognitoIdentityProviderService.ListUserPools",
+                         b'{"MaxResults": 5}')
+    assert status == 200 and body == {"UserPools": []}
+
+
+def test_the_services_are_one_list() -> None:
+    assert _dispatch.service_for("AWSCognitoIdentityProviderService.GetUser") == (
+        _dispatch.COGNITO_IDP, "GetUser")
+    assert _dispatch.service_for("AWSCognitoIdentityProviderService.") is None
+    assert [s.name for s in _dispatch.SERVICES] == ["cognito-idp", "cognito-identity", "sts"]
+
+
+def test_mock_aws_in_the_same_process_gets_moto_as_it_ships(local: LocalCognito) -> None:
+    import boto3
+    from moto import mock_aws
+
+    local.advance_clock(10 * 86400)
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="us-east-1")
+        pool_id = idp.create_user_pool(PoolName="mocked")["UserPool"]["Id"]
+        created = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["CreationDate"]
+        # moto's own checks, not ours: an invalid rotation setting is accepted ...
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"],
+            RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 999},
+        )["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pool_id, Username="alice", TemporaryPassword="Pw1!aaaa")
+        # ... and moto's SRP challenge (a 128-bit SRP_B; ours is a real 3072-bit one).
+        challenge = idp.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH",
+                                      AuthParameters={"USERNAME": "alice", "SRP_A": "ab" * 384})
+    assert len(challenge["ChallengeParameters"]["SRP_B"]) <= 32
+    # moto's clock is real time outside the local Cognito's requests (ours is 10 days ahead)
+    assert abs(created.timestamp() - time.time()) < 3600
+    # nothing of ours on moto's response class
+    assert all(value.__module__.startswith("moto.")
+               for value in vars(_moto.CognitoIdpResponse).values() if inspect.isfunction(value))
