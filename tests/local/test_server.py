@@ -22,7 +22,8 @@ def _open(url: str, *, data: Any = None, method: str = "GET") -> Any:
 
 def test_start_answers_quickly_and_binds_loopback_only(local_cognito: LocalCognito) -> None:
     assert local_cognito.endpoint_url.startswith("http://127.0.0.1:")
-    assert local_cognito.startup_seconds is not None and local_cognito.startup_seconds < 1.0
+    # a bound against hangs only: start-up figures are measured in bench/local.py
+    assert local_cognito.startup_seconds is not None and local_cognito.startup_seconds < 5.0
     port = local_cognito.port
     bound = local_cognito._server.socket.getsockname()  # type: ignore[union-attr]
     assert bound[:2] == ("127.0.0.1", port)
