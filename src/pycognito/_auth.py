@@ -244,7 +244,7 @@ class AuthMixin(VerifyMixin):
         Cognito's clock (our clock corrected by the offset measured when the tokens arrived).
         One renewal serves every thread that asks at once. Needs an access token.
         """
-        life = self._token_lifecycle()
+        life = self._lifecycle
         if life.tokens is None:
             raise MissingValueError("check_token needs an access token", "access_token")
         expired = life.is_stale()
@@ -257,7 +257,7 @@ class AuthMixin(VerifyMixin):
 
     def renew_access_token(self) -> None:
         """Get new id and access tokens with the refresh token."""
-        life = self._token_lifecycle()
+        life = self._lifecycle
         if life.tokens is None:
             self._refresh()  # only a refresh token was given
         else:
@@ -295,7 +295,7 @@ class AuthMixin(VerifyMixin):
 
     def _refreshed(self, auth_flow: Optional[str], call: Call) -> TokenSet:
         self._run(SignIn(self._app(), self._real_username(), auth_flow=auth_flow), call)
-        tokens = self._lifecycle.tokens if self._lifecycle is not None else None
+        tokens = self._lifecycle.tokens
         assert tokens is not None, "tokens were just stored"
         return tokens
 
@@ -424,12 +424,12 @@ class AuthMixin(VerifyMixin):
         # Fresh tokens are judged by Cognito's clock (its Date header, else the tokens' iat):
         # ours may be minutes off, more than the shortest token lifetime.
         server_now = server_time(response)
-        claims = self._verified_claims(
-            tokens.id_token,
-            tokens.access_token,
-            server_now if server_now is not None else tokens.issued_at,
-        )
-        self._store_tokens(tokens, claims)
+        # Verified through verify_token (a subclass's override or a patch is honoured), with
+        # the attributes showing the new tokens; stored only once both passed.
+        with self._verifying(tokens, server_now if server_now is not None else tokens.issued_at):
+            if tokens.id_token:
+                self.verify_token(tokens.id_token, "id_token", "id")
+            self.verify_token(tokens.access_token, "access_token", "access")
         if tokens.new_device:
             self._confirm_new_device(tokens)
 

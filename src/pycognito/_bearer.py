@@ -71,9 +71,11 @@ class BearerAuth:
         self._header = http_header
         self._prefix = http_header_prefix
         self._token_type = TokenType(auth_token_type)
-        self._lifecycle: TokenLifecycle = cognito._token_lifecycle(
-            storage=storage, margin=refresh_margin
-        )
+        self._lifecycle: TokenLifecycle = cognito.token_lifecycle
+        if storage is not None:
+            self._lifecycle.attach_storage(storage)
+        if refresh_margin is not None:
+            self._lifecycle.margin = refresh_margin
         if password is not None:
             self._lifecycle.login = _password_login(cognito, password)
 
@@ -139,7 +141,7 @@ def _password_login(cognito: Cognito, password: str) -> Callable[[], TokenSet]:
 
     def login() -> TokenSet:
         cognito.authenticate(password)
-        tokens = cognito._token_lifecycle().tokens
+        tokens = cognito.token_lifecycle.tokens
         assert tokens is not None, "authenticate stores the tokens"
         return tokens
 

@@ -12,13 +12,14 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Mapping, Optional, TypeVar, overload
 
 from . import srp
 from ._clients import client_kwargs, cognito_client, service_error
 from ._token_lifecycle import TokenLifecycle
-from ._tokens import TokenSet, token_username
+from ._tokens import TOKEN_FIELDS, TokenFields, TokenSet, token_username
 from .exceptions import (
     InvalidTypeError,
     InvalidValueError,
@@ -28,11 +29,13 @@ from .exceptions import (
 
 if TYPE_CHECKING:
     from ._models import GroupObj, UserObj
-    from .token_storage import TokenStorage
 
 log = logging.getLogger("pycognito")
 
 _ENDPOINT_ENV = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+T = TypeVar("T")
+#: Where the constructor keeps the tokens it was given until the lifecycle takes them over.
+_GIVEN = {"access_token": 0, "id_token": 1, "refresh_token": 2}
 #: Guards the creation of an instance's token lifecycle (rare: once per instance).
 _LIFECYCLE_CREATION = threading.Lock()
 
@@ -59,8 +62,78 @@ def _optional_str(name: str, value: object) -> None:
         raise InvalidTypeError(f"{name} must be a string or None, not {type(value).__name__}")
 
 
+class _TokenField(Generic[T]):
+    """A token attribute (``id_token``, ``expires_in``, ...): a view of the instance's one
+    token state, its :class:`TokenLifecycle`. Setting it sets the tokens."""
+
+    name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _TokenField[T]: ...
+    @overload
+    def __get__(self, obj: CognitoBase, owner: type) -> T: ...
+    def __get__(self, obj: Optional[CognitoBase], owner: type) -> Any:
+        if obj is None:
+            return self
+        staged = obj._staged
+        if staged is not None:
+            return getattr(staged, self.name)
+        given = obj._given_tokens  # (read before _life: the lifecycle takes them over)
+        life = obj._life
+        if life is not None:
+            return life.field(self.name)
+        index = _GIVEN.get(self.name)
+        return given[index] if given is not None and index is not None else None
+
+    def __set__(self, obj: CognitoBase, value: T) -> None:
+        change: dict[str, Any] = {self.name: value}
+        staged = obj._staged
+        if staged is not None:  # verify_token during a login sets what is being verified
+            if getattr(staged, self.name) != value:
+                obj._staged = replace(staged, **change)
+            return
+        life = obj._lifecycle
+        with life.lock:
+            current = TokenFields(*(life.field(name) for name in TOKEN_FIELDS))
+            life.give(current._replace(**change))
+
+
+class _ClaimsField:
+    """``id_claims``/``access_claims``: the verified claims of the token they were verified
+    for; ``None`` once that token is replaced."""
+
+    def __init__(self, token_name: str) -> None:
+        self.token_name = token_name
+        self.slot = f"_{token_name}_claims"
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _ClaimsField: ...
+    @overload
+    def __get__(self, obj: CognitoBase, owner: type) -> Optional[dict[str, Any]]: ...
+    def __get__(self, obj: Optional[CognitoBase], owner: type) -> Any:
+        if obj is None:
+            return self
+        token, claims = getattr(obj, self.slot)
+        return claims if token is not None and token == getattr(obj, self.token_name) else None
+
+    def __set__(self, obj: CognitoBase, value: Optional[dict[str, Any]]) -> None:
+        setattr(obj, self.slot, (getattr(obj, self.token_name), value))
+
+
 class CognitoBase:
     """Configuration, tokens and the shared client; the facade's parts build on this."""
+
+    id_token = _TokenField[Optional[str]]()
+    access_token = _TokenField[Optional[str]]()
+    refresh_token = _TokenField[Optional[str]]()
+    token_type = _TokenField[Optional[str]]()
+    expires_in = _TokenField[Optional[int]]()
+    expires_datetime = _TokenField[Optional[datetime]]()
+    id_claims = _ClaimsField("id_token")
+    access_claims = _ClaimsField("access_token")
 
     user_class: ClassVar[type[UserObj]]
     group_class: ClassVar[type[GroupObj]]
@@ -117,14 +190,18 @@ class CognitoBase:
         self.user_pool_region = user_pool_region or user_pool_id.split("_", 1)[0]
         self.username = username
         self.client_secret = client_secret
-        self.id_token = id_token
-        self.access_token = access_token
-        self.refresh_token = refresh_token
-        self.token_type: Optional[str] = None
-        self.expires_in: Optional[int] = None
-        self.expires_datetime: Optional[datetime] = None
-        self.id_claims: Optional[dict[str, Any]] = None
-        self.access_claims: Optional[dict[str, Any]] = None
+        # The one token state is the token lifecycle (the token attributes are views of it),
+        # made on first use; until then, the tokens given here are it.
+        self._life: Optional[TokenLifecycle] = None
+        self._given_tokens: Optional[tuple[Optional[str], Optional[str], Optional[str]]] = (
+            (access_token, id_token, refresh_token)
+            if id_token is not None or access_token is not None or refresh_token is not None
+            else None
+        )
+        self._staged: Optional[TokenSet] = None  # tokens being verified, not stored yet
+        self._verify_now: Optional[float] = None  # the clock they are judged by
+        self._id_token_claims: tuple[Optional[str], Optional[dict[str, Any]]] = (None, None)
+        self._access_token_claims: tuple[Optional[str], Optional[dict[str, Any]]] = (None, None)
         self.base_attributes: dict[str, Any] = {}
         self.custom_attributes: dict[str, Any] = {}
         self.mfa_tokens: Optional[dict[str, Any]] = None
@@ -140,7 +217,6 @@ class CognitoBase:
             config=botocore_config,
         )
         self._client: Any = None
-        self._lifecycle: Optional[TokenLifecycle] = None
 
     def __repr__(self) -> str:
         return (
@@ -264,7 +340,7 @@ class CognitoBase:
 
     def _need_access_token(self, what: str) -> str:
         """The access token, renewed first if it is (nearly) expired and can be renewed."""
-        life = self._token_lifecycle()
+        life = self._lifecycle
         tokens = life.tokens
         if tokens is None:
             raise MissingValueError(
@@ -276,95 +352,51 @@ class CognitoBase:
                 tokens = life.valid_tokens()
         return tokens.access_token
 
-    # -- the token lifecycle ----------------------------------------------------------------
+    # -- the token state --------------------------------------------------------------------
 
-    def _token_lifecycle(
-        self, *, storage: Optional[TokenStorage] = None, margin: Optional[float] = None
-    ) -> TokenLifecycle:
-        """This instance's token lifecycle (early refresh, clock drift, single flight), in step
-        with the token attributes.
+    @property
+    def token_lifecycle(self) -> TokenLifecycle:
+        """This instance's token state and lifecycle (early refresh, clock drift, single
+        flight), shared by everything that uses the instance: ``RequestsSrpAuth`` and the httpx
+        auth use it, ``attach_storage(storage)`` keeps the tokens across runs, ``margin`` is
+        how early they are renewed. The token attributes are views of it."""
+        return self._lifecycle
 
-        ``storage`` and ``margin`` (``RequestsSrpAuth`` and the httpx auth pass theirs) apply
-        to it from then on; it is shared by everything that uses this instance.
-        """
-        life = self._lifecycle or self._new_lifecycle()
-        if storage is not None:
-            life.attach_storage(storage)
-        if margin is not None:
-            life.margin = margin
-        return self._sync_lifecycle(life)
-
-    def _new_lifecycle(self) -> TokenLifecycle:
-        """The instance's one lifecycle, made once even when threads ask at the same time
-        (two lifecycles would mean two refreshes: no single flight)."""
-        with _LIFECYCLE_CREATION:
-            if self._lifecycle is None:
-                self._lifecycle = TokenLifecycle(
-                    lambda current: self._refresh(), on_change=self._apply_tokens
-                )
-            return self._lifecycle
-
-    def _sync_lifecycle(self, life: TokenLifecycle) -> TokenLifecycle:
-        """Make the lifecycle and the token attributes agree (either may have been set).
-
-        Under the lifecycle's lock, which it also holds while it mirrors new tokens in the
-        attributes (:meth:`_apply_tokens`): another thread's half-mirrored refresh must not
-        look like tokens the caller assigned (that would restore the old tokens and refresh
-        again).
-        """
-        with life.lock:
-            current = life.tokens
-            access = self.access_token
-            if access and (current is None or current.access_token != access):
-                life.restore(
-                    TokenSet.from_tokens(access, self.id_token, self.refresh_token,
-                                         self.token_type),
-                    life.clock_offset,
-                )
-            elif not access and current is not None:
-                if life.storage is not None:
-                    self._apply_tokens(current)  # resumed from the token storage
-                else:
-                    life.clear()  # the caller cleared the attributes: forget the tokens
+    @property
+    def _lifecycle(self) -> TokenLifecycle:
+        life = self._life
+        if life is None:
+            with _LIFECYCLE_CREATION:  # one lifecycle (one single flight) per instance
+                life = self._life
+                if life is None:
+                    given = self._given_tokens
+                    life = self._life = TokenLifecycle(
+                        self._lifecycle_refresh,
+                        given=TokenFields(*given) if given is not None else None,
+                    )
+                    self._given_tokens = None
         return life
 
-    def _apply_tokens(self, tokens: Optional[TokenSet]) -> None:
-        """Mirror the lifecycle's tokens in the public attributes."""
-        if tokens is None:
-            self._clear_token_attributes()
-            return
-        if tokens.access_token != self.access_token:
-            self.id_claims = self.access_claims = None  # verified claims were for other tokens
-        self.id_token = tokens.id_token
-        self.access_token = tokens.access_token
-        self.refresh_token = tokens.refresh_token
-        self.token_type = tokens.token_type or self.token_type
-        if tokens.expires_in is not None:
-            self.expires_in = tokens.expires_in
-            self.expires_datetime = tokens.expires_datetime
+    def _lifecycle_refresh(self, current: TokenSet) -> TokenSet:
+        return self._refresh()
 
     def _refresh(self) -> TokenSet:  # implemented by the auth part
         raise NotImplementedError
 
-    def _store_tokens(self, tokens: TokenSet, claims: tuple[Any, Any]) -> None:
-        """Tokens just received from Cognito, with their verified claims."""
-        (self._lifecycle or self._new_lifecycle()).accept(tokens)  # sets the token attributes
-        self.token_type = tokens.token_type
-        self.expires_in = tokens.expires_in
-        self.expires_datetime = tokens.expires_datetime
-        self.id_claims, self.access_claims = claims
+    @contextmanager
+    def _verifying(self, tokens: TokenSet, now: Optional[float]) -> Iterator[None]:
+        """Tokens just received, seen by the token attributes (and so by ``verify_token``)
+        while they are verified; stored only if verification succeeds."""
+        self._staged, self._verify_now = tokens, now
+        try:
+            yield
+            staged = self._staged
+        finally:
+            self._staged = self._verify_now = None
+        self._lifecycle.accept(staged)
         self._new_device = tokens.new_device
         self.mfa_tokens = None
 
     def _clear_tokens(self) -> None:
-        if self._lifecycle is not None:
-            self._lifecycle.clear()  # also empties its storage; calls _clear_token_attributes
-        self._clear_token_attributes()
-
-    def _clear_token_attributes(self) -> None:
-        self.id_token = self.access_token = self.refresh_token = None
-        self.token_type = None
-        self.expires_in = None
-        self.expires_datetime = None
-        self.id_claims = self.access_claims = None
         self._new_device = None
+        self._lifecycle.clear()  # also empties its storage

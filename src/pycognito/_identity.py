@@ -56,7 +56,7 @@ class IdentityMixin(CognitoBase):
 
     def _current_id_token(self) -> str:
         """The id token, the tokens renewed first if they (or it) are about to expire."""
-        life = self._token_lifecycle()
+        life = self._lifecycle
         tokens = life.tokens
         if tokens is not None and tokens.refresh_token:
             with service_errors():

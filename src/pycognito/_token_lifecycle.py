@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import _clock
 from ._clients import service_error
-from ._tokens import TokenSet
+from ._tokens import TokenFields, TokenSet
 from .exceptions import (
     LoginRequiredException,
     RefreshTokenExpiredException,
@@ -70,8 +70,9 @@ class TokenLifecycle:
         margin: float = DEFAULT_MARGIN,
         clock: Optional[Clock] = None,
         storage: Optional[TokenStorage] = None,
-        on_change: Optional[Callable[[Optional[TokenSet]], None]] = None,
+        given: Optional[TokenFields] = None,
     ) -> None:
+        """``given``: tokens the caller gave, read on first use (see :meth:`give`)."""
         if margin < 0:
             raise ValueError("margin must not be negative")
         self._refresh = refresh
@@ -79,10 +80,11 @@ class TokenLifecycle:
         self.margin = margin
         self._fixed_clock = clock
         self._storage = storage
-        self._on_change = on_change
         self._lock = threading.RLock()
         self._state: Optional[_State] = None
         self._loaded = storage is None
+        #: Tokens the caller gave or set, not read yet (and the clock offset they keep).
+        self._given = (given, 0.0) if given is not None else None
 
     def _clock(self) -> float:
         return (self._fixed_clock or _clock.now)()
@@ -94,8 +96,8 @@ class TokenLifecycle:
 
     @property
     def lock(self) -> threading.RLock:
-        """The re-entrant lock every change of the tokens is made under (``on_change`` runs
-        inside it): hold it to read the tokens and mirror them elsewhere consistently."""
+        """The re-entrant lock every change of the tokens is made under: hold it to read the
+        tokens and act on them consistently."""
         return self._lock
 
     @property
@@ -109,9 +111,21 @@ class TokenLifecycle:
         state = self._current_state()
         return state.tokens if state else None
 
+    def field(self, name: str) -> Any:
+        """One token field as the caller sees it (``access_token``, ``refresh_token``, ...; see
+        :class:`TokenFields`), complete tokens or not, without reading the tokens."""
+        given = self._given
+        if given is not None:
+            return getattr(given[0], name)
+        state = self._current_state()
+        return getattr(state.tokens, name) if state is not None else None
+
     @property
     def clock_offset(self) -> float:
         """Cognito's clock minus ours, measured from the last tokens received (seconds)."""
+        given = self._given
+        if given is not None:
+            return given[1]
         state = self._current_state()
         return state.clock_offset if state else 0.0
 
@@ -145,6 +159,22 @@ class TokenLifecycle:
                 self._set(_State(tokens, tokens.issued_at - self._clock()))
         return tokens
 
+    def give(self, fields: TokenFields) -> None:
+        """Tokens the caller gave or set (read on first use, kept even when incomplete).
+
+        The clock offset is kept while the access token stays the same. Empty fields forget
+        the tokens (and the stored copy)."""
+        with self._lock:
+            if fields.is_empty():
+                self.clear()
+                return
+            same = fields.access_token == self.field("access_token")
+            self._given = (fields, self.clock_offset if same else 0.0)
+            self._state = None
+            self._loaded = True
+            if self._storage is not None:
+                self._current_state()  # read now: the storage keeps the new tokens
+
     def restore(self, tokens: TokenSet, clock_offset: float = 0.0) -> None:
         """Take tokens of unknown age (stored or given by the caller) with a known offset."""
         with self._lock:
@@ -157,26 +187,24 @@ class TokenLifecycle:
             if storage is self._storage:
                 return
             self._storage = storage
-            if self._state is not None:
-                self._set(self._state)
+            state = self._current_state()
+            if state is not None:
+                self._set(state)
             else:
+                self._given = None  # incomplete tokens give way to a stored session
                 self._loaded = False
 
     def clear(self) -> None:
         """Forget the tokens (and the stored copy).
 
-        The tokens are forgotten and ``on_change`` is told even if the storage fails to clear
-        (its error is raised afterwards).
+        The tokens are forgotten even if the storage fails to clear (its error is raised).
         """
         with self._lock:
             self._state = None
+            self._given = None
             self._loaded = True
-            try:
-                if self._storage is not None:
-                    self._storage.clear()
-            finally:
-                if self._on_change is not None:
-                    self._on_change(None)
+            if self._storage is not None:
+                self._storage.clear()
 
     # -- the point of it all ----------------------------------------------------------------
 
@@ -210,12 +238,18 @@ class TokenLifecycle:
     # -- internals --------------------------------------------------------------------------
 
     def _current_state(self) -> Optional[_State]:
-        if not self._loaded:
-            with self._lock:
-                if not self._loaded:
-                    self._state = self._load()  # a storage that fails is asked again next time
-                    self._loaded = True
-        return self._state
+        if self._given is None and self._loaded:
+            return self._state
+        with self._lock:
+            given = self._given
+            if given is not None:
+                if given[0].access_token is None:
+                    return None  # incomplete (a refresh token alone, say): nothing to use
+                self._set(_State(TokenSet.from_fields(given[0]), given[1]))
+            elif not self._loaded:
+                self._state = self._load()  # a storage that fails is asked again next time
+                self._loaded = True
+            return self._state
 
     def _load(self) -> Optional[_State]:
         assert self._storage is not None
@@ -230,18 +264,15 @@ class TokenLifecycle:
         return _State(tokens, offset)
 
     def _set(self, state: _State) -> None:
-        """Make ``state`` current; ``on_change`` hears of it even if the storage fails to save
-        (whose error is then raised: the tokens are in use, but would not survive a restart)."""
+        """Make ``state`` current, even if the storage fails to save it (whose error is then
+        raised: the tokens are in use, but would not survive a restart)."""
         self._state = state
+        self._given = None
         self._loaded = True
-        try:
-            if self._storage is not None:
-                self._storage.save(
-                    {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
-                )
-        finally:
-            if self._on_change is not None:
-                self._on_change(state.tokens)
+        if self._storage is not None:
+            self._storage.save(
+                {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
+            )
 
     def _margin(self, tokens: TokenSet) -> float:
         return min(self.margin, tokens.lifetime / 2)

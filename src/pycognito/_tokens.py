@@ -9,13 +9,36 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from . import _clock
 
-__all__ = ["TokenSet", "peek_claims", "token_username"]
+__all__ = ["TokenFields", "TokenSet", "peek_claims", "token_username"]
+
+
+class TokenFields(NamedTuple):
+    """Tokens as the caller gave or set them: not read yet, possibly incomplete (a refresh
+    token alone, say). The ``Cognito`` attributes of the same names are views of these."""
+
+    access_token: Optional[str] = None
+    id_token: Optional[str] = None
+    refresh_token: Optional[str] = None
+    token_type: Optional[str] = None
+    expires_in: Optional[int] = None
+    expires_datetime: Optional[datetime] = None
+
+    def __repr__(self) -> str:
+        return f"TokenFields(<redacted>, has_access_token={self.access_token is not None})"
+
+    def is_empty(self) -> bool:
+        """Whether every field is ``None``."""
+        return all(value is None for value in self)
+
+
+#: The token fields, in the order ``TokenFields`` takes them.
+TOKEN_FIELDS = TokenFields._fields
 
 
 @dataclass(frozen=True, repr=False)
@@ -89,6 +112,30 @@ class TokenSet:
                 "RefreshToken": refresh_token,
                 "TokenType": token_type,
             }
+        )
+
+    @classmethod
+    def from_fields(cls, fields: TokenFields) -> TokenSet:
+        """Read tokens the caller gave (which must include the access token)."""
+        assert fields.access_token is not None
+        tokens = cls.from_tokens(
+            fields.access_token, fields.id_token, fields.refresh_token, fields.token_type
+        )
+        if fields.expires_in is None and fields.expires_datetime is None:
+            return tokens
+        return replace(
+            tokens, expires_in=fields.expires_in, expires_datetime=fields.expires_datetime
+        )
+
+    def fields(self) -> TokenFields:
+        """The caller-visible fields of these tokens."""
+        return TokenFields(
+            self.access_token,
+            self.id_token,
+            self.refresh_token,
+            self.token_type,
+            self.expires_in,
+            self.expires_datetime,
         )
 
     @property

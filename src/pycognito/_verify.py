@@ -46,7 +46,9 @@ class VerifyMixin(CognitoBase):
         if token is None:
             raise MissingValueError(f"there is no {id_name} to verify", id_name)
         verifier = self._verifier("verify_token")
-        claims = verifier.verify(token, token_use, access_token=self.access_token)
+        claims = verifier.verify(
+            token, token_use, access_token=self.access_token, now=self._verify_now
+        )
         setattr(self, id_name, token)
         setattr(self, f"{token_use}_claims", claims)
         return claims
@@ -58,30 +60,17 @@ class VerifyMixin(CognitoBase):
         fails (an empty or blank token is malformed), and ``MissingValueError`` if either token
         is ``None``.
         """
+        tokens: dict[str, str] = {}
         for name in ("id_token", "access_token"):
             token = getattr(self, name)
             if token is None:
                 raise MissingValueError(f"verify_tokens needs {name}", name)
             if not isinstance(token, str) or not token.strip():
                 raise TokenMalformedError(f"{name} is empty or not a string")
+            tokens[name] = token
         self._need_client_id("verify_tokens")
-        self.id_claims, self.access_claims = self._verified_claims(
-            self.id_token, self.access_token
-        )
-
-    def _verified_claims(
-        self, id_token: Optional[str], access_token: Optional[str], now: Optional[float] = None
-    ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
-        """Both tokens' verified claims; ``now``: judge their times by this clock (Cognito's,
-        for tokens just received) instead of ours."""
-        verifier = self._verifier()
-        access = verifier.verify(access_token, "access", now=now) if access_token else None
-        ident = (
-            verifier.verify(id_token, "id", access_token=access_token, now=now)
-            if id_token
-            else None
-        )
-        return ident, access
+        self.verify_token(tokens["id_token"], "id_token", "id")  # (a subclass's or patch's too)
+        self.verify_token(tokens["access_token"], "access_token", "access")
 
     def get_keys(self) -> dict[str, Any]:
         """The pool's JSON Web Key Set, ``{"keys": [...]}`` (``COGNITO_JWKS`` if set)."""

@@ -111,7 +111,8 @@ class _Saved:
         device_key = self.session.get("device_key")
         if isinstance(device_key, str) and device_key:
             self.cognito.device_key = device_key  # sent with refreshes of a device's tokens
-        self.lifecycle: TokenLifecycle = self.cognito._token_lifecycle(storage=self.store)
+        self.lifecycle: TokenLifecycle = self.cognito.token_lifecycle
+        self.lifecycle.attach_storage(self.store)
 
     @property
     def username(self) -> str:

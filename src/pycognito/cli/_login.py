@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
         raise CliError("no password given")
     device = store.device(connection.user_pool_id, username)
     cognito = _log_in(terminal, connection, store, username, password, device, args)
-    tokens = cognito._token_lifecycle().tokens
+    tokens = cognito.token_lifecycle.tokens
     assert tokens is not None, "a successful login stores tokens"
     real_username = token_username(tokens.access_token, tokens.id_token) or username
 
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     device_key = peek_claims(tokens.access_token).get("device_key") or cognito.device_key
 
     if not args.no_save:
-        cognito._token_lifecycle(storage=store)  # writes "tokens" and "clock_offset"
+        cognito.token_lifecycle.attach_storage(store)  # writes "tokens" and "clock_offset"
         store.save_session({**connection.to_json(), "username": real_username,
                             "device_key": device_key})
     if args.json:
