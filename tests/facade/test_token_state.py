@@ -97,8 +97,8 @@ def test_a_patched_verify_token_that_refuses_keeps_the_tokens_out(
     storage = MemoryTokenStorage()
     u.token_lifecycle.attach_storage(storage)
     refusal = TokenVerificationException("refused by the test")
-    with mock.patch.object(Cognito, "verify_token", side_effect=refusal) as patched:
-        with pytest.raises(TokenVerificationException, match="refused by the test"):
-            u.authenticate(alice.password)
+    with mock.patch.object(Cognito, "verify_token", side_effect=refusal) as patched, \
+            pytest.raises(TokenVerificationException, match="refused by the test"):
+        u.authenticate(alice.password)
     assert patched.call_count == 1
     assert u.access_token is None and u.id_token is None and storage.load() is None
