@@ -102,23 +102,22 @@ def credentials_from_identity(response: Mapping[str, Any], clock_offset: float =
                               ) -> AwsCredentials:
     """Read a ``GetCredentialsForIdentity`` response (``clock_offset``: Cognito's clock minus
     ours, so that ``Expiration`` is when they expire by our clock)."""
-    creds = response.get("Credentials") or {}
-    return AwsCredentials(
-        AccessKeyId=_text(creds, "AccessKeyId"),
-        SecretKey=_text(creds, "SecretKey"),
-        SessionToken=_text(creds, "SessionToken"),
-        Expiration=_expiration(creds.get("Expiration"), clock_offset),
-        IdentityId=_text(response, "IdentityId"),
-    )
+    return _credentials(response.get("Credentials") or {}, "SecretKey",
+                        _text(response, "IdentityId"), clock_offset)
 
 
 def credentials_from_sts(response: Mapping[str, Any], identity_id: str,
                          clock_offset: float = 0.0) -> AwsCredentials:
     """Read an ``AssumeRoleWithWebIdentity`` response into the same shape."""
-    creds = response.get("Credentials") or {}
+    return _credentials(response.get("Credentials") or {}, "SecretAccessKey", identity_id,
+                        clock_offset)
+
+
+def _credentials(creds: Mapping[str, Any], secret_name: str, identity_id: str,
+                 clock_offset: float) -> AwsCredentials:
     return AwsCredentials(
         AccessKeyId=_text(creds, "AccessKeyId"),
-        SecretKey=_text(creds, "SecretAccessKey"),
+        SecretKey=_text(creds, secret_name),
         SessionToken=_text(creds, "SessionToken"),
         Expiration=_expiration(creds.get("Expiration"), clock_offset),
         IdentityId=identity_id,
