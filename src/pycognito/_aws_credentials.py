@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Mapping, Optional
 
 from . import _clock
-from ._clients import server_clock_offset
+from ._clients import server_clock_offset, service_error
 from ._identity_pool import (
     AwsCredentials,
     credentials_from_identity,
@@ -31,6 +31,8 @@ __all__ = ["IdentityPoolCredentials"]
 
 #: The session name Cognito itself gives the credentials of the enhanced flow.
 SESSION_NAME = "CognitoIdentityCredentials"
+#: Refusals after which a remembered identity id may be what is wrong (deleted, another user's).
+_STALE_IDENTITY_CODES = frozenset({"ResourceNotFoundException", "NotAuthorizedException"})
 _CREDENTIAL_KWARGS = frozenset(
     {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "botocore_session"}
 )
@@ -67,8 +69,10 @@ class IdentityPoolCredentials:
         (``GetOpenIdToken`` + ``AssumeRoleWithWebIdentity`` for that role)."""
         region = identity_pool_region(identity_pool_id)
         for name, value in (("role_arn", role_arn), ("custom_role_arn", custom_role_arn)):
-            if value is not None and (not isinstance(value, str) or not value):
-                raise InvalidTypeError(f"{name} must be a non-empty string or None")
+            if value is not None and not isinstance(value, str):
+                raise InvalidTypeError(f"{name} must be a string or None")
+            if value == "":
+                raise InvalidValueError(f"{name} must not be empty")
         if role_arn is not None and custom_role_arn is not None:
             raise InvalidValueError(
                 "role_arn (basic flow through STS) and custom_role_arn (enhanced flow) "
@@ -83,8 +87,9 @@ class IdentityPoolCredentials:
                     return self._enhanced(identity_client, identity_id, logins,
                                           custom_role_arn)
                 return self._basic(identity_client, region, identity_id, logins, role_arn)
-            except Exception:
-                self._forget_identity(identity_pool_id, token)  # may be stale: ask next time
+            except Exception as exc:
+                if service_error(exc)[0] in _STALE_IDENTITY_CODES:
+                    self._forget_identity(identity_pool_id, token)  # ask GetId next time
                 raise
 
     def _enhanced(self, client: Any, identity_id: str, logins: dict[str, str],
