@@ -18,7 +18,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy --strict src/pycognito
+	$(VENV)/bin/mypy --strict src/pycognito src/_pycognito_cli.py
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q

@@ -42,6 +42,45 @@ def test_client_secret_is_never_a_flag_value(cli: Runner) -> None:
     assert "s3cr3t-value" not in result.err + result.out
 
 
+SECRET = "hunter2-s3cr3t"
+
+
+@pytest.mark.parametrize("command", ["login", "refresh", "whoami", "logout"])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ["--client-secret=" + SECRET],  # = form
+        ["--client-secret", "--client-secret=" + SECRET],  # repeated flag
+        ["--client-sec=" + SECRET],  # abbreviation
+        ["--client=" + SECRET],  # ambiguous abbreviation
+        ["--client-secret", SECRET],  # stray value
+        ["--client-secretX=" + SECRET],
+    ],
+    ids=["equals", "repeated", "abbreviated", "ambiguous", "stray", "misspelt"],
+)
+def test_a_secret_on_the_command_line_is_never_echoed(cli: Runner, command: str,
+                                                      spelling: list[str]) -> None:
+    result = cli([command, *spelling])
+    assert result.status == 2
+    assert SECRET not in result.err + result.out
+    assert result.err_lines[-1].startswith("pycognito")
+
+
+def test_option_values_are_not_abbreviated(cli: Runner) -> None:
+    """No abbreviations: ``--pool`` is not taken for ``--pool-id``."""
+    result = cli(["login", "--pool", "eu-west-1_x"])
+    assert result.status == 2 and "unrecognized arguments" in result.err
+
+
+@pytest.mark.parametrize("port", ["99999", "-5", "65536", "http"])
+def test_local_port_out_of_range(cli: Runner, port: str) -> None:
+    result = cli(["local", "--port", port])
+    assert result.status == 2
+    assert result.err_lines[-1] == (
+        "pycognito local: error: argument --port: must be a number from 0 to 65535"
+    )
+
+
 def test_password_flag_does_not_exist(cli: Runner) -> None:
     result = cli(["login", "--password", "hunter2"])
     assert result.status == 2

@@ -4,48 +4,76 @@
 ``logout``, ``local`` (the embedded local Cognito) and ``demo``. See ``docs/cli.md``.
 
 Every failure is one line on stderr and exit status 1 (``PYCOGNITO_DEBUG=1`` shows the
-traceback instead); usage errors exit with 2.
+traceback instead); usage errors exit with 2, Ctrl-C with 130 (the console script enters through
+``_pycognito_cli``, which also turns a Ctrl-C during the package's import into that line).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from typing import Any, Callable, NoReturn, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, Sequence
 
-from ._config import ENVIRONMENT
-from ._errors import describe
-from ._io import Terminal
+if TYPE_CHECKING:
+    from ._io import Terminal
 
 __all__ = ["build_parser", "main"]
 
-Command = Callable[[argparse.Namespace, Terminal], int]
+Command = Callable[[argparse.Namespace, "Terminal"], int]
 
-_EPILOG = "environment:\n" + "\n".join(
-    f"  {name:<24}{meaning}" for name, meaning in ENVIRONMENT.items()
-) + "\n  PYCOGNITO_DEBUG         set to 1 to see tracebacks instead of one-line errors"
+#: argparse messages that quote a value given on the command line, which could be a secret
+#: typed where it does not belong (``--client-secret=VALUE``): the value is never shown.
+_ECHOED_VALUE = re.compile(r"ignored explicit argument .*|(ambiguous option: [^=\s]+)=.*")
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser that never echoes unrecognised arguments: one of them could be a
-    secret typed where it does not belong (``--client-secret VALUE``)."""
+    """An argument parser that never echoes a value it refuses, and takes no abbreviated
+    options (``--client=VALUE`` is refused as unknown, not matched against ``--client-secret``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments"):
             message = "unrecognized arguments (not shown, in case one is a secret)"
+        else:
+            message = _ECHOED_VALUE.sub(_without_value, message)
         super().error(message)
+
+
+def _without_value(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)} (the value given is not shown)"
+    return "takes no value (the value given is not shown; it prompts instead)"
+
+
+def _port(text: str) -> int:
+    """A TCP port for ``local --port``: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a number from 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be a number from 0 to 65535")
+    return port
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``pycognito`` command."""
     from . import _commands, _login
+    from ._config import ENVIRONMENT
 
+    epilog = "environment:\n" + "\n".join(
+        f"  {name:<24}{meaning}" for name, meaning in ENVIRONMENT.items()
+    ) + "\n  PYCOGNITO_DEBUG         set to 1 to see tracebacks instead of one-line errors"
     parser = _Parser(
         prog="pycognito",
         description="AWS Cognito user pools from the command line: log in with SRP and MFA, "
                     "keep and refresh tokens, verify tokens, run a local Cognito, see the demo.",
-        epilog=_EPILOG,
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pycognito {_version()}")
@@ -62,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "COGNITO_ENDPOINT_URL); codes it sends are at GET <url>/_local/messages.",
     )
     local.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    local.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    local.add_argument("--port", type=_port, default=0,
+                       help="port, 0 to 65535 (default 0: any free port)")
     local.set_defaults(handler=_run_local)
 
     demo = commands.add_parser(
@@ -108,20 +137,42 @@ def _endpoint(args: argparse.Namespace) -> Optional[str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``pycognito`` command; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Command = args.handler
-    terminal = Terminal()
+    command = "pycognito"
+    terminal: Optional[Terminal] = None
     try:
-        return handler(args, terminal)
+        from ._errors import describe
+        from ._io import Terminal
+
+        args = build_parser().parse_args(argv)
+        command = f"pycognito {args.command}"
+        handler: Command = args.handler
+        terminal = Terminal()
+        try:
+            return handler(args, terminal)
+        except Exception as exc:
+            if os.environ.get("PYCOGNITO_DEBUG") == "1":
+                raise
+            _error_line(terminal, f"{command}: {describe(exc, _endpoint(args))}")
+            return 1
     except KeyboardInterrupt:
-        print(f"\npycognito {args.command}: interrupted", file=sys.stderr)
+        _error_line(terminal, f"{command}: interrupted", interrupted=True)
         return 130
-    except Exception as exc:
-        if os.environ.get("PYCOGNITO_DEBUG") == "1":
-            raise
-        print(f"pycognito {args.command}: {describe(exc, _endpoint(args))}", file=sys.stderr)
-        return 1
+
+
+def _error_line(terminal: Optional[Terminal], text: str, *, interrupted: bool = False) -> None:
+    """The one line on stderr, on a line of its own: after a prompt left open (Ctrl-D or
+    Ctrl-C at a hidden prompt) or the terminal's ``^C``. Nothing when stderr is closed."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        ended = terminal.end_line() if terminal is not None else False
+        if interrupted and not ended and stream.isatty():
+            stream.write("\n")  # after the ^C the terminal echoed
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -58,7 +58,7 @@ def describe(exc: BaseException, endpoint: Optional[str] = None) -> str:
     if isinstance(exc, CliError):
         return str(exc)
     if isinstance(exc, InputClosed):
-        return f"no answer to the prompt ({exc}): input ended"
+        return f"no answer to the prompt ({exc.prompt}): {exc.reason}"
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and isinstance(response.get("Error"), dict):
         error = response["Error"]

@@ -13,7 +13,12 @@ from typing import Optional, Sequence, TextIO
 
 
 class InputClosed(Exception):
-    """stdin ended before an answer was given."""
+    """stdin ended (or was closed from the start) before an answer was given."""
+
+    def __init__(self, prompt: str, reason: str = "input ended") -> None:
+        super().__init__(prompt)
+        self.prompt = prompt
+        self.reason = reason
 
 
 class Terminal:
@@ -22,10 +27,14 @@ class Terminal:
     def __init__(self, stdin: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> None:
         self._stdin = stdin
         self._stderr = stderr
+        self._line_open = False  # a prompt is on the current line of stderr, unanswered
 
     @property
     def stdin(self) -> TextIO:
-        return self._stdin if self._stdin is not None else sys.stdin
+        stdin = self._stdin if self._stdin is not None else sys.stdin
+        if stdin is None:  # started with stdin closed (`<&-`)
+            raise InputClosed("input", "stdin is closed")
+        return stdin
 
     @property
     def stderr(self) -> TextIO:
@@ -35,23 +44,47 @@ class Terminal:
         """Whether stdin is a terminal."""
         try:
             return bool(self.stdin.isatty())
-        except (AttributeError, ValueError):
+        except (AttributeError, ValueError, InputClosed):
             return False
 
     def say(self, message: str = "") -> None:
         """A message for the person at the terminal (stderr)."""
+        self.end_line()
         print(message, file=self.stderr, flush=True)
 
-    def _readline(self, prompt: str) -> str:
+    def end_line(self) -> bool:
+        """End the line of a prompt left unanswered (Ctrl-C, Ctrl-D); whether one was."""
+        if not self._line_open:
+            return False
+        self._line_open = False
+        self.stderr.write("\n")
+        self.stderr.flush()
+        return True
+
+    def _prompt(self, prompt: str) -> None:
+        self.end_line()
         self.stderr.write(prompt)
         self.stderr.flush()
-        line = self.stdin.readline()
+        self._line_open = bool(prompt) and not prompt.endswith("\n")
+
+    def _readline(self, prompt: str) -> str:
+        name = prompt.strip().rstrip(":") or "input"
+        try:
+            stdin = self.stdin
+        except InputClosed as closed:
+            raise InputClosed(name, closed.reason) from None
+        self._prompt(prompt)
+        try:
+            line = stdin.readline()
+        except (OSError, ValueError):  # a closed or unreadable stdin
+            line = ""
         if not line:
-            if prompt and not prompt.endswith("\n"):
-                self.stderr.write("\n")
-            raise InputClosed(prompt.strip().rstrip(":") or "input")
-        if prompt and not prompt.endswith("\n") and not self.interactive():
-            self.stderr.write("\n")  # nothing was echoed: end the prompt's line ourselves
+            self.end_line()
+            raise InputClosed(name)
+        if self.interactive():
+            self._line_open = False  # the terminal echoed the answer and its newline
+        else:
+            self.end_line()  # nothing was echoed: end the prompt's line ourselves
         return line.rstrip("\r\n")
 
     def ask(self, prompt: str, default: Optional[str] = None) -> str:
@@ -63,10 +96,15 @@ class Terminal:
     def secret(self, prompt: str) -> str:
         """A hidden answer: getpass on a terminal, one line of stdin otherwise (no echo)."""
         if self.interactive():
+            self.end_line()
+            self._line_open = True  # getpass ends the line only when an answer is given
             try:
-                return getpass.getpass(f"{prompt}: ", stream=self.stderr)
+                answer = getpass.getpass(f"{prompt}: ", stream=self.stderr)
             except EOFError:
+                self.end_line()
                 raise InputClosed(prompt) from None
+            self._line_open = False
+            return answer
         return self._readline(f"{prompt}: ")
 
     def confirm(self, prompt: str, default: bool = False) -> bool:
