@@ -44,6 +44,13 @@ def test_credentials_for_the_logged_in_user(local: Any, logged_in: Cognito, pool
     assert len(local.calls("GetCredentialsForIdentity")) == 2
 
 
+def test_an_id_token_alone_is_enough(logged_in: Cognito, pool: PoolInfo,
+                                     make_cognito: Callable[..., Cognito],
+                                     make_identity_pool: Callable[..., str]) -> None:
+    u = make_cognito(id_token=logged_in.id_token)  # e.g. a token a browser sent to a backend
+    assert u.get_aws_credentials(make_identity_pool(pool))["AccessKeyId"]
+
+
 def test_the_id_token_is_renewed_first_when_stale(
         local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
         make_identity_pool: Callable[..., str]) -> None:
