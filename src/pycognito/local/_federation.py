@@ -18,6 +18,9 @@ from ._errors import CognitoError, invalid_parameter
 from ._identity_pools import (
     CREDENTIALS_SECONDS,
     OPENID_ISSUER,
+    Identity,
+    IdentityPool,
+    Login,
     check_logins,
     decode,
     find_identity_pool,
@@ -53,7 +56,10 @@ def _get_id(state: LocalState, params: dict[str, Any]) -> dict[str, Any]:
     return {"IdentityId": identity.identity_id}
 
 
-def _identity_and_login(state: LocalState, params: dict[str, Any]) -> tuple[Any, Any, Any]:
+def _identity_and_login(state: LocalState, params: dict[str, Any]
+                        ) -> tuple[Identity, IdentityPool, Optional[Login]]:
+    """The identity named by ``IdentityId``, its pool and the verified login, which must be
+    the identity's own user."""
     identity_id = params.get("IdentityId")
     identity = state.identities.identities.get(identity_id) if isinstance(
         identity_id, str) else None
