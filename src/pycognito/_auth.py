@@ -31,6 +31,7 @@ from ._challenges import (
 )
 from ._clients import server_time, service_error
 from ._core import log, service_errors
+from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
     CUSTOM_AUTH,
@@ -287,7 +288,7 @@ class AuthMixin(VerifyMixin):
             try:
                 return self._refreshed(REFRESH_TOKEN_AUTH, call)
             except Exception as exc:
-                if "rotation" not in service_error(exc)[1].lower():
+                if not needs_rotation(exc):
                     raise
                 _ROTATING_CLIENTS.add(client_id)
         log.debug("renewing the tokens with rotation")

@@ -1,8 +1,9 @@
 """Tokens that are simply always valid: early refresh, clock drift, single flight, recovery.
 
-Pure policy plus locking; the Cognito calls are the ``refresh`` and ``login`` callables it is
-given. One :class:`TokenLifecycle` serves ``Cognito.check_token``, ``RequestsSrpAuth`` and the
-httpx auth alike.
+The thread driver of the pure decisions in :mod:`pycognito._renewal` (locks at the edge); the
+Cognito calls are the ``refresh`` and ``login`` callables it is given. One
+:class:`TokenLifecycle` serves ``Cognito.check_token``, ``RequestsSrpAuth`` and the httpx auth
+alike.
 
 - **Early refresh**: tokens count as stale ``margin`` seconds before they expire (at most half
   their lifetime, so short-lived tokens are not refreshed on every call).
@@ -19,44 +20,31 @@ httpx auth alike.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional
 
 from . import _clock
-from ._clients import service_error
-from ._tokens import TokenFields, TokenSet
-from .exceptions import (
-    LoginRequiredException,
-    RefreshTokenExpiredException,
-    RefreshTokenRevokedException,
+from ._renewal import (
+    Step,
+    after_refresh_failure,
+    is_expired,
+    is_stale,
+    received,
+    refreshed,
+    refusal,
+    renewal_step,
 )
+from ._renewal import TokenState as _State
+from ._tokens import TokenFields, TokenSet
+from .exceptions import LoginRequiredException
 from .token_storage import TokenStorage
 
 __all__ = ["TokenLifecycle", "TokenSet"]
 
 DEFAULT_MARGIN = 60.0
 
-# Cognito error codes after which the refresh token is no use.
-_DEAD_REFRESH_CODES = frozenset(
-    {
-        "NotAuthorizedException",
-        "RefreshTokenReuseException",
-        "UserNotFoundException",
-        "PasswordResetRequiredException",
-        "UserNotConfirmedException",
-    }
-)
-
-
 Refresh = Callable[[TokenSet], TokenSet]
 Login = Callable[[], TokenSet]
 Clock = Callable[[], float]
-
-
-@dataclass(frozen=True)
-class _State:
-    tokens: TokenSet
-    clock_offset: float  # Cognito's clock minus ours, in seconds
 
 
 class TokenLifecycle:
@@ -156,7 +144,7 @@ class TokenLifecycle:
         with self._lock:
             state = self._state
             if state is None or state.tokens.access_token != tokens.access_token:
-                self._set(_State(tokens, tokens.issued_at - self._clock()))
+                self._set(received(tokens, self._clock()))
         return tokens
 
     def give(self, fields: TokenFields) -> None:
@@ -274,46 +262,35 @@ class TokenLifecycle:
                 {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
             )
 
-    def _margin(self, tokens: TokenSet) -> float:
-        return min(self.margin, tokens.lifetime / 2)
-
     def _stale(self, state: _State) -> bool:
-        now = self._clock() + state.clock_offset
-        return now >= state.tokens.expires_at - self._margin(state.tokens)
+        return is_stale(state, self._clock(), self.margin)
 
     def _expired(self, state: _State) -> bool:
-        return self._clock() + state.clock_offset >= state.tokens.expires_at
+        return is_expired(state, self._clock())
 
     def _renew(self, state: Optional[_State], *, force: bool) -> TokenSet:
-        if state is None:
-            return self._login_or_raise("there are no tokens")
-        if not state.tokens.refresh_token:
-            if self.login is None and not force and not self._expired(state):
-                return state.tokens  # nothing to renew them with, but they still work
-            return self._login_or_raise("there is no refresh token")
-        try:
-            fresh = self._refresh(state.tokens)
-        except Exception as exc:
-            code, message = service_error(exc)
-            if code in _DEAD_REFRESH_CODES:
-                if self.login is not None:
-                    return self.accept(self.login())
-                self.clear()
-                if "expired" in message.lower():
-                    raise RefreshTokenExpiredException(
-                        "the refresh token has expired; log in again"
-                    ) from exc
-                raise RefreshTokenRevokedException(
-                    f"Cognito refused the refresh token ({code}: {message}); log in again"
-                ) from exc
-            if not force and not self._expired(state):
-                return state.tokens  # transient failure: the current tokens are still good
-            raise
-        if fresh.refresh_token is None:
-            fresh = replace(fresh, refresh_token=state.tokens.refresh_token)
-        return self.accept(fresh)
-
-    def _login_or_raise(self, why: str) -> TokenSet:
-        if self.login is None:
+        """Renew under the lock: the decisions are :mod:`pycognito._renewal`'s."""
+        can_login = self.login is not None
+        step, why = renewal_step(state, self._clock(), force=force, can_login=can_login)
+        if step is Step.REFRESH:
+            assert state is not None
+            try:
+                fresh = self._refresh(state.tokens)
+            except Exception as exc:
+                step = after_refresh_failure(
+                    exc, state, self._clock(), force=force, can_login=can_login
+                )
+                if step is Step.LOGIN_REQUIRED:
+                    self.clear()
+                    raise refusal(exc) from exc
+                if step is Step.RAISE:
+                    raise
+            else:
+                return self.accept(refreshed(fresh, state.tokens))
+        if step is Step.USE:
+            assert state is not None
+            return state.tokens
+        if step is Step.LOGIN_REQUIRED:
             raise LoginRequiredException(f"{why}, and no password is available to log in with")
+        assert self.login is not None
         return self.accept(self.login())

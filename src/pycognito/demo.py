@@ -23,6 +23,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional, TextIO
 
+from ._refusals import credentials_refused, service_error
+
 __all__ = ["add_arguments", "run"]
 
 USERNAME = "ada"
@@ -45,20 +47,12 @@ class StepFailed(Exception):
     """A step did not behave; the message says how."""
 
 
-def _error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str((response.get("Error") or {}).get("Code") or "")
-    return ""
-
-
 def _one_line(exc: BaseException) -> str:
     """What went wrong, in one line: Cognito's message and code, or the exception's type and
     message (neither ever holds a password, a secret or a token)."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
-        message = str(response["Error"].get("Message") or "").strip()
-        return f"{message} [{_error_code(exc)}]"
+    code, message = service_error(exc)
+    if code:
+        return f"{message.strip()} [{code}]"
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -68,7 +62,7 @@ def _refused(exc: BaseException) -> bool:
     typed "log in again" exception that wraps it)."""
     from .exceptions import LoginRequiredException
 
-    return isinstance(exc, LoginRequiredException) or _error_code(exc) == "NotAuthorizedException"
+    return isinstance(exc, LoginRequiredException) or credentials_refused(exc)
 
 
 # -- the protected service -------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .._refusals import service_error
 from ..exceptions import (
     ChallengeException,
     LoginRequiredException,
@@ -59,10 +60,9 @@ def describe(exc: BaseException, endpoint: Optional[str] = None) -> str:
         return str(exc)
     if isinstance(exc, InputClosed):
         return f"no answer to the prompt ({exc.prompt}): {exc.reason}"
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict) and isinstance(response.get("Error"), dict):
-        error = response["Error"]
-        return _client_error_line(str(error.get("Code") or ""), str(error.get("Message") or ""))
+    code, message = service_error(exc)
+    if code:
+        return _client_error_line(code, message)
     name = type(exc).__name__
     module = type(exc).__module__ or ""
     if module.startswith(("botocore", "urllib3", "requests")):

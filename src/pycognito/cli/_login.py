@@ -22,6 +22,7 @@ from .._challenges import (
 )
 from .._clients import service_error
 from .._cognito import Cognito
+from .._refusals import device_unknown
 from .._tokens import peek_claims, token_username
 from ..exceptions import (
     ChallengeException,
@@ -145,20 +146,13 @@ def _log_in(
     except ChallengeException as exc:
         Challenges(terminal, cognito, password, args).answer(exc)
     except Exception as exc:
-        if device is None or not _device_refused(exc):
+        if device is None or not device_unknown(exc):
             raise
         terminal.say("The remembered device is no longer known to Cognito; "
                      "logging in without it.")
         store.forget_device(connection.user_pool_id, device["device_key"])
         return _log_in(terminal, connection, store, username, password, None, args)
     return cognito
-
-
-def _device_refused(exc: BaseException) -> bool:
-    code, message = service_error(exc)
-    return code in ("ResourceNotFoundException", "NotAuthorizedException") and (
-        "device" in message.lower()
-    )
 
 
 def _remember_device(

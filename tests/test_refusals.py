@@ -1,0 +1,62 @@
+"""``pycognito._refusals``: the one place Cognito's refusals are recognised.
+
+The messages below are the ones Cognito (and the local Cognito) send; where only the message
+tells two refusals apart, this pins the words matched."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito._refusals import (
+    credentials_refused,
+    device_unknown,
+    error_code,
+    needs_rotation,
+    refresh_token_dead,
+    refresh_token_expired,
+)
+
+
+def _refused(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "InitiateAuth")
+
+
+def test_codes_decide() -> None:
+    assert error_code(_refused("NotAuthorizedException", "x")) == "NotAuthorizedException"
+    assert error_code(ValueError("NotAuthorizedException")) == ""
+    assert credentials_refused(_refused("NotAuthorizedException", "Incorrect username"))
+    assert not credentials_refused(_refused("UserNotFoundException", "not authorized"))
+    for code in ("NotAuthorizedException", "RefreshTokenReuseException",
+                 "UserNotFoundException", "PasswordResetRequiredException",
+                 "UserNotConfirmedException"):
+        assert refresh_token_dead(_refused(code, ""))
+    for code in ("TooManyRequestsException", "InternalErrorException", ""):
+        assert not refresh_token_dead(_refused(code, "Refresh Token has expired"))
+    assert not refresh_token_dead(OSError("network down"))
+
+
+@pytest.mark.parametrize(
+    ("message", "rotation", "expired"),
+    [
+        ("Refresh token rotation is enabled for this app client; use "
+         "GetTokensFromRefreshToken", True, False),
+        ("Refresh Token has expired", False, True),
+        ("Refresh Token has been revoked", False, False),
+        ("Invalid Refresh Token", False, False),
+    ],
+)
+def test_the_words_matched_where_only_the_message_tells(message: str, rotation: bool,
+                                                        expired: bool) -> None:
+    error = _refused("NotAuthorizedException", message)
+    assert needs_rotation(error) is rotation
+    assert refresh_token_expired(error) is expired
+    other = _refused("InvalidParameterException", message)  # the words alone decide nothing
+    assert not needs_rotation(other) and not refresh_token_expired(other)
+
+
+def test_device_unknown() -> None:
+    assert device_unknown(_refused("ResourceNotFoundException", "Device does not exist."))
+    assert device_unknown(_refused("NotAuthorizedException", "Invalid device key given."))
+    assert not device_unknown(_refused("NotAuthorizedException", "Incorrect username or password."))
+    assert not device_unknown(_refused("InvalidParameterException", "device"))
