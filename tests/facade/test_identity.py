@@ -44,6 +44,18 @@ def test_credentials_for_the_logged_in_user(local: Any, logged_in: Cognito, pool
     assert len(local.calls("GetCredentialsForIdentity")) == 2
 
 
+def test_expiration_is_on_our_clock_when_the_clocks_disagree(
+        logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    from pycognito import _clock
+
+    identity_pool = make_identity_pool(pool)
+    move_clocks(0, skew=-600)  # our clock ten minutes behind Cognito's
+    creds = logged_in.get_aws_credentials(identity_pool)
+    remaining = creds["Expiration"].timestamp() - _clock.now()
+    assert 3500 < remaining <= 3601  # not 4200 (the Date header is read to the second)
+
+
 def test_an_id_token_alone_is_enough(logged_in: Cognito, pool: PoolInfo,
                                      make_cognito: Callable[..., Cognito],
                                      make_identity_pool: Callable[..., str]) -> None:
