@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 import httpx
@@ -85,3 +88,76 @@ def test_async_client_32_tasks_log_in_once_and_refresh_once(
             assert response.status_code == 200 and len(response.history) == 1
 
     asyncio.run(main())
+
+
+class _Echo:
+    """A real HTTP server on loopback: refuses the first POST (401) after reading its body,
+    then echoes the bodies it receives (chunked or not)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+        echo = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body = b""
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        chunk = self.rfile.read(size + 2)[:size]
+                        if not size:
+                            break
+                        body += chunk
+                else:
+                    body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                echo.bodies.append(body)
+                status = 401 if len(echo.bodies) == 1 else 200
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/echo"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _chunks() -> Iterator[bytes]:
+    yield b"first part, "
+    yield b"second part"
+
+
+async def _async_chunks() -> AsyncIterator[bytes]:
+    for chunk in _chunks():
+        yield chunk
+
+
+def test_a_streamed_body_is_replayed_after_a_401(pool: PoolInfo, alice: UserInfo,
+                                                 local: Any) -> None:
+    """A generator body, a 401 and the retry, sync and async, over a real socket (httpx
+    raised StreamConsumed: it reads the body first only in the base flows)."""
+    echo = _Echo()
+    try:
+        auth = _auth(pool, alice)
+        with httpx.Client(auth=auth, timeout=10) as client:
+            response = client.post(echo.url, content=_chunks())
+        assert response.status_code == 200 and len(response.history) == 1
+        assert response.content == b"first part, second part"
+
+        async def post() -> httpx.Response:
+            async with httpx.AsyncClient(auth=auth, timeout=10) as client:
+                return await client.post(echo.url, content=_async_chunks())
+
+        echo.bodies.clear()
+        response = asyncio.run(post())
+        assert response.status_code == 200 and len(response.history) == 1
+        assert echo.bodies == [b"first part, second part"] * 2
+    finally:
+        echo.stop()

@@ -35,11 +35,15 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
     across restarts; ``refresh_margin`` is how early to refresh (default 60 s).
     """
 
-    requires_request_body = True  # the body is replayed on the one retry after a 401
+    # The body is replayed on the one retry after a 401, so both flows read it first: httpx
+    # honours ``requires_request_body`` only in the base flows these replace (a streamed body,
+    # a generator say, could not be sent twice: httpx.StreamConsumed).
+    requires_request_body = True
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        request.read()
         lifecycle = self._lifecycle
         tokens = lifecycle.valid_tokens()
         request.headers[self._header] = self._header_value(tokens)
@@ -52,6 +56,7 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
         lifecycle = self._lifecycle
         tokens = lifecycle.fresh_tokens()  # judged and returned from one read of the state
         if tokens is None:
