@@ -9,7 +9,7 @@ Importing the package is cheap: boto3 is imported only when a Cognito call needs
 from __future__ import annotations
 
 from . import srp
-from ._attributes import cognito_to_dict, dict_to_cognito
+from ._attributes import camel_to_snake, cognito_to_dict, dict_to_cognito, snake_to_camel
 from ._cognito import Cognito
 from ._models import GroupObj, UserObj
 from .aws_srp import AWSSRP
@@ -47,7 +47,9 @@ __all__ = [
     "UnsupportedChallengeException",
     "UserObj",
     "WarrantException",
+    "camel_to_snake",
     "cognito_to_dict",
     "dict_to_cognito",
+    "snake_to_camel",
     "srp",
 ]

@@ -7,11 +7,12 @@ applies it backwards. Neither function mutates its arguments.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping, Optional
 
 from .exceptions import InvalidTypeError
 
-__all__ = ["cognito_to_dict", "dict_to_cognito"]
+__all__ = ["camel_to_snake", "cognito_to_dict", "dict_to_cognito", "snake_to_camel"]
 
 _BOOLS = {"true": True, "false": False}
 
@@ -71,3 +72,19 @@ def dict_to_cognito(
         {"Name": reverse.get(key, key), "Value": _to_text(key, value)}
         for key, value in attributes.items()
     ]
+
+
+# -- the original's name helpers (compatibility layer; nothing here uses them) -------------
+
+_WORD_START = re.compile(r"(.)([A-Z][a-z]+)")
+_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def camel_to_snake(camel_str: str) -> str:
+    """``"UserPoolId"`` -> ``"user_pool_id"``."""
+    return _LOWER_UPPER.sub(r"\1_\2", _WORD_START.sub(r"\1_\2", camel_str)).lower()
+
+
+def snake_to_camel(snake_str: str) -> str:
+    """``"user_pool_id"`` -> ``"UserPoolId"``."""
+    return "".join(part.title() for part in snake_str.split("_"))

@@ -137,6 +137,7 @@ class CognitoBase:
 
     user_class: ClassVar[type[UserObj]]
     group_class: ClassVar[type[GroupObj]]
+    _pool_domain_url: Optional[str] = None  # set through pool_domain_url
 
     def __init__(
         self,
@@ -260,12 +261,24 @@ class CognitoBase:
         return None
 
     @property
+    def pool_domain_url(self) -> Optional[str]:
+        """Where the pool's keys are fetched from instead of AWS (the original's name): the
+        configured endpoint (:attr:`endpoint_url`) unless set here. Setting it moves the key
+        fetch only, not the Cognito client (as in the original)."""
+        return self._pool_domain_url or self.endpoint_url
+
+    @pool_domain_url.setter
+    def pool_domain_url(self, value: Optional[str]) -> None:
+        _optional_str("pool_domain_url", value)
+        self._pool_domain_url = value
+
+    @property
     def user_pool_url(self) -> str:
         """Where the pool's keys are published: ``{endpoint}/{pool}`` when an ``endpoint_url``
         is configured, else ``https://cognito-idp.{region}.amazonaws.com/{pool}``.
 
         The issuer the tokens must carry is always the AWS form (see :attr:`issuer`)."""
-        endpoint = self.endpoint_url
+        endpoint = self.pool_domain_url
         if endpoint:
             return f"{endpoint.rstrip('/')}/{self.user_pool_id}"
         return self.issuer

@@ -20,17 +20,60 @@ _ID_NAMES = {"id_token": "id", "access_token": "access"}
 
 
 class VerifyMixin(CognitoBase):
-    """``verify_tokens``, ``verify_token``, ``get_keys``, ``get_key``."""
+    """``verify_tokens``, ``verify_token``, ``get_keys``, ``get_key``, ``pool_jwk``."""
+
+    _pool_jwk: Optional[dict[str, Any]] = None  # set through pool_jwk
+    _pool_jwk_verifier: Optional[tuple[tuple[int, Optional[str]], CognitoTokenVerifier]] = None
 
     def _verifier(self, what: Optional[str] = "verifying a token") -> CognitoTokenVerifier:
-        """The shared verifier. Checking a token (``what``) needs the app client id (the token
-        must be for this client); reading the pool's keys (``what=None``) does not."""
+        """The shared verifier (or this instance's, for keys set in :attr:`pool_jwk`).
+        Checking a token (``what``) needs the app client id (the token must be for this
+        client); reading the pool's keys (``what=None``) does not."""
         from .verification import jwks_url_for_endpoint, shared_verifier
 
         client_id = self._need_client_id(what) if what else None
-        endpoint = self.endpoint_url
+        if self._pool_jwk is not None:
+            return self._own_verifier(self._pool_jwk, client_id)
+        endpoint = self.pool_domain_url
         jwks_url = jwks_url_for_endpoint(endpoint, self.user_pool_id) if endpoint else None
         return shared_verifier(self.user_pool_id, self.user_pool_region, client_id, jwks_url)
+
+    def _own_verifier(
+        self, jwks: dict[str, Any], client_id: Optional[str]
+    ) -> CognitoTokenVerifier:
+        from .verification import CognitoTokenVerifier
+
+        key = (id(jwks), client_id)
+        made = self._pool_jwk_verifier
+        if made is None or made[0] != key:
+            verifier = CognitoTokenVerifier(
+                self.user_pool_id, client_id, region=self.user_pool_region, jwks=jwks
+            )
+            self._pool_jwk_verifier = made = (key, verifier)
+        return made[1]
+
+    @property
+    def pool_jwk(self) -> Optional[dict[str, Any]]:
+        """The pool's JSON Web Key Set, ``{"keys": [...]}`` (the original's attribute): the
+        keys set here, else the keys already loaded for this pool, else ``None`` (reading it
+        never fetches; :meth:`get_keys` does).
+
+        Setting it makes this instance verify with exactly these keys and fetch nothing (as
+        ``COGNITO_JWKS`` does for every instance); set ``None`` to go back to fetching. Assign
+        a new dict rather than changing the one set.
+        """
+        if self._pool_jwk is not None:
+            return self._pool_jwk
+        return self._verifier(None).loaded_jwks()
+
+    @pool_jwk.setter
+    def pool_jwk(self, value: Optional[dict[str, Any]]) -> None:
+        from .verification import parse_jwks
+
+        if value is not None:
+            parse_jwks(value)  # refuse a malformed key set now, not at the next login
+        self._pool_jwk = value
+        self._pool_jwk_verifier = None
 
     def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
         """Verify one token; on success set ``self.<id_name>`` and ``self.<token_use>_claims``.

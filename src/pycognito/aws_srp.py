@@ -14,6 +14,24 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Optional
 
 from . import _clock, srp
+
+# The original module's helpers, constants and re-exported exceptions (compatibility layer).
+from ._aws_srp_compat import (
+    G_HEX,
+    INFO_BITS,
+    MONTH_NAMES,
+    N_HEX,
+    WEEKDAY_NAMES,
+    calculate_u,
+    compute_hkdf,
+    generate_hash_device,
+    get_random,
+    hash_sha256,
+    hex_hash,
+    hex_to_long,
+    long_to_hex,
+    pad_hex,
+)
 from ._challenges import (
     DEVICE_PASSWORD_VERIFIER,
     DEVICE_SRP_AUTH,
@@ -26,9 +44,22 @@ from ._challenges import (
 )
 from ._clients import cognito_client
 from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
-from .exceptions import ChallengeException, MissingValueError, UnsupportedChallengeException
+from .exceptions import (
+    ChallengeException,
+    ForceChangePasswordException,
+    MissingValueError,
+    SMSMFAChallengeException,
+    SoftwareTokenMFAChallengeException,
+    UnsupportedChallengeException,
+)
 
 __all__ = ["AWSSRP"]
+__all__ += [  # the compatibility layer
+    "G_HEX", "INFO_BITS", "MONTH_NAMES", "N_HEX", "WEEKDAY_NAMES", "calculate_u", "compute_hkdf",
+    "generate_hash_device", "get_random", "hash_sha256", "hex_hash", "hex_to_long",
+    "long_to_hex", "pad_hex", "ForceChangePasswordException", "SMSMFAChallengeException",
+    "SoftwareTokenMFAChallengeException",
+]
 
 RandomSource = Callable[[int], bytes]
 Clock = Callable[[], datetime]
@@ -298,8 +329,6 @@ class AWSSRP:
         as a typed exception (``ForceChangePasswordException``, the MFA exceptions, ...) whose
         ``get_tokens()`` carries the session to answer it with.
         """
-        for name in ("username", "password", "pool_id", "client_id"):
-            self._need(name, "authenticate_user")
         flow = self._flow(USER_SRP_AUTH, client_metadata)
         return self._run(flow, flow.start_srp(), client)
 

@@ -164,6 +164,11 @@ class JwksCache:
             assert entry.keyset is not None
             return entry.keyset
 
+    def cached(self, url: str) -> Optional[KeySet]:
+        """The key set of ``url`` if one is cached, else ``None``; never fetches."""
+        entry = self._entries.get(url)
+        return entry.keyset if entry is not None else None
+
     def keyset(self, url: str) -> KeySet:
         """The cached key set of ``url``, fetching it first if there is none."""
         entry = self._entries.get(url)

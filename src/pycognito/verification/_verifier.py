@@ -223,6 +223,14 @@ class CognitoTokenVerifier:
         keyset = self._static if self._static is not None else self._cache.keyset(self.jwks_url)
         return {"keys": [dict(jwk) for jwk in keyset.document["keys"]]}
 
+    def loaded_jwks(self) -> Optional[dict[str, Any]]:
+        """The keys :meth:`get_jwks` would return if they are already loaded, else ``None``
+        (never fetches)."""
+        keyset = self._static if self._static is not None else self._cache.cached(self.jwks_url)
+        if keyset is None:
+            return None
+        return {"keys": [dict(jwk) for jwk in keyset.document["keys"]]}
+
     def get_jwk(self, kid: str) -> dict[str, Any]:
         """The JWK with ``kid`` (refetching once for an unknown kid, like a token would)."""
         return dict(self._key(kid).jwk)
