@@ -208,3 +208,12 @@ class UsersMixin(CognitoBase):
         """Disable a user (default ``username``): they can no longer log in."""
         name = self._need_username(username, what="admin_disable_user")
         self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=name)
+
+    def _set_attributes(
+        self, response: Mapping[str, Any], attribute_dict: Mapping[str, Any]
+    ) -> None:
+        """Set each item of ``attribute_dict`` as an attribute when ``response`` is an HTTP 200
+        (the original's helper; its own test suite calls it)."""
+        if (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") == 200:
+            for name, value in attribute_dict.items():
+                setattr(self, name, value)

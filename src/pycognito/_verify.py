@@ -11,7 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from ._core import CognitoBase
-from .exceptions import InvalidValueError, MissingValueError, TokenMalformedError
+from .exceptions import (
+    InvalidValueError,
+    MissingValueError,
+    TokenMalformedError,
+    TokenVerificationException,
+)
 
 if TYPE_CHECKING:
     from .verification import CognitoTokenVerifier
@@ -71,7 +76,10 @@ class VerifyMixin(CognitoBase):
         from .verification import parse_jwks
 
         if value is not None:
-            parse_jwks(value)  # refuse a malformed key set now, not at the next login
+            try:  # refuse a malformed key set now, not at the next login
+                parse_jwks(value)
+            except TokenVerificationException as exc:
+                raise InvalidValueError(f"pool_jwk is not a usable key set ({exc})") from None
         self._pool_jwk = value
         self._pool_jwk_verifier = None
 

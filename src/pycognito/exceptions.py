@@ -92,8 +92,9 @@ class CustomChallengeException(ChallengeException):
     """CUSTOM_CHALLENGE: a Lambda-defined challenge to answer."""
 
 
-class UnsupportedChallengeException(ChallengeException):
-    """A challenge this flow does not know how to handle; the message names it."""
+class UnsupportedChallengeException(ChallengeException, NotImplementedError):
+    """A challenge this flow does not know how to handle; the message names it (also a
+    ``NotImplementedError``, which the original raised)."""
 
 
 # --------------------------------------------------------------------------------------------
