@@ -304,14 +304,19 @@ def test_constructor_does_no_work_and_refuses_bad_arguments() -> None:
 
 @pytest.mark.parametrize("missing", ["username", "password", "pool_id", "client_id"])
 def test_values_left_none_are_refused_when_a_login_needs_them(missing: str) -> None:
-    """The original's users build ``AWSSRP(None, None, ...)`` for its helpers; a login then
-    names the missing value before anything is sent (a None password is never signed)."""
+    """The original's users build ``AWSSRP(None, None, ...)`` for its helpers (or patch the
+    steps that use the values); a login names the missing value at the step that needs it: the
+    username and client id before anything is sent, the password and pool id before the
+    challenge is answered (a None password is never signed)."""
+    case = vectors.cases("user_srp")[0]
     values = {"username": "bob", "password": "pw", "pool_id": "us-east-1_Pool",
               "client_id": "client", missing: None}
     aws = AWSSRP(**values, client=_client())
-    assert AWSSRP.get_cognito_formatted_timestamp(vectors.moment(vectors.cases("user_srp")[0]))
-    with Stubber(aws.client), pytest.raises(MissingValueError, match=missing) as raised:
-        aws.authenticate_user()  # the Stubber has no answers: any request would fail differently
+    assert AWSSRP.get_cognito_formatted_timestamp(vectors.moment(case))
+    with Stubber(aws.client) as stub, pytest.raises(MissingValueError, match=missing) as raised:
+        if missing in ("password", "pool_id"):
+            stub.add_response("initiate_auth", _challenge(case))
+        aws.authenticate_user()  # no answer to the challenge is stubbed: it must not be sent
     assert raised.value.missing == missing
 
 
