@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit demo bench clean
+.PHONY: test lint typecheck unit sweep demo bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ unit: $(STAMP)
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck unit
+
+# Every generated malformed request against the local Cognito (make test sends a sample).
+sweep: $(STAMP)
+	PYCOGNITO_SWEEP=full $(VENV)/bin/pytest -q tests/local/test_sweep.py
 
 demo: $(STAMP)
 	$(VENV)/bin/pycognito demo

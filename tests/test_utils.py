@@ -276,7 +276,7 @@ def test_rotation_keeps_the_new_refresh_token(
     local: Any,
     move_clocks: Move,
 ) -> None:
-    pool = make_pool(refresh_token_rotation=True)
+    pool = make_pool(refresh_token_rotation=1)
     user = make_user(pool, "rota")
     auth = _auth(pool, user)
     from .http_api import Api

@@ -127,3 +127,16 @@ def test_the_clock_moves_only_by_finite_amounts(local: LocalCognito) -> None:
         with pytest.raises(ValueError):
             local.advance_clock(value)
     assert local.clock_offset == 0
+
+
+def test_the_clock_moves_at_most_a_century(local: LocalCognito, cognito_idp: Any) -> None:
+    for huge in ("1e308", "-1e308", "4e9"):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            _open(f"{local.endpoint_url}/_local/clock", method="POST",
+                  data=f'{{"advance": {huge}}}'.encode())
+        assert error.value.code == 400
+    with pytest.raises(ValueError, match="100 years"):
+        local.advance_clock(1e308)
+    assert local.clock_offset == 0
+    local.advance_clock(90 * 365 * 86400)  # far, but every call still works
+    assert cognito_idp.list_user_pools(MaxResults=1)["UserPools"] == []

@@ -12,6 +12,10 @@ import threading
 import time as _time
 from datetime import datetime, timezone
 
+#: How far the clock may be moved from real time, either way (about 100 years, in seconds):
+#: far enough for any expiry a test wants to pass, near enough for dates to stay representable.
+MAX_OFFSET = 100 * 365 * 86400.0
+
 
 class Clock:
     """Wall-clock time shifted by a test-controlled offset (seconds)."""
@@ -40,12 +44,16 @@ class Clock:
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward (or back, with a negative value).
 
-        Raises ``ValueError`` for NaN or an infinity, which would make every time check fail.
+        Raises ``ValueError`` for NaN or an infinity, or when the clock would end up more than
+        :data:`MAX_OFFSET` seconds away from real time; the clock is then left as it was.
         """
         step = float(seconds)
         if not math.isfinite(step):
             raise ValueError("the clock can only be moved by a finite number of seconds")
         with self._lock:
+            if abs(self._offset + step) > MAX_OFFSET:
+                raise ValueError(f"the clock can be moved at most {MAX_OFFSET:.0f} seconds "
+                                 "(about 100 years) away from real time")
             self._offset += step
 
     def reset(self) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
 
+from moto.core.utils import camelcase_to_underscores
+
 from . import _federation, _moto
 from ._errors import CognitoError
 from ._registry import Request, handlers
@@ -148,3 +150,15 @@ def dispatch(target: str, body: bytes, environ: dict[str, Any]) -> Reply:
     except Exception:  # a bug here or in moto: the client gets AWS's 500, the server goes on
         _log.exception("the local Cognito failed to answer %s", target)
         return error_reply(CognitoError("InternalErrorException", "Internal server error.", 500))
+
+
+def implements(service: str, operation: str) -> bool:
+    """Whether this endpoint answers ``operation``: a handler here, or moto's implementation
+    (the front door refuses the others with a 400 rather than let moto fail)."""
+    ours: dict[str, Any] = {"cognito-idp": handlers(),
+                            "cognito-identity": _federation.IDENTITY_OPERATIONS,
+                            "sts": _federation.STS_OPERATIONS}
+    if operation in ours.get(service, {}):
+        return True
+    return callable(getattr(_moto.response_class(service), camelcase_to_underscores(operation),
+                            None))

@@ -127,7 +127,16 @@ def _get_identity_pool_roles(state: LocalState, params: dict[str, Any]) -> dict[
     return {"IdentityPoolId": pool.identity_pool_id, **config}
 
 
-IdentityOperation = Callable[["LocalState", dict[str, Any]], dict[str, Any]]
+IdentityOperation = Callable[["LocalState", dict[str, Any]], Optional[dict[str, Any]]]
+#: moto's operations that have a KeyError for an unknown identity pool: checked here first.
+_POOL_FIRST = frozenset({"ListIdentities", "UpdateIdentityPool"})
+
+
+def _pool_exists(state: LocalState, params: dict[str, Any]) -> None:
+    find_identity_pool(params.get("IdentityPoolId"))
+    return None  # there is one: moto answers
+
+
 IDENTITY_OPERATIONS: dict[str, IdentityOperation] = {
     "GetId": _get_id,
     "GetCredentialsForIdentity": _get_credentials_for_identity,
@@ -206,6 +215,8 @@ def answer(environ: dict[str, Any], body: bytes, state: LocalState) -> Optional[
     target = str(environ.get("HTTP_X_AMZ_TARGET") or "")
     if target.startswith(IDENTITY_TARGET):
         operation = IDENTITY_OPERATIONS.get(target[len(IDENTITY_TARGET):])
+        if target[len(IDENTITY_TARGET):] in _POOL_FIRST:
+            return _identity_reply(_pool_exists, "", body, state)
         if operation is None:
             return None
         return _identity_reply(operation, target[len(IDENTITY_TARGET):], body, state)
@@ -226,13 +237,14 @@ def answer(environ: dict[str, Any], body: bytes, state: LocalState) -> Optional[
 
 
 def _identity_reply(operation: IdentityOperation, name: str, body: bytes,
-                    state: LocalState) -> Reply:
+                    state: LocalState) -> Optional[Reply]:
     try:
         params = json.loads(body or b"{}")
     except ValueError:
         params = None
     with state.lock:
-        _record(state, name)
+        if name:
+            _record(state, name)
         try:
             if not isinstance(params, dict):
                 raise invalid_parameter("The request body is not a JSON object.")
@@ -240,6 +252,8 @@ def _identity_reply(operation: IdentityOperation, name: str, body: bytes,
         except CognitoError as error:
             payload = {"__type": error.cognito_code, "message": error.message}
             return Reply(400, "application/x-amz-json-1.1", json.dumps(payload).encode())
+    if result is None:
+        return None
     return Reply(200, "application/x-amz-json-1.1", json.dumps(result).encode())
 
 

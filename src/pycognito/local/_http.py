@@ -24,11 +24,12 @@ from ._errors import CognitoError
 from ._moto import find_pool
 from ._oauth_endpoints import route as oauth_route
 from ._state import STATE, LocalState
+from ._validation import check_request
 
 StartResponse = Callable[..., Any]
 _JWKS_PATH = re.compile(r"^/([\w-]+_[0-9A-Za-z]+)/\.well-known/jwks\.json$")
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-            500: "Internal Server Error"}
+            413: "Request Entity Too Large", 500: "Internal Server Error"}
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -60,6 +61,9 @@ class LocalApp:
         oauth_app = oauth_route(path)  # the pool domains' OAuth endpoints, by path
         if oauth_app is not None:
             return oauth_app(environ, self._dated(start_response))
+        refusal = check_request(environ)  # malformed or unknown: a 4xx before anything sees it
+        if refusal is not None:
+            return self._send(start_response, refusal.status, refusal.headers(), refusal.body())
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         body = _read_body(environ)
         call = call_from_request(target, body, self._state.clock.now())

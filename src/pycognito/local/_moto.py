@@ -72,7 +72,8 @@ class _ServerRequest(MotoRequest):
     from_wsgi_server = True
 
 
-def _response_class(service: str) -> Any:
+def response_class(service: str) -> Any:
+    """moto's response class for ``service``."""
     if service == "cognito-idp":
         return CognitoIdpResponse
     if service == "cognito-identity":
@@ -93,7 +94,7 @@ def forward(environ: dict[str, Any], body: bytes, service: str = "cognito-idp"
     env = dict(environ)
     env["wsgi.input"] = io.BytesIO(body)
     env["CONTENT_LENGTH"] = str(len(body))
-    status, headers, content = _response_class(service).dispatch(_ServerRequest(env))
+    status, headers, content = response_class(service).dispatch(_ServerRequest(env))
     if isinstance(content, str):
         content = content.encode()
     return int(status), {str(k): str(v) for k, v in dict(headers).items()}, bytes(content)

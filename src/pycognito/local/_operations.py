@@ -110,3 +110,17 @@ def update_user_pool_client(req: Request) -> dict[str, Any]:
     _check_rotation(req)
     check_client_update(req)
     return req.call_moto()
+
+
+@operation("ListResourceServers")
+def list_resource_servers(req: Request) -> dict[str, Any]:
+    find_pool(req.required("UserPoolId"))  # moto has a KeyError for an unknown pool
+    return req.call_moto()
+
+
+@operation("AddCustomAttributes")
+def add_custom_attributes(req: Request) -> dict[str, Any]:
+    for attribute in req.params.get("CustomAttributes") or []:
+        if not attribute.get("Name"):  # optional in the model; moto has a KeyError without it
+            raise invalid_parameter("Each custom attribute needs a Name.")
+    return req.call_moto()
