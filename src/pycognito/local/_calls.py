@@ -37,7 +37,7 @@ def call_from_request(target: str, body: bytes, at: datetime) -> Optional[Call]:
         return None
     try:
         params = json.loads(body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # refused by the front door; still a call
         params = {}
     if not isinstance(params, dict):
         params = {}

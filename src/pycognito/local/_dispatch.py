@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
 
-from moto.core.utils import camelcase_to_underscores
-
 from . import _federation, _moto
 from ._errors import CognitoError
 from ._registry import Request, handlers
@@ -160,5 +158,4 @@ def implements(service: str, operation: str) -> bool:
                             "sts": _federation.STS_OPERATIONS}
     if operation in ours.get(service, {}):
         return True
-    return callable(getattr(_moto.response_class(service), camelcase_to_underscores(operation),
-                            None))
+    return _moto.implements(service, operation)

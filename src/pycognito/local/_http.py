@@ -62,14 +62,14 @@ class LocalApp:
         if oauth_app is not None:
             return oauth_app(environ, self._dated(start_response))
         refusal = check_request(environ)  # malformed or unknown: a 4xx before anything sees it
-        if refusal is not None:
-            return self._send(start_response, refusal.status, refusal.headers(), refusal.body())
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         body = _read_body(environ)
         call = call_from_request(target, body, self._state.clock.now())
         if call is not None:
             with self._state.lock:
                 self._state.calls.add(call)
+        if refusal is not None:
+            return self._send(start_response, refusal.status, refusal.headers(), refusal.body())
         status, headers, content = dispatch(target, body, environ)
         return self._send(start_response, status, headers, content)
 

@@ -30,6 +30,7 @@ from moto.cognitoidp.utils import flatten_attrs
 from moto.core.exceptions import ServiceException
 from moto.core.exceptions import _RESTError as RestError
 from moto.core.request import Request as MotoRequest
+from moto.core.utils import camelcase_to_underscores
 
 from ._errors import CognitoError, resource_not_found
 
@@ -72,8 +73,7 @@ class _ServerRequest(MotoRequest):
     from_wsgi_server = True
 
 
-def response_class(service: str) -> Any:
-    """moto's response class for ``service``."""
+def _response_class(service: str) -> Any:
     if service == "cognito-idp":
         return CognitoIdpResponse
     if service == "cognito-identity":
@@ -87,6 +87,11 @@ def response_class(service: str) -> Any:
     raise ValueError(f"moto does not answer {service} here")
 
 
+def implements(service: str, operation: str) -> bool:
+    """Whether moto's response class for ``service`` has ``operation``."""
+    return callable(getattr(_response_class(service), camelcase_to_underscores(operation), None))
+
+
 def forward(environ: dict[str, Any], body: bytes, service: str = "cognito-idp"
             ) -> Tuple[int, dict[str, str], bytes]:
     """Answer a request with moto's own response class for ``service`` (``cognito-idp``,
@@ -94,7 +99,7 @@ def forward(environ: dict[str, Any], body: bytes, service: str = "cognito-idp"
     env = dict(environ)
     env["wsgi.input"] = io.BytesIO(body)
     env["CONTENT_LENGTH"] = str(len(body))
-    status, headers, content = response_class(service).dispatch(_ServerRequest(env))
+    status, headers, content = _response_class(service).dispatch(_ServerRequest(env))
     if isinstance(content, str):
         content = content.encode()
     return int(status), {str(k): str(v) for k, v in dict(headers).items()}, bytes(content)

@@ -75,7 +75,8 @@ class _Invalid(Exception):
 def check_request(environ: dict[str, Any]) -> Optional[Refusal]:
     """``None`` when the request may go on to the dispatcher; else the error to answer with.
 
-    Reads the body (at most :data:`MAX_BODY_BYTES`) and puts it back for the next reader.
+    Reads the body (at most :data:`MAX_BODY_BYTES`) and puts it back for the next reader
+    (an empty one when it was too large).
     A request no service here answers is left to the dispatcher, which refuses it.
     """
     body = _read_body(environ)
@@ -142,7 +143,8 @@ def _read_body(environ: dict[str, Any]) -> bytes | Refusal:
         return Refusal(400, "SerializationException", "Content-Length is not a number.")
     if length < 0:
         return Refusal(400, "SerializationException", "Content-Length is negative.")
-    if length > MAX_BODY_BYTES:
+    if length > MAX_BODY_BYTES:  # left unread; later readers see an empty body
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(), "0"
         return Refusal(413, "RequestEntityTooLargeException",
                        f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     stream = environ.get("wsgi.input")
