@@ -30,15 +30,25 @@ def _key_part(value: Any) -> Hashable:
     return ("value", type(value).__name__, value)
 
 
-_ENDPOINT_VARIABLES = (
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-    "AWS_ENDPOINT_URL",
-)
+#: Where boto3 reads a Cognito endpoint from, most specific first (the one list of them).
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
+#: Set to "true", boto3 ignores the endpoint variables.
+IGNORE_ENDPOINTS_VARIABLE = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+
+
+def environment_endpoint() -> Optional[str]:
+    """The Cognito endpoint boto3 takes from the environment, if any."""
+    if os.environ.get(IGNORE_ENDPOINTS_VARIABLE, "").lower() == "true":
+        return None
+    for name in ENDPOINT_VARIABLES:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
 
 
 def _environment_endpoint() -> tuple[Optional[str], ...]:
-    return tuple(os.environ.get(name) for name in _ENDPOINT_VARIABLES)
+    return tuple(os.environ.get(name) for name in (IGNORE_ENDPOINTS_VARIABLE, *ENDPOINT_VARIABLES))
 
 
 def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **kwargs: Any) -> Any:

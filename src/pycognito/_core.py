@@ -8,7 +8,6 @@ not verified until :meth:`verify_tokens` or a login asks for it.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Mapping, Optional, TypeVar, overload
 
 from . import srp
-from ._clients import client_kwargs, cognito_client, service_error
+from ._clients import client_kwargs, cognito_client, environment_endpoint, service_error
 from ._token_lifecycle import TokenLifecycle
 from ._tokens import TOKEN_FIELDS, TokenFields, TokenSet, token_username
 from .exceptions import (
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pycognito")
 
-_ENDPOINT_ENV = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
 T = TypeVar("T")
 #: Where the constructor keeps the tokens it was given until the lifecycle takes them over.
 _GIVEN = {"access_token": 0, "id_token": 1, "refresh_token": 2}
@@ -252,13 +250,7 @@ class CognitoBase:
         url = self._client_kwargs.get("endpoint_url")
         if url:
             return str(url)
-        if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
-            return None
-        for name in _ENDPOINT_ENV:
-            value = os.environ.get(name)
-            if value:
-                return value
-        return None
+        return environment_endpoint()
 
     @property
     def pool_domain_url(self) -> Optional[str]:
