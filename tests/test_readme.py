@@ -371,6 +371,34 @@ def identity_pool_user(h: Harness) -> None:
     h.monkeypatch.setenv("COGNITO_IDENTITY_POOL_ID", pool_id)
 
 
+def machine_client(h: Harness) -> None:
+    """A pool with a domain, a resource server ``orders`` and a machine client; the protected
+    API accepts that client's access tokens with scope ``orders/read``."""
+    import dataclasses
+
+    from pycognito.verification import CognitoTokenVerifier, jwks_url_for_endpoint
+
+    from .http_api import Api
+
+    pool = h.use_pool()
+    h.idp.create_user_pool_domain(UserPoolId=pool.pool_id, Domain="my-app")
+    h.idp.create_resource_server(UserPoolId=pool.pool_id, Identifier="orders", Name="Orders",
+                                 Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}])
+    client = h.idp.create_user_pool_client(
+        UserPoolId=pool.pool_id, ClientName="service", GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["orders/read"])["UserPoolClient"]
+    h.monkeypatch.setenv("COGNITO_DOMAIN", h.local.domain_url("my-app"))
+    h.monkeypatch.setenv("SERVICE_CLIENT_ID", client["ClientId"])
+    h.monkeypatch.setenv("SERVICE_CLIENT_SECRET", client["ClientSecret"])
+    h.api = Api(dataclasses.replace(pool, client_id=client["ClientId"]))
+    h.api.verifier = CognitoTokenVerifier(
+        pool.pool_id, client["ClientId"], scopes=["orders/read"],
+        jwks_url=jwks_url_for_endpoint(pool.endpoint_url, pool.pool_id))
+    h.api.start()
+    h.extra["service_client_id"] = client["ClientId"]
+
+
 def empty_pool(h: Harness) -> None:
     """A pool and nothing in it (the example brings what it needs)."""
     h.use_pool()
@@ -530,6 +558,13 @@ def check_requests(h: Harness) -> None:
     assert h.logins() == 1 and h.api.tokens_seen
 
 
+def check_service_to_service(h: Harness) -> None:
+    assert h.output.split() == ["200", "200", "200"]
+    assert len(h.local.calls("oauth2/token")) == 1  # one token for the three requests
+    assert len(set(h.api.tokens_seen)) == 1
+    assert h.namespace["service"].client_id == h.extra["service_client_id"]
+
+
 def check_requests_storage(h: Harness) -> None:
     path = h.home / ".cache" / "my-app" / "cognito.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -597,6 +632,7 @@ EXAMPLES: dict[str, Example] = {
     "requests-storage": Example((user_and_api,), check_requests_storage),
     "httpx": Example((user_and_api,), check_httpx),
     "aws-credentials": Example((identity_pool_user,), check_aws_credentials),
+    "service-to-service": Example((machine_client,), check_service_to_service),
     "pytest": Example((empty_pool,), lambda h: None, run_pytest_module),
     "outbox": Example((signed_up,), check_outbox),
 }
