@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit sweep demo bench clean
+.PHONY: test test-browser browser-deps lint typecheck unit sweep demo bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,24 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy --strict src/pycognito src/_pycognito_cli.py
 
 unit: $(STAMP)
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -m "not browser"
 
 test: lint typecheck unit
 
 # Every generated malformed request against the local Cognito (make test sends a sample).
 sweep: $(STAMP)
 	PYCOGNITO_SWEEP=full $(VENV)/bin/pytest -q tests/local/test_sweep.py
+
+# The hosted login page in a real headless Chromium (Debian's chromium + chromium-driver,
+# installed here when missing). Without a browser the tests fail and say so; they never skip.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	@command -v chromedriver >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; } || \
+	  echo "browser-deps: could not install chromium and chromium-driver"
+
+test-browser: $(STAMP) browser-deps
+	$(VENV)/bin/pytest -q -m browser tests/browser
 
 demo: $(STAMP)
 	$(VENV)/bin/pycognito demo

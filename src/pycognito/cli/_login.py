@@ -36,6 +36,7 @@ from ..exceptions import (
     SoftwareTokenMFAChallengeException,
 )
 from ..totp import otpauth_uri
+from . import _browser_login
 from ._config import (
     ENV_USERNAME,
     Connection,
@@ -91,11 +92,14 @@ def add_parser(commands: Any) -> None:
                         help="name of the remembered device (default: pycognito on <host>)")
     parser.add_argument("--mfa", choices=("sms", "totp", "email"),
                         help="MFA method to choose when Cognito asks which one")
+    _browser_login.add_flags(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, terminal: Terminal) -> int:
     """Log in; save and/or print the tokens."""
+    if args.browser:
+        return _browser_login.run(args, terminal)
     store = SessionFile(token_file(args))
     connection = resolve_connection(args, terminal)
     username = args.username or os.environ.get(ENV_USERNAME) or terminal.ask("Username")
