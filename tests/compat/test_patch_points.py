@@ -1,0 +1,143 @@
+"""The original package's patch points: ``mock.patch`` of ``AWSSRP.authenticate_user`` and of
+``Cognito.verify_token`` is honoured at login, refresh and ``admin_authenticate``, as in the
+original's own suite (with botocore's ``Stubber`` playing Cognito).
+
+See test_original_suite.py for the rest of the original's patterns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from botocore.stub import ANY, Stubber
+
+from pycognito import Cognito, TokenVerificationException
+from pycognito.exceptions import InvalidTypeError
+
+POOL = "us-east-1_123456789"
+APP = "app"
+USERNAME = "bob"
+PASSWORD = "bobpassword"
+
+RESULT = {
+    "AuthenticationResult": {
+        "TokenType": "admin",
+        "IdToken": "dummy_token",
+        "AccessToken": "dummy_token",
+        "RefreshToken": "dummy_token",
+    }
+}
+
+
+def _mock_authenticate_user(_: Any, client: Any = None, client_metadata: Any = None) -> Any:
+    return RESULT
+
+
+def _mock_authenticate_user_device_metadata(
+    _: Any, client: Any = None, client_metadata: Any = None
+) -> Any:
+    result = {**RESULT["AuthenticationResult"], "NewDeviceMetadata": {
+        "DeviceKey": "us-east-1_de20abce", "DeviceGroupKey": "device_group_key"}}
+    return {"AuthenticationResult": result}
+
+
+def _mock_verify_tokens(self: Any, token: str, id_name: str, token_use: str) -> None:
+    if "wrong" in token:
+        raise TokenVerificationException
+    setattr(self, id_name, token)
+
+
+@pytest.fixture
+def user() -> Cognito:
+    return Cognito(POOL, APP, username=USERNAME)
+
+
+@patch("pycognito.aws_srp.AWSSRP.authenticate_user", _mock_authenticate_user)
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+def test_authenticate_with_patched_srp_and_verification(user: Cognito) -> None:
+    user.authenticate(PASSWORD)
+    assert user.access_token == user.id_token == user.refresh_token == "dummy_token"
+    with pytest.raises(TokenVerificationException):
+        user.verify_token("dummy_tokenwrong", "access_token", "access")
+
+
+@patch("pycognito.aws_srp.AWSSRP.authenticate_user", _mock_authenticate_user_device_metadata)
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+def test_authenticate_announcing_a_device(user: Cognito) -> None:
+    with Stubber(user.client) as stub:  # the announced device is confirmed, as AWS's clients do
+        stub.add_response("confirm_device", {"UserConfirmationNecessary": False},
+                          {"AccessToken": "dummy_token", "DeviceKey": "us-east-1_de20abce",
+                           "DeviceSecretVerifierConfig": ANY, "DeviceName": ANY})
+        user.authenticate(PASSWORD)
+        stub.assert_no_pending_responses()
+    assert user.access_token == "dummy_token"
+    assert user.device_key == "us-east-1_de20abce"
+    assert user.device_group_key == "device_group_key"
+    assert user.device_password
+
+
+@pytest.mark.parametrize("device", [False, True])
+@patch("pycognito.aws_srp.AWSSRP.authenticate_user", _mock_authenticate_user)
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+@patch("pycognito.Cognito._add_secret_hash", return_value=None)
+def test_renew_tokens_through_the_stubber(_: Any, user: Cognito, device: bool) -> None:
+    if device:
+        user.device_key = "us-east-1_de20abce"
+        user.device_group_key = "device_group_key"
+        user.device_password = "device_password"
+    params = {"REFRESH_TOKEN": "dummy_token"}
+    if device:
+        params["DEVICE_KEY"] = "us-east-1_de20abce"
+    stub = Stubber(user.client)
+    stub.add_response(
+        method="initiate_auth",
+        service_response={**RESULT, "ResponseMetadata": {"HTTPStatusCode": 200}},
+        expected_params={"ClientId": APP, "AuthFlow": "REFRESH_TOKEN_AUTH",
+                         "AuthParameters": params},
+    )
+    with stub:
+        user.authenticate(PASSWORD)
+        user.renew_access_token()
+        stub.assert_no_pending_responses()
+
+
+@patch("pycognito.aws_srp.AWSSRP.authenticate_user", _mock_authenticate_user)
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+@patch("pycognito.Cognito.check_token", return_value=True)
+def test_change_password_through_the_stubber(_: Any, user: Cognito) -> None:
+    user.authenticate(PASSWORD)
+    stub = Stubber(user.client)
+    stub.add_response(
+        method="change_password",
+        service_response={"ResponseMetadata": {"HTTPStatusCode": 200}},
+        expected_params={"PreviousPassword": PASSWORD, "ProposedPassword": "crazypassword$45DOG",
+                         "AccessToken": user.access_token},
+    )
+    with stub:
+        user.change_password(PASSWORD, "crazypassword$45DOG")
+        stub.assert_no_pending_responses()
+    # the original let botocore refuse None (ParamValidationError); ours refuses it before the
+    # call with a TypeError subclass (a deliberate difference listed in the README)
+    with pytest.raises(InvalidTypeError):
+        user.change_password(PASSWORD, None)  # type: ignore[arg-type]
+
+
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+def test_admin_authenticate_through_the_stubber(user: Cognito) -> None:
+    stub = Stubber(user.client)
+    stub.add_response(
+        method="admin_initiate_auth",
+        service_response=RESULT,
+        expected_params={
+            "UserPoolId": POOL,
+            "ClientId": APP,
+            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",  # the original sent ADMIN_NO_SRP_AUTH
+            "AuthParameters": {"USERNAME": USERNAME, "PASSWORD": PASSWORD},
+        },
+    )
+    with stub:
+        user.admin_authenticate(PASSWORD)
+        assert user.access_token and user.id_token and user.refresh_token
+        stub.assert_no_pending_responses()
