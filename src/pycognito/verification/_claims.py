@@ -92,6 +92,48 @@ def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
     number(claims, "iat")
 
 
+# A time held by an int this small converts to a float exactly: the usual exp and iat.
+_EXACT = 2**53
+
+
+def usual_token_use(
+    claims: Mapping[str, Any],
+    issuers: frozenset[str],
+    now: float,
+    leeway: float,
+    token_use: Optional[str],
+    client_ids: Optional[frozenset[str]],
+) -> Optional[str]:
+    """The per-request shortcut for :func:`check_issuer`, :func:`check_times`,
+    :func:`check_token_use` and :func:`check_client` together: the token's ``token_use`` when
+    the usual token passes them all (string ``iss`` and client id, integer ``exp`` not yet
+    reached, integer or no ``iat``, no ``nbf``), else ``None``, and the caller runs those four,
+    which name what is wrong. It only ever accepts what they accept."""
+    get = claims.get
+    exp = get("exp")
+    iat = get("iat", 0)
+    iss = get("iss")
+    use = get("token_use")
+    if (
+        type(exp) is not int
+        or not -_EXACT < exp < _EXACT
+        or now >= exp + leeway
+        or type(iat) is not int
+        or not -_EXACT < iat < _EXACT
+        or "nbf" in claims
+        or type(iss) is not str
+        or iss not in issuers
+        or (use != "access" and use != "id")
+        or (token_use is not None and use != token_use)
+    ):
+        return None
+    if client_ids is not None:
+        client = get("aud" if use == "id" else "client_id")
+        if type(client) is not str or client not in client_ids:
+            return None
+    return use  # type: ignore[no-any-return]
+
+
 def check_token_use(claims: Mapping[str, Any], token_use: Optional[str]) -> str:
     """``token_use`` must be ``id`` or ``access``, and equal ``token_use`` when one is given."""
     use = claims.get("token_use")

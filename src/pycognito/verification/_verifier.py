@@ -323,7 +323,10 @@ class CognitoTokenVerifier:
         kid = header.get("kid")
         if type(kid) is not str or not kid or len(kid) > _MAX_KID_LENGTH:
             raise TokenKidMissingError("the token's header has no usable kid")
-        key = self._key(kid)
+        static = self._static
+        key = static.keys.get(kid) if static is not None else None
+        if key is None:
+            key = self._key(kid)  # fetched keys, or the error naming the missing kid
         if key.alg is not None and key.alg != alg:
             raise TokenAlgorithmError(f"the key named by the token is for {key.alg!r}, not {alg}")
         try:
@@ -344,18 +347,22 @@ class CognitoTokenVerifier:
         *,
         copy: bool,
     ) -> dict[str, Any]:
-        _claims.check_issuer(claims, self.issuers)
         if now is None:
             now = (self._clock or _clock.now)()
-        _claims.check_times(claims, now, self.leeway)
-        use = _claims.check_token_use(claims, token_use)
-        _claims.check_client(claims, use, self.client_ids)
-        _claims.check_groups(
-            claims, self.groups if groups is DEFAULT else _claims.names(groups, "groups")
+        use = _claims.usual_token_use(
+            claims, self.issuers, now, self.leeway, token_use, self.client_ids
         )
-        _claims.check_scopes(
-            claims, self.scopes if scopes is DEFAULT else _claims.names(scopes, "scopes")
-        )
+        if use is None:
+            _claims.check_issuer(claims, self.issuers)
+            _claims.check_times(claims, now, self.leeway)
+            use = _claims.check_token_use(claims, token_use)
+            _claims.check_client(claims, use, self.client_ids)
+        required = self.groups if groups is DEFAULT else _claims.names(groups, "groups")
+        if required is not None:
+            _claims.check_groups(claims, required)
+        required = self.scopes if scopes is DEFAULT else _claims.names(scopes, "scopes")
+        if required is not None:
+            _claims.check_scopes(claims, required)
         if use == "id":
             _claims.check_at_hash(claims, access_token)
         result = _copy_claims(claims) if copy else claims
