@@ -49,5 +49,21 @@ bench: $(STAMP)
 	$(PY) bench/facade.py
 	$(PY) bench/oauth.py
 
+# The peers bench/peers.py compares with: bench-only, never installed by `make test`.
+.PHONY: bench-peers bench-peers-deps
+PEERS_STAMP := bench/.peers/.installed
+
+$(PEERS_STAMP): bench/requirements-peers.txt bench/requirements-original.txt bench/peers_js/package-lock.json | $(STAMP)
+	$(PY) -m pip install --quiet -r bench/requirements-peers.txt
+	rm -rf bench/.peers/original
+	$(PY) -m pip install --quiet --target bench/.peers/original -r bench/requirements-original.txt
+	cd bench/peers_js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-peers-deps: $(PEERS_STAMP)
+
+bench-peers: $(PEERS_STAMP)
+	$(PY) bench/peers.py
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf bench/.peers bench/peers_js/node_modules $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
