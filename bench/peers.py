@@ -39,6 +39,8 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from _scripted import ScriptedCognito
+from _srp_work import cpu_ms, make_challenge, unavoidable
 from pycognito import srp
 from pycognito.aws_srp import AWSSRP
 from pycognito.verification import CognitoTokenVerifier, cognito_issuer
@@ -233,86 +235,20 @@ def cpu_us(cases: dict[str, Callable[[], object]]) -> dict[str, float]:
 # -- SRP ---------------------------------------------------------------------------------------
 
 
-def srp_challenge() -> dict[str, str]:
-    salt = os.urandom(16).hex()
-    x = srp.calculate_x(int(salt, 16), POOL_ID.split("_", 1)[1], USERNAME, PASSWORD)
-    small_b = int.from_bytes(os.urandom(32), "big")
-    big_b = srp.server_b(small_b=small_b, verifier_value=srp.verifier(x))
-    return {
-        "USERNAME": USERNAME,
-        "USER_ID_FOR_SRP": USERNAME,
-        "SALT": salt,
-        "SRP_B": format(big_b, "x"),
-        "SECRET_BLOCK": base64.b64encode(os.urandom(1024)).decode(),
-    }
-
-
-class ScriptedCognito:
-    """Answers like Cognito without any I/O, so only the client's own work is timed."""
-
-    def __init__(self, challenge: dict[str, str]) -> None:
-        self.challenge = challenge
-        self.answer: dict[str, str] = {}
-
-    def initiate_auth(self, **_: Any) -> dict[str, Any]:
-        return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": self.challenge}
-
-    def respond_to_auth_challenge(self, **kwargs: Any) -> dict[str, Any]:
-        self.answer = kwargs["ChallengeResponses"]
-        return {"AuthenticationResult": {"AccessToken": "a", "IdToken": "i", "RefreshToken": "r"}}
-
-
-def cpu_ms(cases: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Per case, the median CPU time of one call in milliseconds (the cases take turns)."""
-    for fn in cases.values():
-        fn()
-    samples: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(repeat):
-        for name, fn in cases.items():
-            start = time.thread_time_ns()
-            fn()
-            samples[name].append((time.thread_time_ns() - start) / 1e6)
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
 def our_srp(challenge: dict[str, str]) -> dict[str, float]:
     client = ScriptedCognito(challenge)
 
     def login() -> None:
         AWSSRP(USERNAME, PASSWORD, POOL_ID, CLIENT_ID, client=client).authenticate_user()
-        if not client.answer.get("PASSWORD_CLAIM_SIGNATURE"):
-            raise AssertionError("no signature sent")
 
-    # The floor's inputs: a 1,024-bit a as a login draws it, x and u of this challenge.
-    small_a = int.from_bytes(os.urandom(128), "big") % srp.N
-    big_b = int(challenge["SRP_B"], 16)
-    x = srp.calculate_x(int(challenge["SALT"], 16), POOL_ID.split("_", 1)[1], USERNAME, PASSWORD)
-    u = srp.calculate_u(srp.calculate_a(small_a), big_b)
-    exponent = small_a + u * x
-    base = (big_b - srp.K * srp.verifier(x)) % srp.N
-
-    results: dict[str, float] = {"_exponent_bits": exponent.bit_length()}
+    results: dict[str, float] = {}
     previous = srp.backend_name()
     try:
         if "gmpy2" in srp.available_backends():
             srp.use_backend("gmpy2")
-            arith = srp._arith()
-
-            def floor() -> None:
-                arith.pow_g(small_a)
-                arith.pow_g(x)
-                arith.pow(base, exponent)
-
-            results.update(
-                cpu_ms(
-                    {
-                        "floor": floor,
-                        "S alone": lambda: arith.pow(base, exponent),
-                        "ours, gmpy2": login,
-                    },
-                    SRP_REPEAT,
-                )
-            )
+            floor, s_alone, bits = unavoidable(challenge, POOL_ID, USERNAME, PASSWORD)
+            cases = {"floor": floor, "S alone": s_alone, "ours, gmpy2": login}
+            results.update(cpu_ms(cases, SRP_REPEAT), _exponent_bits=bits)
         srp.use_backend("python")
         results.update(cpu_ms({"ours, plain ints": login}, PLAIN_SRP_REPEAT))
     finally:
@@ -408,7 +344,7 @@ def main() -> int:
     key = rsa.generate_private_key(65537, 2048)
     jwks = make_jwks(key)
     token = make_token(key)
-    challenge = srp_challenge()
+    challenge = make_challenge(POOL_ID, USERNAME, PASSWORD)
     cases = verify_cases(token, jwks, key)
     notes = {name: why for name, why in cases.items() if not callable(why)}
     timed = {name: fn for name, fn in cases.items() if callable(fn)}
