@@ -45,6 +45,7 @@ from ._signin import (
     rotating_refresh_call,
     run,
 )
+from ._text import check_text
 from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
 from .aws_srp import AWSSRP, default_device_name
@@ -65,6 +66,7 @@ def _text(value: object, name: str) -> str:
         raise InvalidTypeError(f"{name} must be a string, not {type(value).__name__}")
     if not value:
         raise MissingValueError(f"{name} is empty", name)
+    check_text(value, name)
     return value
 
 

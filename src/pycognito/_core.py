@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Mapping, Optional, Typ
 
 from . import srp
 from ._clients import client_kwargs, cognito_client, environment_endpoint, service_error
+from ._text import check_text
 from ._token_lifecycle import TokenLifecycle
 from ._tokens import TOKEN_FIELDS, TokenFields, TokenSet, token_username
 from .exceptions import (
@@ -58,6 +59,7 @@ def service_errors() -> Iterator[None]:
 def _optional_str(name: str, value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise InvalidTypeError(f"{name} must be a string or None, not {type(value).__name__}")
+    check_text(value, name)
 
 
 class _TokenField(Generic[T]):

@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Optional
 
 from . import _clock, srp
-
-# The original module's helpers, constants and re-exported exceptions (compatibility layer).
 from ._aws_srp_compat import (
     G_HEX,
     INFO_BITS,
@@ -44,6 +42,9 @@ from ._challenges import (
 )
 from ._clients import cognito_client
 from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
+
+# The original module's helpers, constants and re-exported exceptions (compatibility layer).
+from ._text import check_text
 from .exceptions import (
     ChallengeException,
     ForceChangePasswordException,
@@ -123,6 +124,7 @@ class AWSSRP:
         for name, value in texts.items():  # None is refused when a login needs the value
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"AWSSRP: {name} must be a string, not {type(value).__name__}")
+            check_text(value, name)
         if username == "":
             raise ValueError("AWSSRP: username is empty")
         if client_id == "":

@@ -275,3 +275,13 @@ class RoleMappingDeniedError(IdentityPoolError):
 
 class IdentityPoolConfigurationError(IdentityPoolError):
     """The identity pool has no role to give (no authenticated role, or an unusable one)."""
+
+
+class InvalidTextError(InvalidValueError):
+    """A string argument cannot be encoded as UTF-8 (it holds a lone surrogate, as Python makes
+    from bytes that are not UTF-8). ``argument`` names it; its value is never in the message."""
+
+    def __init__(self, argument: str) -> None:
+        super().__init__(f"{argument} is not valid text: it holds a lone surrogate (often from "
+                         "input that was not UTF-8)")
+        self.argument = argument

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Optional
 
 from ._modmath import BackendRegistry, GroupArithmetic
+from ._text import utf8
 from .exceptions import SRPError
 
 __all__ = [
@@ -169,7 +170,10 @@ def calculate_u(big_a: int, big_b: int) -> int:
 
 def calculate_x(salt: int, identity_prefix: str, identity: str, password: str) -> int:
     """The private key ``x = H(pad(salt) | H(P | I | ":" | password))``, strings as UTF-8."""
-    inner = hashlib.sha256(f"{identity_prefix}{identity}:{password}".encode()).digest()
+    inner = hashlib.sha256(
+        utf8(identity_prefix, "identity_prefix") + utf8(identity, "identity") + b":"
+        + utf8(password, "password")
+    ).digest()
     return _hash_int(_pad_bytes(salt) + inner)
 
 
@@ -194,8 +198,8 @@ def signature(
     decoded leniently as the original client did, else signed as its UTF-8 bytes.
     """
     message = (
-        identity_prefix.encode() + identity.encode() + _block_bytes(secret_block)
-        + timestamp.encode()
+        utf8(identity_prefix, "identity_prefix") + utf8(identity, "identity")
+        + _block_bytes(secret_block) + utf8(timestamp, "timestamp")
     )
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
 
@@ -208,7 +212,7 @@ def _block_bytes(secret_block: str) -> bytes:
             return base64.b64decode(secret_block, validate=validate)
         except (binascii.Error, ValueError):
             pass
-    return secret_block.encode()
+    return utf8(secret_block, "SECRET_BLOCK")
 
 
 @dataclass(frozen=True)
@@ -375,7 +379,8 @@ def device_verifier(
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
     """``SECRET_HASH = b64(HMAC-SHA256(client_secret, username + client_id))``."""
     digest = hmac.new(
-        client_secret.encode(), (username + client_id).encode(), hashlib.sha256
+        utf8(client_secret, "client_secret"),
+        utf8(username, "username") + utf8(client_id, "client_id"), hashlib.sha256
     ).digest()
     return base64.b64encode(digest).decode()
 

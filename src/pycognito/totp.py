@@ -23,6 +23,8 @@ import time
 from typing import Optional, Union
 from urllib.parse import quote, urlencode
 
+from ._text import check_text
+
 __all__ = ["decode_secret", "hotp_code", "otpauth_uri", "totp_code", "verify_totp"]
 
 _DIGESTS = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256, "SHA512": hashlib.sha512}
@@ -35,9 +37,12 @@ def decode_secret(secret: Union[str, bytes]) -> bytes:
     """
     if isinstance(secret, bytes):
         return secret
+    check_text(secret, "secret")
     text = "".join(secret.split()).replace("-", "").upper().rstrip("=")
     if not text:
         raise ValueError("the TOTP secret is empty")
+    if not text.isascii():  # checked here: b32decode's own error would hold the secret
+        raise ValueError("the TOTP secret is not valid base32")
     text += "=" * (-len(text) % 8)
     try:
         return base64.b32decode(text)

@@ -103,3 +103,22 @@ def test_local_prints_its_endpoint_first() -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_password_that_is_not_utf8_is_one_line_without_the_password(
+        make_pool: Any, make_user: Any, tmp_path: Path) -> None:
+    info = make_pool()
+    make_user(info, "bob")
+    env = _env(info, tmp_path / "tokens.json")
+    for io_encoding in ("utf-8:surrogateescape", "utf-8:strict"):
+        env["PYTHONIOENCODING"] = io_encoding
+        done = subprocess.run([sys.executable, "-m", "pycognito.cli", "login", "-u", "bob"],
+                              input=b"Sec\xffret-Horse\n", capture_output=True, env=env,
+                              timeout=60, check=False)
+        err = done.stderr.decode("utf-8", "replace")
+        assert done.returncode == 1, err
+        assert err.startswith("Password: \n") and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 2  # the prompt, then one line
+        assert "Sec" not in err and "ret-Horse" not in err and b"Sec" not in done.stdout
+        if io_encoding.endswith("surrogateescape"):
+            assert "password is not valid text" in err

@@ -68,3 +68,20 @@ def test_nothing_secret_leaks(make_pool: PoolFactory, make_user: Callable[..., U
 def test_challenge_exception_repr_has_no_session() -> None:
     exc = ChallengeException("Do MFA", {"ChallengeName": "SMS_MFA", "Session": "sekrit-session"})
     assert "sekrit" not in repr(exc) and "sekrit" not in str(exc)
+
+
+def test_a_password_that_is_not_text_is_refused_by_name(make_cognito: CognitoFactory) -> None:
+    from pycognito.exceptions import InvalidTextError
+
+    secret = "Sec\udcffret-Horse-9"
+    for call, argument in (
+        (lambda: make_cognito(username="bob").authenticate(secret), "password"),
+        (lambda: make_cognito(username="bob").admin_authenticate(secret), "password"),
+        (lambda: make_cognito(username="bob", client_secret=secret), "client_secret"),
+        (lambda: make_cognito(username="b\udcffb"), "username"),
+    ):
+        with pytest.raises(InvalidTextError) as error:
+            call()
+        assert error.value.argument == argument
+        assert "Sec" not in str(error.value) + repr(error.value)
+        assert error.value.__context__ is None

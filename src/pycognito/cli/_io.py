@@ -11,6 +11,8 @@ import getpass
 import sys
 from typing import Optional, Sequence, TextIO
 
+from .._text import check_text
+
 
 class InputClosed(Exception):
     """stdin ended (or was closed from the start) before an answer was given."""
@@ -104,8 +106,10 @@ class Terminal:
                 self.end_line()
                 raise InputClosed(prompt) from None
             self._line_open = False
-            return answer
-        return self._readline(f"{prompt}: ")
+        else:
+            answer = self._readline(f"{prompt}: ")
+        check_text(answer, prompt.lower())  # bytes that were not UTF-8: refused, never shown
+        return answer
 
     def confirm(self, prompt: str, default: bool = False) -> bool:
         """A yes/no answer."""
