@@ -200,7 +200,8 @@ def test_outbox_over_http_with_filters(local: LocalCognito, cognito_idp: Any,
     assert url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310
         [message] = json.load(answer)
-    assert set(message) == {"user_pool_id", "username", "kind", "destination", "code", "sent_at"}
+    assert set(message) == {"user_pool_id", "username", "kind", "destination", "code", "sent_at",
+                            "text", "subject"}
     assert message["username"] == "ann" and message["sent_at"].endswith("Z")
     assert message["code"] == local.last_code(username="ann")
     everything = f"{local.endpoint_url}/_local/messages"

@@ -74,13 +74,6 @@ def test_get_user_works_for_unconfirmed_attributes_and_returns_mfa_fields(
     assert "UserMFASettingList" not in got
 
 
-def test_custom_and_choice_auth_are_refused_clearly(cognito_idp: Any, pool: PoolInfo) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="CUSTOM_AUTH",
-                                  AuthParameters={"USERNAME": "alice"})
-    assert error_of(excinfo)[0] == "InvalidParameterException"
-
-
 def test_unknown_client_and_pool(cognito_idp: Any, pool: PoolInfo) -> None:
     with pytest.raises(ClientError) as excinfo:
         cognito_idp.initiate_auth(ClientId="unknownclient", AuthFlow="USER_PASSWORD_AUTH",

@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     local.add_argument("--port", type=_port, default=0,
                        help="port, 0 to 65535 (default 0: any free port)")
+    local.add_argument("--lambda", dest="lambdas", action="append", default=[],
+                       metavar="ARN=module:function",
+                       help="answer this Lambda ARN (in a pool's LambdaConfig) with a Python "
+                            "handler(event, context); repeatable")
     local.set_defaults(handler=_run_local)
 
     demo = commands.add_parser(
@@ -121,7 +125,7 @@ def _version() -> str:
 def _run_local(args: argparse.Namespace, terminal: Terminal) -> int:
     from ..local._cli import serve
 
-    return serve(host=args.host, port=args.port)
+    return serve(host=args.host, port=args.port, lambdas=args.lambdas)
 
 
 def _run_demo(args: argparse.Namespace, terminal: Terminal) -> int:

@@ -12,6 +12,7 @@ import secrets
 import string
 from typing import Any, Optional
 
+from . import _triggers
 from ._errors import CognitoError, invalid_parameter, not_authorized, user_not_found
 from ._moto import Pool, User, UserStatus, attributes_of, find_client, find_pool, find_user
 from ._registry import Request, operation
@@ -76,11 +77,23 @@ def _mark_verified(user: User, attribute: Optional[str]) -> None:
 
 @operation("SignUp")
 def sign_up(req: Request) -> dict[str, Any]:
-    pool, _, _, _ = _client_user(req)
-    result = req.call_moto()
+    pool, client, _, username = _client_user(req)
+    result = req.call_moto()  # moto's checks first; a refusing PreSignUp undoes the user
     result.pop("CodeDeliveryDetails", None)
     user = next((u for u in pool.users.values() if u.id == result.get("UserSub")), None)
-    if user is not None:
+    try:
+        decided = _triggers.pre_sign_up(pool, "PreSignUp_SignUp", username=username,
+                                        attributes=req.params.get("UserAttributes"),
+                                        validation_data=req.params.get("ValidationData"),
+                                        client_id=client.id)
+    except CognitoError:
+        if user is not None:
+            pool.backend.admin_delete_user(pool.id, user.username)
+            STATE.forget_user(pool.id, user.id)
+        raise
+    if user is not None and _triggers.apply_pre_sign_up(user, decided):
+        result["UserConfirmed"] = True
+    elif user is not None:
         attribute = _verification_attribute(pool, user)
         if attribute is not None:
             result["CodeDeliveryDetails"] = _send(pool, user, "sign_up", attribute, "sign_up")
@@ -99,7 +112,18 @@ def confirm_sign_up(req: Request) -> dict[str, Any]:
                                code=req.params.get("ConfirmationCode"))
     user.status = UserStatus.CONFIRMED
     _mark_verified(user, issued.attribute)
+    _triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", client.id)
     return {}
+
+
+@operation("AdminConfirmSignUp")
+def admin_confirm_sign_up(req: Request) -> dict[str, Any]:
+    result = req.call_moto()
+    pool = find_pool(req.required("UserPoolId"))
+    user = find_user(pool, req.required("Username"))
+    if user is not None:
+        _triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", None)
+    return result
 
 
 @operation("ResendConfirmationCode")
@@ -122,6 +146,9 @@ def resend_confirmation_code(req: Request) -> dict[str, Any]:
 @operation("ForgotPassword")
 def forgot_password(req: Request) -> dict[str, Any]:
     pool, client, user, username = _client_user(req)
+    if user is None:
+        user = _triggers.migrate_user(pool, "UserMigration_ForgotPassword", username=username,
+                                      password=None, client_id=client.id)
     if user is None:
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
             return {"CodeDeliveryDetails": {"Destination": f"{username[:1]}***@e***",
@@ -146,6 +173,7 @@ def confirm_forgot_password(req: Request) -> dict[str, Any]:
     user.password = password
     if user.status in (UserStatus.RESET_REQUIRED, UserStatus.FORCE_CHANGE_PASSWORD):
         user.status = UserStatus.CONFIRMED
+    _triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmForgotPassword", client.id)
     return {}
 
 
@@ -201,6 +229,10 @@ def admin_create_user(req: Request) -> dict[str, Any]:
     else:
         password = temporary_password(pool)
         params["TemporaryPassword"] = password
+    if action != "RESEND" and find_user(pool, req.required("Username")) is None:
+        _triggers.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username=req.required("Username"),
+                              attributes=params.get("UserAttributes"),
+                              validation_data=params.get("ValidationData"), client_id=None)
     if action == "RESEND":
         user = find_user(pool, req.required("Username"))
         if user is None:

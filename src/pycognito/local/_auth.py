@@ -14,7 +14,7 @@ import hmac
 import json
 from typing import Any, Callable, Optional
 
-from . import _devices, _mfa
+from . import _devices, _mfa, _triggers
 from . import _srp as srp_server
 from ._errors import (
     CognitoError,
@@ -180,6 +180,7 @@ def finish(pool: Pool, client: Client, user: User, *, device_key: Optional[str])
         device = _devices.confirmed_device(pool, user, device_key)
         if device is not None:
             _devices.touch(device)
+    _triggers.post_authentication(pool, user, client.id, new_device=new_device is not None)
     result = STATE.tokens.issue(pool, client, user, device_key=device_key)
     if new_device is not None:
         result["NewDeviceMetadata"] = {"DeviceKey": new_device.key,
@@ -224,15 +225,18 @@ def _initiate(req: Request, *, admin: bool) -> dict[str, Any]:
     params = _strings(req.mapping("AuthParameters"))
     if flow in REFRESH_FLOWS:
         return _refresh_auth(pool, client, params)
-    if flow == "CUSTOM_AUTH":
-        raise invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")
-    if flow == "USER_AUTH":
-        raise invalid_parameter("USER_AUTH (choice-based sign-in) is not supported by the "
-                                "local Cognito")
     username = params.get("USERNAME")
     if not username:
         raise invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(client, username, params.get("SECRET_HASH"))
+    if flow == "CUSTOM_AUTH":
+        from ._custom import start_custom
+
+        return start_custom(pool, client, username, params, admin=admin)
+    if flow == "USER_AUTH":
+        from ._choice import start_choice
+
+        return start_choice(pool, client, username, params, admin=admin)
     if flow == "USER_SRP_AUTH":
         return _start_srp(pool, client, username, params, admin=admin)
     return _password_auth(pool, client, username, params, admin=admin)
@@ -241,17 +245,26 @@ def _initiate(req: Request, *, admin: bool) -> dict[str, Any]:
 def _password_auth(pool: Pool, client: Client, username: str, params: dict[str, str], *,
                    admin: bool) -> dict[str, Any]:
     user = find_user(pool, username)
+    password = params.get("PASSWORD", "")
+    if user is None:
+        user = _triggers.migrate_user(pool, "UserMigration_Authentication", username=username,
+                                      password=password, client_id=client.id)
     if user is None:
         raise missing_user_error(client)
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    password = params.get("PASSWORD", "")
-    if user.password is None or not hmac.compare_digest(password.encode(),
-                                                        str(user.password).encode()):
-        raise not_authorized()
+    _triggers.pre_authentication(pool, user, client.id)
+    check_password(user, password)
     _check_status(user)
     return after_first_factor(pool, client, user, admin=admin,
                               device_key=params.get("DEVICE_KEY"))
+
+
+def check_password(user: User, password: str) -> None:
+    """The user's password, or NotAuthorizedException (a constant-time comparison)."""
+    if user.password is None or not hmac.compare_digest(password.encode(),
+                                                        str(user.password).encode()):
+        raise not_authorized()
 
 
 def _start_srp(pool: Pool, client: Client, username: str, params: dict[str, str], *,
@@ -266,6 +279,15 @@ def _start_srp(pool: Pool, client: Client, username: str, params: dict[str, str]
         return _decoy_srp_challenge(username, big_a)
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    _triggers.pre_authentication(pool, user, client.id)
+    return srp_challenge(pool, client, user, big_a, admin=admin,
+                         device_key=params.get("DEVICE_KEY"))
+
+
+def srp_challenge(pool: Pool, client: Client, user: User, big_a: int, *, admin: bool,
+                  device_key: Optional[str], data: Optional[dict[str, Any]] = None
+                  ) -> dict[str, Any]:
+    """PASSWORD_VERIFIER for the user's password (``data`` kept in its session)."""
     extras = STATE.user(pool.id, user.id)
     if extras.srp_salt is None:
         extras.srp_salt = srp_server.new_salt_hex()
@@ -275,8 +297,8 @@ def _start_srp(pool: Pool, client: Client, username: str, params: dict[str, str]
     challenge = srp_server.start(big_a=big_a, verifier=verifier, prefix=prefix, identity=identity)
     session = STATE.sessions.create(
         pool_id=pool.id, client=client, sub=user.id, challenge="PASSWORD_VERIFIER", admin=admin,
-        device_key=params.get("DEVICE_KEY"),
-        data={"srp": challenge, "secret_block": challenge.secret_block},
+        device_key=device_key,
+        data={**(data or {}), "srp": challenge, "secret_block": challenge.secret_block},
     )
     return {
         "ChallengeName": "PASSWORD_VERIFIER",
@@ -455,6 +477,11 @@ def _password_verifier(answer: _Answer) -> dict[str, Any]:
     answer.check_user(user)
     _verify_claim(answer, session)
     _check_status(user)
+    if "custom_history" in session.data:  # CUSTOM_AUTH that began with SRP_A
+        from ._custom import after_password_verifier
+
+        return after_password_verifier(answer.pool, answer.client, user, session,
+                                       admin=answer.admin)
     device_key = answer.responses.get("DEVICE_KEY") or session.device_key
     return after_first_factor(answer.pool, answer.client, user, admin=answer.admin,
                               device_key=device_key)
@@ -533,7 +560,7 @@ def _new_password_required(answer: _Answer) -> dict[str, Any]:
     return after_password(answer.pool, answer.client, user, admin=answer.admin, device_key=None)
 
 
-@_answers("SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA")
+@_answers("SMS_MFA", "EMAIL_OTP", "SMS_OTP", "SOFTWARE_TOKEN_MFA")
 def _mfa_code(answer: _Answer) -> dict[str, Any]:
     session, user = answer.open_session()
     code = answer.need(f"{answer.name}_CODE")  # SMS_MFA_CODE, EMAIL_OTP_CODE, ...
@@ -584,5 +611,5 @@ def _mfa_setup(answer: _Answer) -> dict[str, Any]:
                   device_key=_proven_device(answer, session, user))
 
 
-__all__ = ["after_first_factor", "after_password", "enabled_flows", "finish", "mask_email",
-           "mask_phone"]
+__all__ = ["after_first_factor", "after_password", "check_password", "enabled_flows", "finish",
+           "mask_email", "mask_phone", "srp_challenge"]

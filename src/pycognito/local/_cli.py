@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import Sequence
 
+from ._lambdas import LambdaHandler, load_handler
 from ._server import LocalCognito
 
 
-def serve(host: str = "127.0.0.1", port: int = 0) -> int:
-    """Start the server, print its endpoint URL as the first line, serve until Ctrl-C."""
+def serve(host: str = "127.0.0.1", port: int = 0, lambdas: Sequence[str] = ()) -> int:
+    """Start the server, print its endpoint URL as the first line, serve until Ctrl-C.
+
+    ``lambdas``: ``ARN=module:function`` handlers for the pools' Lambda triggers.
+    """
     local = LocalCognito(host=host, port=port)
+    try:
+        handlers = [_lambda_spec(spec) for spec in lambdas]
+    except (ValueError, ImportError, AttributeError, TypeError) as error:
+        print(f"pycognito local: --lambda: {error}", file=sys.stderr)
+        return 2
+    for arn, handler in handlers:
+        local.register_lambda(arn, handler)
     try:
         local.start()
     except OSError as error:
@@ -26,3 +38,11 @@ def serve(host: str = "127.0.0.1", port: int = 0) -> int:
     finally:
         local.stop()
     return 0
+
+
+def _lambda_spec(spec: str) -> tuple[str, LambdaHandler]:
+    """``ARN=module:function`` -> the ARN and the function."""
+    arn, sep, target = spec.partition("=")
+    if not sep or not arn.startswith("arn:"):
+        raise ValueError(f"expected ARN=module:function, got {spec!r}")
+    return arn, load_handler(target)

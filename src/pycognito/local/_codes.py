@@ -13,7 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ._clock import Clock
 from ._errors import code_mismatch, expired_code
@@ -52,6 +52,9 @@ class Message:
     destination: str
     code: str
     sent_at: datetime
+    #: The text sent, when a CustomMessage trigger wrote it (its ``{####}`` filled in).
+    text: Optional[str] = None
+    subject: Optional[str] = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object served by ``GET /_local/messages``."""
@@ -61,6 +64,8 @@ class Message:
             "kind": self.kind,
             "destination": self.destination,
             "code": self.code,
+            "text": self.text,
+            "subject": self.subject,
             "sent_at": self.sent_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
         }
 
@@ -123,12 +128,19 @@ class IssuedCode:
     used: bool = False
 
 
+#: A customised message: (subject, text).
+Rendered = tuple[Optional[str], str]
+
+
 @dataclass
 class CodeStore:
     """Codes per (pool, user sub, purpose); a purpose is e.g. ``"sign_up"`` or ``"attr:email"``."""
 
     clock: Clock
     outbox: Outbox
+    #: ``customize(pool_id, sub, kind, code, destination)`` -> ``(subject, text)`` or ``None``:
+    #: the CustomMessage trigger (wired by ``_state``).
+    customize: Optional[Callable[[str, str, str, str, str], Optional[Rendered]]] = None
     _codes: dict[tuple[str, str, str], list[IssuedCode]] = field(default_factory=dict)
 
     def issue(
@@ -156,9 +168,11 @@ class CodeStore:
         now = self.clock.time()
         codes.append(IssuedCode(value, now + (lifetime or LIFETIMES[kind]), attribute))
         if record:
-            self.outbox.add(
-                Message(pool_id, username, kind, destination, value, self.clock.now())
-            )
+            custom = (self.customize(pool_id, sub, kind, value, destination)
+                      if self.customize is not None else None)
+            subject, text = custom if custom is not None else (None, None)
+            self.outbox.add(Message(pool_id, username, kind, destination, value,
+                                    self.clock.now(), text, subject))
         return value
 
     def check(self, *, pool_id: str, sub: str, purpose: str, code: object) -> IssuedCode:

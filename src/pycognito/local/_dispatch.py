@@ -23,6 +23,7 @@ from . import _federation, _moto
 from ._errors import CognitoError
 from ._registry import Request, handlers
 from ._state import STATE
+from ._triggers import request_metadata
 
 #: status, headers, body
 Reply = Tuple[int, list[tuple[str, str]], bytes]
@@ -80,7 +81,7 @@ def answer_cognito(action: str, body: bytes, environ: dict[str, Any]) -> Reply:
         return error_reply(CognitoError("SerializationException", "The request body must be a "
                                         "JSON object."))
     handler = handlers().get(action)
-    with STATE.lock, _moto.our_request():
+    with STATE.lock, _moto.our_request(), request_metadata(params):
         try:
             if handler is None:
                 return _moto_reply(environ, body, "cognito-idp")

@@ -2,6 +2,7 @@
 
 ``GET /_local/messages`` (filters: ``user_pool_id``, ``username``, ``kind``, ``destination``)
 returns the outbox as JSON, oldest first. Also: ``GET /_local/calls`` (filter ``operation``),
+``GET /_local/lambda-invocations`` (filters ``trigger_source``, ``function_arn``),
 ``POST /_local/reset`` and ``POST /_local/clock`` with ``{"advance": seconds}``. Each pool's
 keys are at ``GET /{pool_id}/.well-known/jwks.json``. The pool domains' OAuth endpoints
 (``/domain/{domain}/...``, ``/{pool_id}/.well-known/openid-configuration``) are served by
@@ -121,6 +122,10 @@ class LocalApp:
                                                client_id=query.get("client_id"),
                                                auth_flow=query.get("auth_flow"))
                     return _json(start_response, 200, [c.to_json() for c in calls])
+                if path == "/_local/lambda-invocations" and method == "GET":
+                    invocations = state.lambdas.select(trigger_source=query.get("trigger_source"),
+                                                       function_arn=query.get("function_arn"))
+                    return _json(start_response, 200, [i.to_json() for i in invocations])
                 if path == "/_local/reset" and method == "POST":
                     from ._server import reset_everything
 

@@ -274,7 +274,7 @@ def _exchange_code(request: Request, pool: Pool, client: Client) -> dict[str, An
     user = _user(pool, found.sub, "invalid_grant")
     return _oauth_tokens(STATE.tokens.issue(
         pool, client, user, scope=" ".join(grant.scopes), id_token="openid" in grant.scopes,
-        nonce=grant.nonce, with_at_hash=True,
+        nonce=grant.nonce, with_at_hash=True, trigger_source="TokenGeneration_HostedAuth",
     ))
 
 

@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 from . import _moto
 from ._calls import Call
 from ._codes import Message
+from ._lambdas import Invocation, LambdaHandler
 from ._state import STATE
 from ._totp import totp_from_secret
 
@@ -155,6 +156,27 @@ class LocalCognito:
         """Empty the call log (nothing else)."""
         with STATE.lock:
             STATE.calls.clear()
+
+    def register_lambda(self, function_arn: str, handler: LambdaHandler) -> None:
+        """Answer the Lambda function ``function_arn`` with ``handler(event, context)``.
+
+        A pool whose ``LambdaConfig`` names this ARN calls it as Cognito calls its triggers.
+        Registrations survive :meth:`reset` (they are code, not data).
+        """
+        with STATE.lock:
+            STATE.lambdas.register(function_arn, handler)
+
+    def unregister_lambda(self, function_arn: str) -> None:
+        """Forget the handler of ``function_arn`` (calling it is then UnexpectedLambdaException)."""
+        with STATE.lock:
+            STATE.lambdas.unregister(function_arn)
+
+    def lambda_invocations(self, *, trigger_source: Optional[str] = None,
+                           function_arn: Optional[str] = None) -> list[Invocation]:
+        """Trigger calls since the last reset, oldest first: each ``.event`` as the handler got
+        it, ``.response`` as it answered, ``.error`` if it failed."""
+        with STATE.lock:
+            return STATE.lambdas.select(trigger_source=trigger_source, function_arn=function_arn)
 
     def advance_clock(self, seconds: float) -> None:
         """Move the server's clock: token iat/exp, code, session and refresh-token expiry."""

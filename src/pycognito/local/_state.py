@@ -14,10 +14,12 @@ from ._calls import CallLog
 from ._clock import Clock
 from ._codes import CodeStore, Outbox
 from ._identity_pools import IdentityStore
+from ._lambdas import LambdaStore
 from ._oauth_state import OAuthStore
 from ._sessions import SessionStore
 from ._sts import CredentialStore
 from ._tokens import TokenStore
+from ._triggers import custom_message_hook
 
 
 @dataclass
@@ -51,10 +53,12 @@ class LocalState:
         self.clock = Clock()
         self.outbox = Outbox()
         self.codes = CodeStore(self.clock, self.outbox)
+        self.codes.customize = custom_message_hook
         self.sessions = SessionStore(self.clock)
         self.tokens = TokenStore(self.clock)
         self.oauth = OAuthStore(self.clock)
         self.calls = CallLog()
+        self.lambdas = LambdaStore()  # trigger handlers (kept by reset) and their invocations
         self.identities = IdentityStore(self.clock)  # cognito-identity
         self.credentials = CredentialStore(self.clock)  # temporary AWS credentials (sts)
         self.users: dict[tuple[str, str], UserExtras] = {}
@@ -85,6 +89,7 @@ class LocalState:
             self.tokens.clear()
             self.oauth.clear()
             self.calls.clear()
+            self.lambdas.clear()
             self.identities.clear()
             self.credentials.clear()
             self.users.clear()

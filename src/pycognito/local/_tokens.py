@@ -22,6 +22,7 @@ from ._clock import Clock
 from ._errors import CognitoError, not_authorized
 from ._keys import KeyRing
 from ._moto import Client, Pool, User, UserStatus, attributes_of
+from ._triggers import pre_token_generation
 
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
@@ -113,13 +114,16 @@ class TokenStore:
         id_token: bool = True,
         nonce: Optional[str] = None,
         with_at_hash: bool = False,
+        trigger_source: Optional[str] = None,
     ) -> dict[str, Any]:
         """An ``AuthenticationResult``: ID + access tokens, and a refresh token unless renewing.
 
         With ``refresh`` (a token renewal), ``origin_jti``, ``auth_time`` and ``event_id`` are
         kept. The OAuth endpoints pass the granted ``scope``, ``id_token=False`` without
         ``openid``, the authorize request's ``nonce`` and ``with_at_hash`` (their id tokens
-        carry ``at_hash``).
+        carry ``at_hash``). The pool's PreTokenGeneration trigger runs with ``trigger_source``
+        (``TokenGeneration_RefreshTokens`` for a renewal, ``TokenGeneration_Authentication`` by
+        default) and may change the claims and the access token's scopes.
         """
         now = int(self.clock.time())
         origin_jti = refresh.origin_jti if refresh else str(uuid.uuid4())
@@ -163,6 +167,11 @@ class TokenStore:
                 "cognito:username": user.username,
             }
         )
+        source = trigger_source or ("TokenGeneration_RefreshTokens" if refresh
+                                    else "TokenGeneration_Authentication")
+        pre_token_generation(pool, client, user, source, id_claims=id_claims,
+                             access_claims=access_claims)
+        final_scope = str(access_claims.get("scope", ""))
         keys = self.keys.for_pool(pool.id)
         access_token = keys.access.sign(access_claims)
         if with_at_hash:
@@ -173,7 +182,7 @@ class TokenStore:
         pool.access_tokens[access_token] = (client.id, user.username)
         self.access[access_token] = AccessRecord(
             pool.id, client.id, user.id, user.username, origin_jti, now + access_ttl, device_key,
-            scope=scope,
+            scope=final_scope,
         )
         result: dict[str, Any] = {
             "AccessToken": access_token,

@@ -1,0 +1,305 @@
+"""Lambda triggers on the local Cognito: the events AWS documents, their effects, their failures."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any, Callable
+
+import jwt
+import pytest
+from botocore.exceptions import ClientError
+
+from pycognito.local import LocalCognito
+from pycognito.local._cli import _lambda_spec
+from pycognito.verification import CognitoTokenVerifier
+
+from ..conftest import DEFAULT_PASSWORD, PoolInfo, UserInfo
+from .helpers import error_of
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def arn(name: str) -> str:
+    return ARN + name
+
+
+@pytest.fixture
+def triggered(make_pool: Callable[..., PoolInfo]) -> Callable[..., PoolInfo]:
+    """``triggered(PreSignUp="name", ...)``: a pool whose LambdaConfig names those functions."""
+
+    def make(pre_token_version: str = "", **functions: str) -> PoolInfo:
+        config: dict[str, Any] = {trigger: arn(name) for trigger, name in functions.items()}
+        if pre_token_version:
+            config["PreTokenGenerationConfig"] = {"LambdaVersion": pre_token_version,
+                                                  "LambdaArn": config.pop("PreTokenGeneration")}
+        return make_pool(pool_kwargs={"LambdaConfig": config})
+
+    return make
+
+
+def sign_up(idp: Any, pool: PoolInfo, username: str = "bob", **extra: Any) -> dict[str, Any]:
+    return idp.sign_up(  # type: ignore[no-any-return]
+        ClientId=pool.client_id, Username=username, Password=DEFAULT_PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}], **extra)
+
+
+def password_login(idp: Any, pool: PoolInfo, username: str, password: str = DEFAULT_PASSWORD,
+                   **extra: Any) -> dict[str, Any]:
+    return idp.initiate_auth(  # type: ignore[no-any-return]
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password}, **extra)
+
+
+def claims(token: str) -> dict[str, Any]:
+    return jwt.decode(token, options={"verify_signature": False})  # type: ignore[no-any-return]
+
+
+# -- registration and failures ------------------------------------------------------------------
+
+
+def test_pre_sign_up_auto_confirms_and_verifies(local: LocalCognito, cognito_idp: Any,
+                                                triggered: Callable[..., PoolInfo]) -> None:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        assert context.invoked_function_arn == arn("presignup")
+        assert context.get_remaining_time_in_millis() > 0
+        event["response"]["autoConfirmUser"] = True
+        event["response"]["autoVerifyEmail"] = True
+        return event
+
+    local.register_lambda(arn("presignup"), handler)
+    pool = triggered(PreSignUp="presignup")
+    answer = sign_up(cognito_idp, pool, ValidationData=[{"Name": "invite", "Value": "x1"}],
+                     ClientMetadata={"source": "test"})
+    assert answer["UserConfirmed"] is True and "CodeDeliveryDetails" not in answer
+    assert local.messages(kind="sign_up") == []
+    user = cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="bob")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    [call] = local.lambda_invocations(trigger_source="PreSignUp_SignUp")
+    event = call.event
+    assert (event["userPoolId"], event["userName"], event["version"]) == (pool.pool_id, "bob", "1")
+    assert event["callerContext"]["clientId"] == pool.client_id
+    assert event["request"] == {"userAttributes": {"email": "bob@example.com"},
+                                "validationData": {"invite": "x1"},
+                                "clientMetadata": {"source": "test"}}
+    assert event["response"] == {"autoConfirmUser": False, "autoVerifyPhone": False,
+                                 "autoVerifyEmail": False}  # as sent, not as answered
+    assert call.response is not None and call.response["autoConfirmUser"] is True
+
+
+def test_a_failing_handler_is_user_lambda_validation_and_undoes_the_sign_up(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    def refuse(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise ValueError("invitation required")
+
+    local.register_lambda(arn("refuse"), refuse)
+    pool = triggered(PreSignUp="refuse")
+    with pytest.raises(ClientError) as caught:
+        sign_up(cognito_idp, pool)
+    assert error_of(caught) == ("UserLambdaValidationException",
+                                "PreSignUp failed with error invitation required.")
+    with pytest.raises(ClientError) as missing:
+        cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="bob")
+    assert error_of(missing)[0] == "UserNotFoundException"
+    assert local.lambda_invocations()[0].error == "ValueError: invitation required"
+
+
+def test_unknown_arn_and_unrecognisable_output(local: LocalCognito, cognito_idp: Any,
+                                               triggered: Callable[..., PoolInfo]) -> None:
+    pool = triggered(PreSignUp="nobody")
+    with pytest.raises(ClientError) as caught:
+        sign_up(cognito_idp, pool)
+    code, message = error_of(caught)
+    assert code == "UnexpectedLambdaException" and arn("nobody") in message
+    local.register_lambda(arn("nobody"), lambda event, context: None)
+    with pytest.raises(ClientError) as caught:
+        sign_up(cognito_idp, pool, "carol")
+    assert error_of(caught) == ("InvalidLambdaResponseException", "Unrecognizable lambda output")
+    local.unregister_lambda(arn("nobody"))
+
+
+def test_post_confirmation_handler_may_call_the_local_cognito(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    """The state lock is released while a handler runs, as Lambdas call Cognito back."""
+
+    def add_to_group(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        local.client().admin_add_user_to_group(UserPoolId=event["userPoolId"],
+                                               Username=event["userName"], GroupName="members")
+        return event
+
+    local.register_lambda(arn("welcome"), add_to_group)
+    pool = triggered(PostConfirmation="welcome")
+    cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName="members")
+    sign_up(cognito_idp, pool)
+    cognito_idp.confirm_sign_up(ClientId=pool.client_id, Username="bob",
+                                ConfirmationCode=local.last_code(kind="sign_up"))
+    groups = cognito_idp.admin_list_groups_for_user(UserPoolId=pool.pool_id, Username="bob")
+    assert [g["GroupName"] for g in groups["Groups"]] == ["members"]
+    [call] = local.lambda_invocations()
+    assert call.trigger_source == "PostConfirmation_ConfirmSignUp"
+    assert call.event["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
+
+
+# -- sign-in ------------------------------------------------------------------------------------
+
+
+def test_pre_and_post_authentication(local: LocalCognito, cognito_idp: Any,
+                                     triggered: Callable[..., PoolInfo],
+                                     make_user: Callable[..., UserInfo]) -> None:
+    def gate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["request"]["validationData"].get("ok") != "yes":
+            raise PermissionError("not today")
+        return event
+
+    local.register_lambda(arn("gate"), gate)
+    local.register_lambda(arn("after"), lambda event, context: event)
+    pool = triggered(PreAuthentication="gate", PostAuthentication="after")
+    make_user(pool, "dora")
+    with pytest.raises(ClientError) as caught:
+        password_login(cognito_idp, pool, "dora")
+    assert error_of(caught) == ("UserLambdaValidationException",
+                                "PreAuthentication failed with error not today.")
+    assert local.lambda_invocations(trigger_source="PostAuthentication_Authentication") == []
+    tokens = password_login(cognito_idp, pool, "dora", ClientMetadata={"ok": "yes"})
+    assert "AccessToken" in tokens["AuthenticationResult"]
+    [after] = local.lambda_invocations(trigger_source="PostAuthentication_Authentication")
+    assert after.event["request"]["newDeviceUsed"] is False
+    assert after.event["request"]["clientMetadata"] == {"ok": "yes"}
+
+
+def test_user_migration_at_sign_in_and_forgot_password(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    legacy = {"erin": "Old-Password-1!", "finn": "Another-One-2!"}
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        name = event["userName"]
+        if name not in legacy:
+            raise LookupError("no such user")
+        signing_in = event["triggerSource"] == "UserMigration_Authentication"
+        if signing_in and event["request"]["password"] != legacy[name]:
+            raise PermissionError("bad password")
+        event["response"]["userAttributes"] = {"email": f"{name}@legacy.example",
+                                               "email_verified": "true"}
+        event["response"]["finalUserStatus"] = "CONFIRMED"
+        event["response"]["messageAction"] = "SUPPRESS"
+        return event
+
+    local.register_lambda(arn("migrate"), migrate)
+    pool = triggered(UserMigration="migrate")
+    with pytest.raises(ClientError) as caught:
+        password_login(cognito_idp, pool, "erin", "wrong-Password-1!")
+    assert error_of(caught)[0] == "UserLambdaValidationException"
+    tokens = password_login(cognito_idp, pool, "erin", legacy["erin"])["AuthenticationResult"]
+    assert claims(tokens["IdToken"])["email"] == "erin@legacy.example"
+    password_login(cognito_idp, pool, "erin", legacy["erin"])  # now a user: no migration
+    assert len(local.lambda_invocations(trigger_source="UserMigration_Authentication")) == 2
+
+    cognito_idp.forgot_password(ClientId=pool.client_id, Username="finn")
+    [forgot] = local.lambda_invocations(trigger_source="UserMigration_ForgotPassword")
+    assert "password" not in forgot.event["request"]
+    code = local.last_code(username="finn", kind="forgot_password")
+    cognito_idp.confirm_forgot_password(ClientId=pool.client_id, Username="finn",
+                                        ConfirmationCode=code, Password="Brand-New-3!")
+    assert "AuthenticationResult" in password_login(cognito_idp, pool, "finn", "Brand-New-3!")
+
+
+# -- tokens -------------------------------------------------------------------------------------
+
+
+def test_pre_token_generation_v1_claims_and_groups(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo],
+        make_user: Callable[..., UserInfo]) -> None:
+    def customise(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        assert event["request"]["groupConfiguration"]["groupsToOverride"] == ["staff"]
+        event["response"]["claimsOverrideDetails"] = {
+            "claimsToAddOrOverride": {"tenant": "acme", "sub": "forged"},
+            "claimsToSuppress": ["email"],
+            "groupOverrideDetails": {"groupsToOverride": ["admins"]},
+        }
+        return event
+
+    local.register_lambda(arn("claims"), customise)
+    pool = triggered(PreTokenGeneration="claims")
+    user = make_user(pool, "gus")
+    cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName="staff")
+    cognito_idp.admin_add_user_to_group(UserPoolId=pool.pool_id, Username="gus",
+                                        GroupName="staff")
+    result = password_login(cognito_idp, pool, "gus")["AuthenticationResult"]
+    id_claims, access_claims = claims(result["IdToken"]), claims(result["AccessToken"])
+    assert id_claims["tenant"] == "acme" and id_claims["sub"] == user.sub  # sub is protected
+    assert "email" not in id_claims
+    assert id_claims["cognito:groups"] == access_claims["cognito:groups"] == ["admins"]
+    assert "tenant" not in access_claims  # version 1 changes the id token only
+    [call] = local.lambda_invocations()
+    assert (call.trigger_source, call.event["version"]) == ("TokenGeneration_Authentication", "1")
+
+    renewed = cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                                        AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]})
+    assert claims(renewed["AuthenticationResult"]["IdToken"])["tenant"] == "acme"
+    assert local.lambda_invocations()[-1].trigger_source == "TokenGeneration_RefreshTokens"
+
+
+@pytest.mark.parametrize("version", ["V2_0", "V3_0"])
+def test_pre_token_generation_v2_access_token_scopes_pass_our_verifier(
+        version: str, local: LocalCognito, cognito_idp: Any,
+        triggered: Callable[..., PoolInfo], make_user: Callable[..., UserInfo]) -> None:
+    def customise(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        assert event["request"]["scopes"] == ["aws.cognito.signin.user.admin"]
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToAddOrOverride": {"plan": "gold"}},
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"roles": ["reader", "writer"]},
+                                      "scopesToAdd": ["orders/read"],
+                                      "scopesToSuppress": ["aws.cognito.signin.user.admin"]},
+        }
+        return event
+
+    local.register_lambda(arn("v2"), customise)
+    pool = triggered(PreTokenGeneration="v2", pre_token_version=version)
+    make_user(pool, "hal")
+    result = password_login(cognito_idp, pool, "hal")["AuthenticationResult"]
+    access = result["AccessToken"]
+    assert claims(access)["roles"] == ["reader", "writer"]
+    assert claims(access)["scope"] == "orders/read"
+    assert claims(result["IdToken"])["plan"] == "gold"
+    verifier = CognitoTokenVerifier(
+        pool.pool_id, pool.client_id, region=pool.region, scopes="orders/read",
+        jwks_url=f"{local.endpoint_url}/{pool.pool_id}/.well-known/jwks.json")
+    assert verifier.verify(access, "access")["scope"] == "orders/read"
+    assert local.lambda_invocations()[0].event["version"] == version[1]
+
+
+# -- messages and the HTTP view -------------------------------------------------------------------
+
+
+def test_custom_message_is_what_the_outbox_shows(local: LocalCognito, cognito_idp: Any,
+                                                 triggered: Callable[..., PoolInfo]) -> None:
+    def message(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        code = event["request"]["codeParameter"]
+        event["response"]["emailSubject"] = "Welcome aboard"
+        event["response"]["emailMessage"] = f"Hello {event['userName']}, your code is {code}"
+        return event
+
+    local.register_lambda(arn("message"), message)
+    pool = triggered(CustomMessage="message")
+    sign_up(cognito_idp, pool)
+    [sent] = local.messages(kind="sign_up")
+    assert sent.subject == "Welcome aboard"
+    assert sent.text == f"Hello bob, your code is {sent.code}"
+    assert local.lambda_invocations()[0].trigger_source == "CustomMessage_SignUp"
+
+    url = f"{local.endpoint_url}/_local/lambda-invocations?trigger_source=CustomMessage_SignUp"
+    with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310
+        [seen] = json.load(answer)
+    assert seen["function_arn"] == arn("message")
+    assert seen["event"]["request"]["codeParameter"] == "{####}"
+    assert seen["response"]["emailSubject"] == "Welcome aboard"
+
+
+def test_cli_lambda_spec() -> None:
+    name, handler = _lambda_spec(f"{arn('x')}=json:dumps")
+    assert name == arn("x") and handler is json.dumps
+    with pytest.raises(ValueError):
+        _lambda_spec("json:dumps")
+    with pytest.raises(ValueError):
+        _lambda_spec(f"{arn('x')}=json")
