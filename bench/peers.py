@@ -21,6 +21,7 @@ Each figure is measured in every round; the table gives the median over rounds a
 Run ``make bench-peers`` (``make bench-peers-deps`` installs the peers: bench-only packages from
 bench/requirements-peers.txt, the original package into bench/.peers/original, and the npm
 packages pinned by bench/peers_js/package-lock.json). ``BENCH_ROUNDS`` sets the rounds (5).
+``bench/peers.py --readme < output`` puts a run's output into README.md's Performance section.
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def table(
     """Print one section; return each row's per-round ratios to the floor."""
     first = [name for name in ("floor", "S alone", ours) if name in rows]
     rest = sorted((n for n in rows if n not in first), key=lambda n: statistics.median(rows[n]))
-    print(f"\n{title}\n")
+    print(f"\n**{title}**\n")
     print(f"| {'':<{WIDTH}} | median | range (rounds) | vs ours | vs floor |")
     print(f"|{'-' * (WIDTH + 2)}|-------:|---------------:|--------:|---------:|")
     to_floor = {}
@@ -340,6 +341,8 @@ def table(
 
 
 def main() -> int:
+    if "--readme" in sys.argv[1:]:
+        return write_readme()
     rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
     key = rsa.generate_private_key(65537, 2048)
     jwks = make_jwks(key)
@@ -425,6 +428,20 @@ def main() -> int:
         print(f"- verify with the cache off, faster than aws-jwt-verify: {worst:.2f}x its time")
     if "ours, gmpy2" in s:
         print(f"- one SRP login (gmpy2), at most 1.3x the floor: {max(s['ours, gmpy2']):.2f}x")
+    return 0
+
+
+BEGIN, END = "<!-- peers.py output: begin -->", "<!-- peers.py output: end -->"
+
+
+def write_readme() -> int:
+    """``peers.py --readme < output``: put a run's output (read on stdin) into README.md's
+    Performance section, between the two markers, as it was printed."""
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    lines = [line for line in sys.stdin.read().splitlines() if not line.startswith("Python ")]
+    readme.write_text(f"{text[:start]}\n{chr(10).join(lines).strip()}\n\n{text[end:]}", "utf-8")
     return 0
 
 
