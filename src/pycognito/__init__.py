@@ -8,6 +8,8 @@ Importing the package is cheap: boto3 is imported only when a Cognito call needs
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import srp
 from ._attributes import camel_to_snake, cognito_to_dict, dict_to_cognito, snake_to_camel
 from ._cognito import Cognito
@@ -53,3 +55,13 @@ __all__ = [
     "snake_to_camel",
     "srp",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The original imported PyJWT here, and its users' suites patch "pycognito.__init__.jwt...":
+    # resolve that name on demand, so that importing the package stays cheap.
+    if name == "jwt":
+        import jwt
+
+        return jwt
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

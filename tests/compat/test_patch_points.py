@@ -141,3 +141,16 @@ def test_admin_authenticate_through_the_stubber(user: Cognito) -> None:
         user.admin_authenticate(PASSWORD)
         assert user.access_token and user.id_token and user.refresh_token
         stub.assert_no_pending_responses()
+
+
+def test_the_originals_jwt_patch_target_resolves(user: Cognito) -> None:
+    """The original imported PyJWT in ``pycognito/__init__.py`` and suites patch it there;
+    ours imports it only when that name is asked for."""
+    import jwt
+
+    def fake_decode(token: str, options: Any = None) -> dict[str, Any]:
+        return {"sub": "1234567890"}
+
+    with patch("pycognito.__init__.jwt.decode", fake_decode):
+        assert jwt.decode("a.b.c") == {"sub": "1234567890"}
+    assert jwt.decode is not fake_decode
