@@ -45,6 +45,7 @@ from _srp_work import cpu_ms, make_challenge, unavoidable
 from pycognito import srp
 from pycognito.aws_srp import AWSSRP
 from pycognito.verification import CognitoTokenVerifier, cognito_issuer
+from verify import b64url, jwk  # bench/verify.py: the same JWK and base64url helpers
 
 HERE = Path(__file__).resolve().parent
 ORIGINAL = HERE / ".peers" / "original"
@@ -59,10 +60,6 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 VERIFY_BATCHES, VERIFY_BATCH = 120, 20
 SRP_REPEAT, PLAIN_SRP_REPEAT, PEER_SRP_REPEAT = 30, 8, 8
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def compact(value: Any) -> bytes:
@@ -92,19 +89,7 @@ def make_token(key: rsa.RSAPrivateKey) -> str:
 
 
 def make_jwks(key: rsa.RSAPrivateKey) -> dict[str, Any]:
-    numbers = key.public_key().public_numbers()
-    return {
-        "keys": [
-            {
-                "kid": KID,
-                "alg": "RS256",
-                "kty": "RSA",
-                "use": "sig",
-                "e": b64url(numbers.e.to_bytes(3, "big")),
-                "n": b64url(numbers.n.to_bytes(256, "big")),
-            }
-        ]
-    }
+    return {"keys": [jwk(key, KID)]}
 
 
 # -- verification ------------------------------------------------------------------------------
@@ -277,22 +262,15 @@ def node_peers(token: str, jwks: dict[str, Any], challenge: dict[str, str]) -> A
         "pool_id": POOL_ID,
         "client_id": CLIENT_ID,
         "verify": {"rounds": VERIFY_BATCHES, "batch": VERIFY_BATCH},
-        "srp": {
-            "pool_id": POOL_ID,
-            "client_id": CLIENT_ID,
-            "username": USERNAME,
-            "password": PASSWORD,
-            "challenge": challenge,
-            "repeat": PEER_SRP_REPEAT,
-        },
+        "srp": srp_input(challenge),
     }
     # --single-threaded: V8's background work (GC, compilation) runs on the main thread, so
     # process.cpuUsage() is the work of the call alone, as Python's thread time is.
     return run_json(["node", "--single-threaded", "peers.cjs"], payload, NODE_DIR)
 
 
-def original_srp(challenge: dict[str, str]) -> Any:
-    payload = {
+def srp_input(challenge: dict[str, str]) -> dict[str, Any]:
+    return {
         "pool_id": POOL_ID,
         "client_id": CLIENT_ID,
         "username": USERNAME,
@@ -300,8 +278,11 @@ def original_srp(challenge: dict[str, str]) -> Any:
         "challenge": challenge,
         "repeat": PEER_SRP_REPEAT,
     }
+
+
+def original_srp(challenge: dict[str, str]) -> Any:
     command = [sys.executable, "-S", str(HERE / "peers_original.py"), str(ORIGINAL)]
-    return run_json(command, payload, HERE)
+    return run_json(command, srp_input(challenge), HERE)
 
 
 # -- the table ---------------------------------------------------------------------------------

@@ -157,24 +157,11 @@ def test_intermediates(case: dict[str, Any]) -> None:
     assert format(x, "x") == inter["x_hex"].lstrip("0")
     assert format(srp.verifier(x), "x") == inter["g_pow_x_hex"].lstrip("0")
 
-    session = srp.client_session_key(
-        small_a=small_a,
-        big_b=big_b,
-        salt=salt,
-        identity_prefix=prefix,
-        identity=identity,
-        password=password,
-    )
+    inputs = {"small_a": small_a, "big_b": big_b, "salt": salt, "identity_prefix": prefix,
+              "identity": identity, "password": password}
+    session = srp.client_session_key(**inputs)  # type: ignore[arg-type]
     assert session.u == u and session.x == x
-    given_a = srp.client_session_key(
-        small_a=small_a,
-        big_b=big_b,
-        salt=salt,
-        identity_prefix=prefix,
-        identity=identity,
-        password=password,
-        big_a=big_a,
-    )
+    given_a = srp.client_session_key(**inputs, big_a=big_a)  # type: ignore[arg-type]
     assert given_a.key == session.key and given_a.shared_secret == session.shared_secret
     assert format(session.shared_secret, "x") == inter["S_hex"].lstrip("0")
     assert srp.pad_hex(session.shared_secret) == inter["S_padhex"]
