@@ -17,6 +17,7 @@ from pycognito.oauth import AuthorizationCodeFlow, LoopbackRedirect
 from pycognito.verification import CognitoTokenVerifier, jwks_url_for_endpoint
 
 from ..conftest import OAuthPool, UserFactory, UserInfo
+from ..oauth.hosted import enable_totp
 from .webdriver import Chromium, NoBrowser
 
 pytestmark = pytest.mark.browser
@@ -88,15 +89,7 @@ def test_sign_in_in_chromium(chromium: Chromium, flow: AuthorizationCodeFlow,
 def test_totp_step_in_chromium(chromium: Chromium, local: LocalCognito, oauth_pool: OAuthPool,
                                flow: AuthorizationCodeFlow, receiver: LoopbackRedirect,
                                alice: UserInfo) -> None:
-    from pycognito import Cognito
-
-    user = Cognito(oauth_pool.pool.pool_id, oauth_pool.pool.client_id, username="alice",
-                   boto3_client_kwargs=oauth_pool.pool.boto3_client_kwargs())
-    user.authenticate(alice.password)
-    secret = user.associate_software_token()
-    user.verify_software_token(local.totp_code(secret), "phone")
-    user.set_user_mfa_preference(False, True)
-
+    secret = enable_totp(local, oauth_pool.pool, "alice", alice.password)
     request = flow.start()
     chromium.forget_cookies(f"{oauth_pool.domain_url}/oauth2/userInfo")
     sign_in(chromium, request.url, "alice", alice.password)

@@ -204,3 +204,9 @@ def test_client_credentials_token_expires_with_the_client_validity(
     body = post_token(oauth_pool, {"grant_type": "client_credentials"},
                       auth=machine_auth(oauth_pool)).json()
     assert body["expires_in"] == 300
+
+
+def test_an_oversized_form_is_refused_unread(oauth_pool: OAuthPool) -> None:
+    answer = post_token(oauth_pool, {"grant_type": "client_credentials", "pad": "x" * 70_000},
+                        auth=machine_auth(oauth_pool))
+    assert answer.status_code == 413 and answer.json()["error"] == "invalid_request"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import urljoin
 
 import requests
@@ -69,6 +69,19 @@ class Browser:
             landed = self.submit(code=code)
         assert landed is not None, self.error or (self.page.text if self.page else "")
         return landed
+
+
+def enable_totp(local: Any, pool: Any, username: str, password: str) -> str:
+    """Give ``username`` an authenticator app (preferred MFA) through the library; its secret."""
+    from pycognito import Cognito
+
+    user = Cognito(pool.pool_id, pool.client_id, username=username,
+                   boto3_client_kwargs=pool.boto3_client_kwargs())
+    user.authenticate(password)
+    secret = str(user.associate_software_token())
+    assert user.verify_software_token(local.totp_code(secret), "phone")
+    user.set_user_mfa_preference(False, True)
+    return secret
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pycognito.oauth import (
 from pycognito.verification import CognitoTokenVerifier, jwks_url_for_endpoint, unverified_claims
 
 from ..conftest import DEFAULT_PASSWORD, OAuthPool, UserFactory, UserInfo
-from .hosted import Browser
+from .hosted import Browser, enable_totp
 
 
 def claims_of(token: str) -> dict[str, Any]:
@@ -229,15 +229,7 @@ def test_login_page_shows_errors(oauth_pool: OAuthPool, flow: AuthorizationCodeF
 
 def test_login_page_asks_for_the_totp_code(local: LocalCognito, oauth_pool: OAuthPool,
                                            flow: AuthorizationCodeFlow, alice: UserInfo) -> None:
-    from pycognito import Cognito
-
-    user = Cognito(oauth_pool.pool.pool_id, oauth_pool.pool.client_id, username="alice",
-                   boto3_client_kwargs=oauth_pool.pool.boto3_client_kwargs())
-    user.authenticate(alice.password)
-    secret = user.associate_software_token()
-    user.verify_software_token(local.totp_code(secret), "phone")
-    user.set_user_mfa_preference(False, True)
-
+    secret = enable_totp(local, oauth_pool.pool, "alice", alice.password)
     request = flow.start()
     browser = Browser()
     assert browser.open(request.url) is None

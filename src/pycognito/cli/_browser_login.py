@@ -19,7 +19,7 @@ from ..verification import CognitoTokenVerifier, jwks_url_for_endpoint
 from ._config import SessionFile, resolve_connection, token_file
 from ._errors import CliError
 from ._io import Terminal
-from ._session import expiry_text, tokens_json
+from ._session import report_login
 
 ENV_DOMAIN = "COGNITO_DOMAIN"
 DEFAULT_REDIRECT = "http://127.0.0.1:8765/callback"
@@ -68,10 +68,6 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     if not args.no_save:
         store.save({"tokens": tokens.to_dict(), "clock_offset": offset})
         store.save_session({**connection.to_json(), "username": username, "device_key": None})
-    if args.json:
-        print(tokens_json(tokens))
-    else:
-        where = f"tokens saved to {store.path}" if not args.no_save else "tokens not saved"
-        print(f"Logged in as {username}; {where} "
-              f"(expire {expiry_text(tokens.expires_at - tokens.issued_at)}).")
+    report_login(tokens, username, as_json=args.json,
+                 saved_to=None if args.no_save else store.path)
     return 0

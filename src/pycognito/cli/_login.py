@@ -49,7 +49,7 @@ from ._config import (
 from ._errors import CliError
 from ._io import Terminal
 from ._qr import qr_text
-from ._session import expiry_text, tokens_json
+from ._session import report_login
 
 MAX_ROUNDS = 10
 MAX_ATTEMPTS = 3
@@ -125,12 +125,8 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
         cognito.token_lifecycle.attach_storage(store)  # writes "tokens" and "clock_offset"
         store.save_session({**connection.to_json(), "username": real_username,
                             "device_key": device_key})
-    if args.json:
-        print(tokens_json(tokens))
-    else:
-        where = f"tokens saved to {store.path}" if not args.no_save else "tokens not saved"
-        print(f"Logged in as {real_username}; {where} "
-              f"(expire {expiry_text(tokens.expires_at - tokens.issued_at)}).")
+    report_login(tokens, real_username, as_json=args.json,
+                 saved_to=None if args.no_save else store.path)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any, Optional
 
 from .._tokens import TokenSet
@@ -27,3 +28,15 @@ def expiry_text(seconds: float) -> str:
     minutes = int(abs(seconds) // 60)
     amount = f"{minutes} min" if minutes else f"{int(abs(seconds))} s"
     return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def report_login(tokens: TokenSet, username: str, *, as_json: bool,
+                 saved_to: Optional[Path]) -> None:
+    """What ``login`` prints: the tokens as JSON (``--json``), or who logged in and where the
+    tokens went."""
+    if as_json:
+        print(tokens_json(tokens))
+        return
+    where = f"tokens saved to {saved_to}" if saved_to is not None else "tokens not saved"
+    print(f"Logged in as {username}; {where} "
+          f"(expire {expiry_text(tokens.expires_at - tokens.issued_at)}).")

@@ -21,10 +21,10 @@ from ._moto import Pool, User, UserStatus, attributes_of, find_user
 from ._oauth_endpoints import (
     SESSION_COOKIE,
     OAuthError,
-    _Redirected,
+    RedirectedError,
     check_authorize,
     code_redirect,
-    redirect_with,
+    error_redirect,
 )
 from ._oauth_state import Grant
 from ._state import STATE
@@ -37,12 +37,8 @@ _CODE_KINDS = {_mfa.SMS: "sms_mfa", _mfa.EMAIL: "email_mfa"}
 def login_page(request: Request, pool: Pool, domain: str) -> Response:
     try:
         _, grant = check_authorize(request, pool)
-    except _Redirected as error:
-        params = {"error": error.error}
-        state = request.args.get("state")
-        if state is not None:
-            params["state"] = state
-        return redirect_with(request.args.get("redirect_uri") or "", params)
+    except RedirectedError as error:
+        return error_redirect(request, error)
     except OAuthError as error:
         return _page(domain, request, error=f"{error.error}: {error.description}", status=400)
     if request.method == "GET":

@@ -15,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import re
 from typing import Any, Callable, Iterable, Optional
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from ._calls import Call
 from ._errors import CognitoError
-from ._moto import Client, Pool, User, attributes_of
+from ._moto import Client, Pool, User, attributes_of, iter_pools
 from ._oauth_config import (
     allowed_flows,
     allowed_scopes,
@@ -43,6 +44,8 @@ Handler = Callable[[Request, Pool, str], Response]
 _DOMAIN_PATH = re.compile(r"^/domain/(?P<domain>[A-Za-z0-9.-]+)(?P<rest>/.*)$")
 _DISCOVERY_PATH = re.compile(r"^/(?P<pool>[\w-]+_[0-9A-Za-z]+)/\.well-known/openid-configuration$")
 SESSION_COOKIE = "cognito"
+#: Largest form body the domain endpoints read (HTTP 413 beyond).
+MAX_FORM_BYTES = 64 * 1024
 _PKCE_VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 
 
@@ -63,8 +66,6 @@ class OAuthError(Exception):
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
-    import json
-
     return Response(json.dumps(payload), status=status, mimetype="application/json",
                     headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
@@ -105,9 +106,13 @@ def _domain_app(domain: str, handler: Handler
                 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
+        request.max_content_length = MAX_FORM_BYTES
         with STATE.lock:
             pool = pool_for_domain(domain)
-            if pool is None:
+            if (request.content_length or 0) > MAX_FORM_BYTES:
+                response = json_response({"error": "invalid_request",
+                                          "error_description": "request body too large"}, 413)
+            elif pool is None:
                 response = json_response({"error": "invalid_request",
                                           "error_description": "no such domain"}, 404)
             else:
@@ -132,8 +137,6 @@ def _discovery_app(pool_id: str) -> Callable[[dict[str, Any], StartResponse], It
 
 def discovery_document(request: Request, pool_id: str) -> Response:
     """The pool's OpenID configuration; its endpoint URLs name the pool's (local) domain."""
-    from ._moto import iter_pools
-
     pool = next((p for p in iter_pools() if p.id == pool_id), None)
     if pool is None:
         return json_response({"message": f"User pool {pool_id} does not exist."}, 404)
@@ -320,8 +323,9 @@ def _oauth_tokens(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_authorize(request: Request, pool: Pool) -> tuple[Client, Grant]:
-    """The client and grant an authorize request asks for (``OAuthError`` when refused; the
-    error's ``redirect`` says whether it may go back to the redirect URI)."""
+    """The client and grant an authorize request asks for. Refused: :class:`RedirectedError`
+    once the redirect URI is known to be the client's (the error goes back there), else
+    :class:`OAuthError` (an error page, never a redirect)."""
     params = request.args
     client = pool.clients.get(params.get("client_id") or "")
     if client is None:
@@ -330,30 +334,26 @@ def check_authorize(request: Request, pool: Pool) -> tuple[Client, Grant]:
     if redirect_uri not in exact_urls(client, "CallbackURLs"):
         raise OAuthError("redirect_mismatch", "redirect_uri is not a callback URL of the client")
     if params.get("response_type") != "code":
-        raise _redirected("unsupported_response_type")
+        raise RedirectedError("unsupported_response_type")
     if "code" not in allowed_flows(client):
-        raise _redirected("unauthorized_client")
+        raise RedirectedError("unauthorized_client")
     allowed = allowed_scopes(client)
     requested = (params.get("scope") or "").split()
     scopes = tuple(dict.fromkeys(requested or allowed))
     if any(s not in allowed for s in scopes):
-        raise _redirected("invalid_scope")
+        raise RedirectedError("invalid_scope")
     challenge = params.get("code_challenge")
     method = params.get("code_challenge_method")
     if (challenge is not None or method is not None) and (
         method != "S256" or not challenge or not re.match(r"^[A-Za-z0-9_-]{43}$", challenge)
     ):
-        raise _redirected("invalid_request")
+        raise RedirectedError("invalid_request")
     grant = Grant(pool.id, client.id, redirect_uri, scopes, params.get("nonce"), challenge)
     return client, grant
 
 
-class _Redirected(OAuthError):
+class RedirectedError(OAuthError):
     """An authorize error that goes back to the (checked) redirect URI."""
-
-
-def _redirected(error: str) -> _Redirected:
-    return _Redirected(error)
 
 
 def redirect_with(uri: str, params: dict[str, str]) -> Response:
@@ -361,18 +361,23 @@ def redirect_with(uri: str, params: dict[str, str]) -> Response:
     return Response(status=302, headers={"Location": f"{uri}{separator}{urlencode(params)}"})
 
 
-def authorize_endpoint(request: Request, pool: Pool, domain: str) -> Response:
+def error_redirect(request: Request, error: RedirectedError) -> Response:
+    """Back to the authorize request's (checked) redirect URI with ``error`` and ``state``."""
+    params = {"error": error.error}
     state = request.args.get("state")
+    if state is not None:
+        params["state"] = state
+    return redirect_with(request.args.get("redirect_uri") or "", params)
+
+
+def authorize_endpoint(request: Request, pool: Pool, domain: str) -> Response:
     try:
         _, grant = check_authorize(request, pool)
-    except _Redirected as error:
-        params = {"error": error.error}
-        if state is not None:
-            params["state"] = state
-        return redirect_with(request.args.get("redirect_uri") or "", params)
+    except RedirectedError as error:
+        return error_redirect(request, error)
     session = STATE.oauth.session(request.cookies.get(SESSION_COOKIE), pool.id)
     if session is not None and user_by_sub(pool, session.sub) is not None:
-        return code_redirect(grant, session.sub, state)
+        return code_redirect(grant, session.sub, request.args.get("state"))
     query = request.query_string.decode("ascii", "replace")
     return Response(status=302,
                     headers={"Location": f"{domain_base(request, domain)}/login?{query}"})
