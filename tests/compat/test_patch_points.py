@@ -154,3 +154,32 @@ def test_the_originals_jwt_patch_target_resolves(user: Cognito) -> None:
     with patch("pycognito.__init__.jwt.decode", fake_decode):
         assert jwt.decode("a.b.c") == {"sub": "1234567890"}
     assert jwt.decode is not fake_decode
+
+
+@pytest.mark.parametrize("secret_block", ["secret-block", "c2VjcmV0"])
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+def test_authenticate_through_the_stubber_with_a_real_srp_exchange(
+    user: Cognito, secret_block: str
+) -> None:
+    """Users stub the two SRP calls with made-up challenge values (any SECRET_BLOCK string) and
+    let the library compute the answer."""
+    stub = Stubber(user.client)
+    stub.add_response(
+        "initiate_auth",
+        {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
+            "USER_ID_FOR_SRP": USERNAME, "USERNAME": USERNAME, "SALT": "a1b2c3",
+            "SRP_B": "f" * 64, "SECRET_BLOCK": secret_block}},
+        {"AuthFlow": "USER_SRP_AUTH", "ClientId": APP,
+         "AuthParameters": {"USERNAME": USERNAME, "SRP_A": ANY}},
+    )
+    stub.add_response(
+        "respond_to_auth_challenge",
+        RESULT,
+        {"ClientId": APP, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {
+            "USERNAME": USERNAME, "PASSWORD_CLAIM_SECRET_BLOCK": secret_block,
+            "PASSWORD_CLAIM_SIGNATURE": ANY, "TIMESTAMP": ANY}},
+    )
+    with stub:
+        user.authenticate(PASSWORD)
+        stub.assert_no_pending_responses()
+    assert user.access_token == user.id_token == "dummy_token"
