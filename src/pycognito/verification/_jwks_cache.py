@@ -48,8 +48,8 @@ class _Entry:
 class JwksCache:
     """JWKS by URL, parsed once, with single-flight fetches, kid-miss refetch and a penalty box.
 
-    ``fetcher(url, timeout) -> bytes`` is injectable (the default uses ``urllib``); ``clock`` is
-    a monotonic clock in seconds.
+    ``fetcher(url, timeout) -> bytes`` is injectable (the default, :class:`HttpFetcher`, uses
+    ``requests``); ``clock`` is a monotonic clock in seconds.
     """
 
     def __init__(
