@@ -131,8 +131,9 @@ class _Verified:
 
 def _unnamed_failure(exc: Exception) -> TokenVerificationException:
     """What ``verify`` raises instead of any exception that is not a
-    :class:`TokenVerificationException` (both verify methods catch with a plain ``try``: a
-    context manager would cost more than the claim checks on the per-request path)."""
+    :class:`TokenVerificationException` (both verify methods catch it with a plain ``try``,
+    which costs nothing until something is raised; a context manager costs two calls per
+    request)."""
     return TokenVerificationException(f"token verification failed ({type(exc).__name__})")
 
 
