@@ -20,7 +20,8 @@ from typing import Any, Callable, Optional
 import pytest
 
 from pycognito import Cognito, _clients
-from pycognito.exceptions import MissingValueError
+from pycognito._tokens import token_username
+from pycognito.exceptions import MissingValueError, SoftwareTokenMFAChallengeException
 from pycognito.verification import clear_shared_verifiers
 
 from ..conftest import PoolFactory, PoolInfo, UserInfo
@@ -195,16 +196,24 @@ def test_authenticate(page: Page, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["check_token", "check_tokens_verify"])
-def test_check_token(page: Page, name: str, make_cognito: CognitoFactory) -> None:
-    _login(page, make_cognito)
+def test_check_token(page: Page, name: str, make_cognito: CognitoFactory,
+                     move_clocks: Callable[..., None]) -> None:
+    old = _login(page, make_cognito).access_token
+    move_clocks(3600 - 30)  # the tokens are about to expire: checking renews them
+    page.local.clear_calls()
     u = page.run(name)["u"]
+    assert u.access_token and u.access_token != old
+    assert len(page.local.calls("InitiateAuth", auth_flow="REFRESH_TOKEN_AUTH")) == 1
     if name == "check_tokens_verify":
-        assert u.id_claims and u.access_claims
+        assert u.id_claims["cognito:username"] == "bob"
+        assert u.access_claims["username"] == "bob"
 
 
-def test_logout(page: Page, make_cognito: CognitoFactory) -> None:
-    _login(page, make_cognito)
+def test_logout(page: Page, make_cognito: CognitoFactory, cognito_idp: Any) -> None:
+    old = _login(page, make_cognito).access_token
     assert page.run("logout")["u"].access_token is None
+    with pytest.raises(cognito_idp.exceptions.NotAuthorizedException):
+        cognito_idp.get_user(AccessToken=old)  # signed out everywhere: the token is revoked
 
 
 # -- profile and users ---------------------------------------------------------------------
@@ -246,17 +255,33 @@ def test_groups(page: Page, cognito_idp: Any) -> None:
 # -- MFA --------------------------------------------------------------------------------------
 
 
-def test_associate_and_verify_software_token(page: Page, make_cognito: CognitoFactory) -> None:
+def test_associate_and_verify_software_token(page: Page, make_cognito: CognitoFactory,
+                                             cognito_idp: Any) -> None:
     _login(page, make_cognito)
     assert page.run("associate_software_token")["secret_code"]
     page.answers = [lambda ns: page.local.totp_code(ns["secret_code"]), lambda ns: "my phone"]
-    page.run("verify_software_token")
+    secret = page.run("verify_software_token")["secret_code"]
     assert page.answers == [] and len(page.prompts) == 2
+    # The secret verified is the user's authenticator now: a login asks for its codes.
+    cognito_idp.admin_set_user_mfa_preference(
+        UserPoolId=page.pool.pool_id, Username="bob",
+        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    again = make_cognito(page.pool, username="bob")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        again.authenticate(page.bob.password)
+    again.respond_to_software_token_mfa_challenge(page.local.totp_code(secret))
+    assert again.access_claims is not None
 
 
-def test_set_user_mfa_preference(page: Page, make_cognito: CognitoFactory) -> None:
+def test_set_user_mfa_preference(page: Page, make_cognito: CognitoFactory,
+                                 cognito_idp: Any) -> None:
     _totp(page, make_cognito, prefer=False)
+    page.local.clear_calls()
     page.run("set_user_mfa_preference")
+    assert len(page.local.calls("SetUserMFAPreference")) == 4
+    user = cognito_idp.admin_get_user(UserPoolId=page.pool.pool_id, Username="bob")
+    assert not user.get("PreferredMfaSetting")  # the page ends with both turned off
+    assert not user.get("UserMFASettingList")
 
 
 @pytest.mark.parametrize("name", ["software_token_mfa", "software_token_mfa_recreated"])
@@ -273,7 +298,7 @@ def test_sms_mfa(page: Page, name: str, make_cognito: CognitoFactory) -> None:
     page.answers = [lambda ns: page.local.last_code(user_pool_id=page.pool.pool_id,
                                                     kind="sms_mfa")]
     u = page.run(name)["u"]
-    assert page.answers == [] and u.access_token
+    assert page.answers == [] and u.access_token and u.access_claims["username"] == "bob"
 
 
 # -- AWSSRP and devices ---------------------------------------------------------------------
@@ -286,7 +311,7 @@ def test_awssrp(page: Page) -> None:
 
 
 def test_awssrp_devices(page: Page, make_pool: PoolFactory,
-                        make_user: Callable[..., UserInfo]) -> None:
+                        make_user: Callable[..., UserInfo], cognito_idp: Any) -> None:
     pool = make_pool(device_tracking=True)
     dev = make_user(pool, "dev")
     ids = {"username": "dev", "password": dev.password, "user_pool_id": pool.pool_id,
@@ -296,7 +321,19 @@ def test_awssrp_devices(page: Page, make_pool: PoolFactory,
     page.ns["user"] = ns["aws"]  # the page calls the AWSSRP instance "user" here
     page.run("awssrp_confirm_device")
     assert ns["device_password"]
+
+    def device(key: str) -> Optional[dict[str, Any]]:
+        listed = cognito_idp.admin_list_devices(UserPoolId=pool.pool_id, Username="dev")
+        return next((d for d in listed["Devices"] if d["DeviceKey"] == key), None)
+
+    assert device(ns["device_key"]) is not None  # confirmed: Cognito lists it
+    page.local.clear_calls()
     page.run("awssrp_update_device_status")
+    assert len(page.local.calls("UpdateDeviceStatus")) == 1
+    found = device(ns["device_key"])
+    assert found is not None
+    attributes = {a["Name"]: a["Value"] for a in found["DeviceAttributes"]}
+    assert attributes["dev:device_remembered_status"] == "not_remembered"
     first = dict(ns)
     page.run("awssrp_device_login", device_key=first["device_key"],
              device_group_key=first["device_group_key"],
@@ -305,6 +342,7 @@ def test_awssrp_devices(page: Page, make_pool: PoolFactory,
     page.run("awssrp_forget_device",
              access_token=ns["tokens"]["AuthenticationResult"]["AccessToken"],
              device_key=first["device_key"])
+    assert device(first["device_key"]) is None
 
 
 def test_requests_srp_auth(page: Page) -> None:
@@ -314,3 +352,6 @@ def test_requests_srp_auth(page: Page) -> None:
         "eu-west-1": page.pool.region,
         "http://test.com": f"{page.local.endpoint_url}/_local/messages"})
     assert ns["response"].status_code == 200
+    scheme, _, token = ns["response"].request.headers["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    assert token_username(token) == "bob"  # the user's own access token was sent
