@@ -37,7 +37,6 @@ from ._signin import (
     CUSTOM_AUTH,
     REFRESH_TOKEN_AUTH,
     USER_SRP_AUTH,
-    AppClient,
     Call,
     SignIn,
     device_registration,
@@ -97,17 +96,7 @@ class AuthMixin(VerifyMixin):
         self._need_client_id("authenticate")
         _text(password, "password")
         _metadata(client_metadata)
-        helper = AWSSRP(
-            username,
-            password,
-            self.user_pool_id,
-            self.client_id,
-            client=self.client,
-            client_secret=self.client_secret,
-            device_key=self.device_key,
-            device_group_key=self.device_group_key,
-            device_password=self._device_password,
-        )
+        helper = self._srp(username, password)
         log.debug("SRP login of %s to %s", username, self.user_pool_id)
         with self._challenge_raised(USER_SRP_AUTH, username):
             response = helper.authenticate_user(client_metadata=client_metadata)
@@ -364,8 +353,19 @@ class AuthMixin(VerifyMixin):
         flow = self._flow(pending.get("AuthFlow"), username, client_metadata)
         self._run(flow, flow.answer(pending, responses))
 
-    def _app(self) -> AppClient:
-        return AppClient(self.user_pool_id, self._need_client_id("signing in"), self.client_secret)
+    def _srp(self, username: str, password: Optional[str]) -> AWSSRP:
+        """An ``AWSSRP`` for this app client and remembered device (the SRP prover)."""
+        return AWSSRP(
+            username,
+            password,
+            self.user_pool_id,
+            self.client_id,
+            client=self.client,
+            client_secret=self.client_secret,
+            device_key=self.device_key,
+            device_group_key=self.device_group_key,
+            device_password=self._device_password,
+        )
 
     def _flow(
         self,
@@ -374,19 +374,8 @@ class AuthMixin(VerifyMixin):
         client_metadata: Optional[Mapping[str, str]],
     ) -> SignIn:
         """A sign-in that answers device challenges with this instance's remembered device."""
-        prover = None
-        if self.device_key and self.device_group_key and self._device_password:
-            prover = AWSSRP(
-                username,
-                None,
-                self.user_pool_id,
-                self.client_id,
-                client=self.client,
-                client_secret=self.client_secret,
-                device_key=self.device_key,
-                device_group_key=self.device_group_key,
-                device_password=self._device_password,
-            )
+        complete = self.device_key and self.device_group_key and self._device_password
+        prover = self._srp(username, None) if complete else None
         return SignIn(
             self._app(),
             username,

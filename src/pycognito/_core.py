@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Mapping, Optional, Typ
 
 from . import srp
 from ._clients import client_kwargs, cognito_client, environment_endpoint, service_error
+from ._signin import AppClient
 from ._text import check_text
 from ._token_lifecycle import TokenLifecycle
 from ._tokens import TOKEN_FIELDS, TokenFields, TokenSet, token_username
@@ -315,11 +316,9 @@ class CognitoBase:
         client_id = self._need_client_id("SecretHash")
         return {"SecretHash": srp.secret_hash(username, client_id, self.client_secret)}
 
-    def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
-        if self.client_secret:
-            parameters["SECRET_HASH"] = srp.secret_hash(
-                username, self._need_client_id("SECRET_HASH"), self.client_secret
-            )
+    def _app(self) -> AppClient:
+        """The app client the sign-in flows talk to (SECRET_HASH, admin or user API)."""
+        return AppClient(self.user_pool_id, self._need_client_id("signing in"), self.client_secret)
 
     def _need_client_id(self, what: str) -> str:
         """The app client id; ``MissingValueError`` naming it on an admin-only instance."""

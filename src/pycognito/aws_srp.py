@@ -413,7 +413,7 @@ class AWSSRP:
     # -------------------------------------------------------------------------------------
 
     def _flow(self, auth_flow: str, client_metadata: Optional[Mapping[str, str]]) -> SignIn:
-        app = AppClient(self.pool_id or "", self._need("client_id", "a login"), self.client_secret)
+        app = self._app("a login")
         return SignIn(
             app,
             self.username,
@@ -442,9 +442,10 @@ class AWSSRP:
 
     def _add_secret_hash(self, parameters: dict[str, str], username: str) -> None:
         if self.client_secret:
-            parameters["SECRET_HASH"] = srp.secret_hash(
-                username, self._need("client_id", "SECRET_HASH"), self.client_secret
-            )
+            self._app("SECRET_HASH").add_secret_hash(parameters, username)
+
+    def _app(self, what: str) -> AppClient:
+        return AppClient(self.pool_id or "", self._need("client_id", what), self.client_secret)
 
     def _timestamp(self) -> str:
         return srp.timestamp(self._clock() + timedelta(seconds=self.clock_offset))
