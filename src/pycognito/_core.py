@@ -311,14 +311,35 @@ class CognitoBase:
 
     def _secret_hash(self, username: str) -> dict[str, str]:
         """``{"SecretHash": ...}`` for a client with a secret, else ``{}``."""
+        parameters: dict[str, str] = {}
+        self._add_secret_hash(parameters, "SecretHash", username)
+        return parameters
+
+    def _add_secret_hash(
+        self, parameters: dict[str, str], key: str = "SECRET_HASH", username: Optional[str] = None
+    ) -> None:
+        """Add the secret hash under ``key`` when the client has a secret: for ``username``,
+        else the parameters' ``USERNAME``, else the user's real username.
+
+        Every hash the facade sends is made here (the sign-in flows ask it through
+        :meth:`_app`): the original's patch point, which users' tests stub out."""
         if not self.client_secret:
-            return {}
-        client_id = self._need_client_id("SecretHash")
-        return {"SecretHash": srp.secret_hash(username, client_id, self.client_secret)}
+            return
+        name = username or parameters.get("USERNAME") or self._real_username()
+        if not name:
+            raise MissingValueError(f"{key} needs the username: pass username=...", "username")
+        parameters[key] = srp.secret_hash(name, self._need_client_id(key), self.client_secret)
 
     def _app(self) -> AppClient:
         """The app client the sign-in flows talk to (SECRET_HASH, admin or user API)."""
-        return AppClient(self.user_pool_id, self._need_client_id("signing in"), self.client_secret)
+        return AppClient(
+            self.user_pool_id,
+            self._need_client_id("signing in"),
+            self.client_secret,
+            hasher=lambda parameters, username: self._add_secret_hash(
+                parameters, "SECRET_HASH", username
+            ),
+        )
 
     def _need_client_id(self, what: str) -> str:
         """The app client id; ``MissingValueError`` naming it on an admin-only instance."""

@@ -66,10 +66,16 @@ class AppClient:
     pool_id: str
     client_id: str
     client_secret: Optional[str] = field(default=None, repr=False)
+    #: Computes the hash instead (``hasher(parameters, username)``): the facade's own method.
+    hasher: Optional[Callable[[dict[str, str], str], None]] = field(
+        default=None, repr=False, compare=False
+    )
 
     def add_secret_hash(self, parameters: dict[str, str], username: str) -> dict[str, str]:
         """Add ``SECRET_HASH`` for ``username`` when the client has a secret; return them."""
-        if self.client_secret:
+        if self.hasher is not None:
+            self.hasher(parameters, username)
+        elif self.client_secret:
             parameters["SECRET_HASH"] = srp.secret_hash(
                 username, self.client_id, self.client_secret
             )
