@@ -172,6 +172,10 @@ class JWKSUnavailableError(TokenKeyError):
     """The key set could not be fetched or is not a valid JWKS (down, too slow, garbage)."""
 
 
+class NonRetryableFetchError(JWKSUnavailableError):
+    """A fetch failure that retrying will not fix (a 4xx status, a URL we refuse)."""
+
+
 class JWKSWaitPeriodError(TokenKeyError):
     """The key set is in its penalty period after a miss or a failed fetch; it was not refetched."""
 

@@ -419,3 +419,30 @@ def test_jwks_dribbling_body_hits_the_deadline(key1: Any) -> None:
         stop.set()
         thread.join(2)
         listener.close()
+
+
+def test_every_verification_error_lives_in_pycognito_exceptions() -> None:
+    """docs/verification.md: "All live in pycognito.exceptions and are re-exported by
+    pycognito.verification" (NonRetryableFetchError lived only in verification._fetch)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import pycognito.exceptions
+    import pycognito.verification
+
+    found = {}
+    for info in pkgutil.iter_modules(pycognito.verification.__path__):
+        module = importlib.import_module(f"pycognito.verification.{info.name}")
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, Exception):
+                found[value.__name__] = value
+    exported = {name: getattr(pycognito.verification, name)
+                for name in pycognito.verification.__all__}
+    found.update({n: v for n, v in exported.items()
+                  if inspect.isclass(v) and issubclass(v, Exception)})
+    assert "NonRetryableFetchError" in found
+    for name, cls in found.items():
+        assert cls.__module__ == "pycognito.exceptions", name
+        assert getattr(pycognito.exceptions, name) is cls
+        assert getattr(pycognito.verification, name) is cls, f"{name} is not re-exported"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -169,6 +170,38 @@ def test_crit_header_refused(verifier: CognitoTokenVerifier, key1: Any) -> None:
     token = mint(key1, id_claims(), header={"alg": "RS256", "kid": "k1", "crit": ["b64"]})
     with pytest.raises(TokenMalformedError):
         verifier.verify(token)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "verification.md").read_text()
+    [row] = [line for line in docs.splitlines() if line.startswith("|") and "`crit`" in line]
+    assert row.rstrip(" |").endswith("`TokenMalformedError`")  # the table says the same
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("jti", 5), ("scope", 7), ("sub", 1), ("sub", None), ("jti", ["a"]),
+        ("client_id", 3), ("username", {"a": 1}), ("origin_jti", True), ("event_id", 2.5),
+        ("device_key", 9), ("aud", 5), ("aud", ["ok", 5]), ("aud", None),
+        ("cognito:groups", "admins"), ("cognito:groups", ["a", 1]), ("auth_time", "1"),
+        ("auth_time", True), ("iat", "now"),
+    ],
+)
+def test_every_standard_claim_has_its_type(verifier: CognitoTokenVerifier, key1: Any,
+                                           claim: str, value: Any) -> None:
+    """A validly signed token with a claim of the wrong JSON type is refused, as aws-jwt-verify
+    refuses it (``"jti": 5``, ``"scope": 7``...), for every kind of token and whatever the
+    verifier is asked to check."""
+    make = id_claims if claim in ("aud", "cognito:username") else access_claims
+    token = mint(key1, make(**{claim: value}))
+    with pytest.raises(TokenClaimError, match=claim):
+        verifier.verify(token)
+    with pytest.raises(TokenClaimError):  # not only when a check reads it
+        verifier.verify(token, groups=None, scopes=None)
+
+
+def test_well_typed_optional_claims_pass(verifier: CognitoTokenVerifier, key1: Any) -> None:
+    token = mint(key1, access_claims(**{"cognito:groups": ["a", "b"], "auth_time": 1,
+                                        "aud": ["x", "y"], "device_key": "d"}))
+    assert verifier.verify(token)["cognito:groups"] == ["a", "b"]
 
 
 def test_jku_x5u_jwk_headers_never_used(

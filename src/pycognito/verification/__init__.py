@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..exceptions import (
     JWKSUnavailableError,
     JWKSWaitPeriodError,
+    NonRetryableFetchError,
     TokenAlgorithmError,
     TokenAtHashError,
     TokenAudienceError,
@@ -33,7 +34,7 @@ from ..exceptions import (
     TokenVerifierConfigError,
 )
 from ._claims import CustomCheck, at_hash
-from ._fetch import Fetcher, HttpFetcher, NonRetryableFetchError
+from ._fetch import Fetcher, HttpFetcher
 from ._jwk import KeySet, PublicKey, parse_jwks
 from ._jwks_cache import JwksCache, default_cache
 from ._jwt import DEFAULT_MAX_TOKEN_SIZE, unverified_claims

@@ -3,7 +3,8 @@
 ``iss`` exact; ``exp`` required and ``nbf`` optional, both JSON numbers (not booleans), with a
 leeway; ``token_use``; ``aud`` (id token) or ``client_id`` (access token) among the allowed
 client ids; optional groups (``cognito:groups``) and scopes (``scope``), any-of; ``at_hash``
-when an id token carries it and the access token is at hand.
+when an id token carries it and the access token is at hand. Before any of these, every
+standard claim read must have its JSON type (:func:`check_types`), as aws-jwt-verify requires.
 """
 
 from __future__ import annotations
@@ -66,6 +67,41 @@ def number(claims: Mapping[str, Any], name: str) -> Optional[float]:
         return float(value)
     except OverflowError:
         raise TokenClaimError(f"the {name} claim is not a finite number") from None
+
+
+#: Claims that must be strings when present (``null`` included), as aws-jwt-verify has it for the
+#: registered ones; the Cognito ones are those this library reads. Each with the error raised:
+#: the one of the check that reads the claim, else :class:`TokenClaimError`.
+_STRING_CLAIMS: tuple[tuple[str, type[TokenClaimError]], ...] = (
+    ("sub", TokenClaimError), ("jti", TokenClaimError), ("scope", TokenScopeError),
+    ("client_id", TokenAudienceError), ("username", TokenClaimError),
+    ("cognito:username", TokenClaimError), ("device_key", TokenClaimError),
+    ("origin_jti", TokenClaimError), ("event_id", TokenClaimError),
+)
+_ABSENT = object()
+
+
+def check_types(claims: Mapping[str, Any]) -> None:
+    """Every standard claim read has its JSON type: the strings above; ``aud`` a string or a
+    list of strings; ``cognito:groups`` a list of strings; ``auth_time`` a number.
+
+    Run once per signature-verified token (claims are immutable afterwards).
+    """
+    for name, error in _STRING_CLAIMS:
+        value = claims.get(name, _ABSENT)
+        if value is not _ABSENT and type(value) is not str:
+            raise error(f"the {name} claim is not a string")
+    aud = claims.get("aud", _ABSENT)
+    if aud is not _ABSENT and type(aud) is not str and not _strings(aud):
+        raise TokenAudienceError("the aud claim is not a string or a list of strings")
+    groups = claims.get("cognito:groups", _ABSENT)
+    if groups is not _ABSENT and not _strings(groups):
+        raise TokenGroupError("the cognito:groups claim is not a list of strings")
+    number(claims, "auth_time")
+
+
+def _strings(value: object) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
 
 
 def check_issuer(claims: Mapping[str, Any], issuers: frozenset[str]) -> None:

@@ -18,16 +18,12 @@ import time
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
-from ..exceptions import JWKSUnavailableError
+from ..exceptions import JWKSUnavailableError, NonRetryableFetchError
 
 Fetcher = Callable[[str, float], bytes]
 
 #: Largest JWKS body accepted, in bytes.
 MAX_JWKS_BYTES = 256 * 1024
-
-
-class NonRetryableFetchError(JWKSUnavailableError):
-    """A fetch failure that retrying will not fix (a 4xx status, a URL we refuse)."""
 
 
 class _Attempt:

@@ -303,6 +303,7 @@ class CognitoTokenVerifier:
                 parsed = parse_jwt(text)
             key = self._check_signature(parsed)
             header, claims = parsed.header, parsed.payload
+            _claims.check_types(claims)
             hit = None
         # Claims kept in (or taken from) the token cache are handed out as copies; without the
         # cache, the freshly parsed claims are the caller's own.
