@@ -161,3 +161,36 @@ def test_a_streamed_body_is_replayed_after_a_401(pool: PoolInfo, alice: UserInfo
         assert echo.bodies == [b"first part, second part"] * 2
     finally:
         echo.stop()
+
+
+def test_async_login_never_blocks_the_event_loop(
+    pool: PoolInfo, alice: UserInfo, api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's "the event loop is never blocked": the login waits until another task on
+    the same loop has run. Were it run on the loop's thread, that task could never run."""
+    from pycognito import Cognito
+
+    release = threading.Event()
+    login_threads: list[threading.Thread] = []
+    real = Cognito.authenticate
+
+    def waiting_login(self: Cognito, *args: Any, **kwargs: Any) -> None:
+        login_threads.append(threading.current_thread())
+        assert release.wait(10), "the event loop was blocked during the login"
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Cognito, "authenticate", waiting_login)
+    auth = _auth(pool, alice)
+
+    async def other_task() -> None:
+        await asyncio.sleep(0.05)
+        release.set()
+
+    async def main() -> list[int]:
+        async with httpx.AsyncClient(auth=auth, timeout=30) as client:
+            response, _ = await asyncio.gather(client.get(api.url), other_task())
+            return [response.status_code, len(login_threads)]
+
+    loop_thread = threading.current_thread()
+    assert asyncio.run(main()) == [200, 1]
+    assert login_threads[0] is not loop_thread

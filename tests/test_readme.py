@@ -186,6 +186,10 @@ class Harness:
     def logins(self) -> int:
         return len(self.local.calls("InitiateAuth", auth_flow="USER_SRP_AUTH"))
 
+    def answered(self) -> list[Optional[str]]:
+        """The challenges answered (RespondToAuthChallenge), in order."""
+        return [c.challenge_name for c in self.local.calls("RespondToAuthChallenge")]
+
     # -- running ----------------------------------------------------------------------------
 
     def answer_password(self, prompt: str = "Password: ", stream: Any = None) -> str:
@@ -419,6 +423,7 @@ def check_login(h: Harness) -> None:
     assert u.expires_datetime.tzinfo is not None
     assert h.output.split()[0] == "bob"
     assert h.logins() == 1 and h.prompts == ["Password: "]
+    assert h.answered() == ["PASSWORD_VERIFIER"]
 
 
 def check_mfa(h: Harness) -> None:
@@ -427,14 +432,19 @@ def check_mfa(h: Harness) -> None:
     assert len(code_prompts) == 1
     if h.local.messages(kind="sms_mfa"):
         assert "+" in code_prompts[0] and code_prompts[0].endswith(": ")  # masked number shown
+        assert h.answered() == ["PASSWORD_VERIFIER", "SMS_MFA"]
     else:
         assert code_prompts == ["Code from your authenticator app: "]
+        assert h.answered() == ["PASSWORD_VERIFIER", "SOFTWARE_TOKEN_MFA"]
+    assert h.logins() == 1
 
 
 def check_mfa_two_requests(h: Harness) -> None:
     logged_in(h)
     assert h.namespace["session"] == {}
     assert h.output == "logged in as bob\n"
+    assert h.logins() == 1  # the second request answered the first one's challenge
+    assert h.answered() == ["PASSWORD_VERIFIER", "SOFTWARE_TOKEN_MFA"]
 
 
 def check_mfa_setup(h: Harness) -> None:
@@ -443,11 +453,17 @@ def check_mfa_setup(h: Harness) -> None:
     assert h.pool is not None
     user = h.idp.admin_get_user(UserPoolId=h.pool.pool_id, Username="bob")
     assert "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+    assert h.logins() == 1 and h.answered() == ["PASSWORD_VERIFIER", "MFA_SETUP"]
+    assert len(h.local.calls("AssociateSoftwareToken")) == 1
+    assert len(h.local.calls("VerifySoftwareToken")) == 1
 
 
 def check_new_password(h: Harness) -> None:
     logged_in(h, username="carol")
     assert h.prompts == ["Temporary password: ", "New password: "]
+    # "no second sign-in": one SRP login, its challenge answered with that login's session
+    assert h.logins() == 1 and len(h.local.calls("InitiateAuth")) == 1
+    assert h.answered() == ["PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"]
     assert h.pool is not None
     user = h.idp.admin_get_user(UserPoolId=h.pool.pool_id, Username="carol")
     assert user["UserStatus"] == "CONFIRMED"
@@ -477,10 +493,23 @@ def check_awssrp(h: Harness) -> None:
 
 
 def check_srp(h: Harness) -> None:
-    from pycognito import srp
+    """Known answers: the README's own line (``# '...'``, HMAC-SHA256 worked out apart) and the
+    SECRET_HASH and TIMESTAMP vectors made with AWS's JavaScript client (tests/vectors_data)."""
+    from datetime import datetime, timezone
 
-    secret_hash = h.namespace["srp"].secret_hash("alice", "client-id", "client-secret")
-    assert secret_hash == srp.secret_hash("alice", "client-id", "client-secret")
+    from .vectors import load
+
+    srp = h.namespace["srp"]
+    assert srp.secret_hash("alice", "client-id", "client-secret") == (
+        "qROqM+PMKX09MK8ulDVm8LCWdCRqQQEUG9HcF+N7/S4=")
+    vectors = load()
+    for case in vectors["secret_hash_vectors"]:
+        assert srp.secret_hash(case["username"], case["client_id"], case["client_secret"]) == (
+            case["SECRET_HASH"]), case["username"]
+    for case in vectors["timestamp_vectors"]:
+        moment = datetime.fromtimestamp(case["epoch_ms"] / 1000, timezone.utc)
+        assert srp.timestamp(moment) == case["TIMESTAMP"]
+    assert h.local.calls() == []  # pure: no Cognito call
 
 
 def check_verify(h: Harness) -> None:
@@ -710,3 +739,26 @@ def test_a_broken_example_fails(harness: Harness) -> None:
     broken = Block("python", 'greeting = "hello"\ngreeting.upper()  # \'Hello\'\n', 1, "x")
     with pytest.raises(AssertionError, match="'HELLO' != 'Hello'"):
         harness.run(broken, Block("python", "\n", 1, "setup"))
+
+
+FIGURE = re.compile(r"\d[\d.,\u2013-]*\s?(?:ns|µs|us|ms)\b")
+
+
+def _prose(text: str) -> str:
+    """``text`` without its fenced blocks (sample output, code)."""
+    return "\n".join(block for index, block in enumerate(re.split(r"^```.*$", text, flags=re.M))
+                     if index % 2 == 0)
+
+
+def test_figures_have_one_source() -> None:
+    """Timings come from bench/ and are quoted in one place, the README's Performance table;
+    no other prose of the README or docs/ states one (docs/cognito.md and the README once
+    disagreed: 3 µs / 40 ms / 140 ms against 1.8 µs / 46 ms / 162 ms)."""
+    text = README.read_text(encoding="utf-8")
+    before, performance = text.split("\n## Performance\n", 1)
+    after = performance.split("\n## ", 1)[1] if "\n## " in performance else ""
+    found = {"README.md": FIGURE.findall(_prose(before + after))}
+    for doc in sorted((README.parent / "docs").glob("*.md")):
+        found[f"docs/{doc.name}"] = FIGURE.findall(_prose(doc.read_text(encoding="utf-8")))
+    assert {name: figures for name, figures in found.items() if figures} == {}
+    assert FIGURE.search(performance.split("\n## ", 1)[0]), "the Performance table has figures"

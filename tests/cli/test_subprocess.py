@@ -68,6 +68,21 @@ def test_login_verify_logout_in_subprocesses(make_pool: Any, make_user: Any,
     assert out.returncode == 0, out.stderr
 
 
+def test_no_aws_credentials_needed(make_pool: Any, make_user: Any, tmp_path: Path) -> None:
+    """docs/cli.md: every call the CLI makes is a public Cognito operation, sent unsigned."""
+    info = make_pool(client_secret=True)
+    make_user(info, "alice")
+    env = _env(info, tmp_path / "tokens.json")
+    for name in list(env):
+        if name.startswith("AWS_") and name not in ("AWS_EC2_METADATA_DISABLED",):
+            del env[name]
+    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true", HOME=str(tmp_path))
+    for args in (["login", "-u", "alice"], ["whoami"], ["refresh"], ["logout"]):
+        done = _run(args, env, stdin=f"{PASSWORD}\n")
+        assert done.returncode == 0, (args, done.stderr)
+
+
 def test_network_error_in_subprocess(tmp_path: Path) -> None:
     env = dict(os.environ)
     env.update(COGNITO_USER_POOL_ID="us-east-1_abc", COGNITO_CLIENT_ID="c",

@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -446,3 +447,21 @@ def test_every_verification_error_lives_in_pycognito_exceptions() -> None:
         assert cls.__module__ == "pycognito.exceptions", name
         assert getattr(pycognito.exceptions, name) is cls
         assert getattr(pycognito.verification, name) is cls, f"{name} is not re-exported"
+
+
+def test_documented_defaults() -> None:
+    """The figures docs/verification.md states: 3 s fetch timeout, 10 s penalty after a kid
+    miss, 2 s after a failed fetch, 256 KiB JWKS bodies, 64 KiB tokens, 1,024 cached tokens."""
+    from pycognito.verification import CognitoTokenVerifier, JwksCache
+    from pycognito.verification._fetch import MAX_JWKS_BYTES
+
+    cache = JwksCache()
+    assert (cache.timeout, cache.penalty_seconds, cache.failure_penalty_seconds) == (3, 10, 2)
+    assert MAX_JWKS_BYTES == 256 * 1024
+    verifier = CognitoTokenVerifier("eu-west-1_AbCdEf123", "client", jwks_cache=cache)
+    assert verifier.max_token_size == 64 * 1024
+    assert verifier._token_cache_size == 1024
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "verification.md").read_text()
+    for phrase in ("gives up after 3 s", "a 10 s **penalty period**", "a 2 s period",
+                   "bodies over 256 KiB", "(64 KiB)", "(1,024 tokens per verifier"):
+        assert phrase in docs, phrase
