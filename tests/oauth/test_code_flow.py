@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from pycognito.exceptions import TokenAtHashError
+from pycognito.exceptions import TokenAtHashError, TokenExpiredError
 from pycognito.local import LocalCognito
 from pycognito.oauth import (
     AuthorizationCodeFlow,
@@ -289,3 +289,20 @@ def test_userinfo_refuses_client_credentials_tokens(oauth_pool: OAuthPool,
     with pytest.raises(OAuthError) as refused:
         flow.userinfo(token)
     assert refused.value.status == 401 and refused.value.error == "invalid_token"
+
+
+@pytest.mark.parametrize("skew", [2 * 3600, -2 * 3600], ids=["2-h-fast", "2-h-slow"])
+def test_fresh_tokens_are_judged_by_cognitos_clock(
+    oauth_pool: OAuthPool, flow: AuthorizationCodeFlow, alice: UserInfo,
+    move_clocks: Any, skew: int,
+) -> None:
+    """Issue 19.2 on the code flow: our clock off by more than the tokens' lifetime (an hour
+    here) must not refuse the id token just received, at the exchange or a refresh."""
+    move_clocks(0, skew=skew)
+    request = flow.start()
+    tokens = flow.finish(request, Browser().sign_in(request.url, "alice", alice.password))
+    renewed = flow.refresh(tokens.refresh_token or "")
+    assert renewed.id_token and renewed.id_token != tokens.id_token
+    if skew > 0:  # tokens of unknown age, verified later, are still judged by our clock
+        with pytest.raises(TokenExpiredError):
+            flow.verify_id_token(renewed)

@@ -110,7 +110,7 @@ class AuthorizationCodeFlow:
             "code_verifier": request.code_verifier,
         })
         if "openid" in self.scopes:
-            claims = self.verify_id_token(tokens)
+            claims = self._verify_fresh(tokens)
             if "at_hash" not in claims:  # Cognito always binds the two: refuse a pair it did not
                 raise TokenAtHashError("the id token has no at_hash")
             nonce = claims.get("nonce")
@@ -126,7 +126,7 @@ class AuthorizationCodeFlow:
         tokens = self._token_request({"grant_type": "refresh_token",
                                       "refresh_token": refresh_token})
         if tokens.id_token:
-            self.verify_id_token(tokens)
+            self._verify_fresh(tokens)
         return tokens if tokens.refresh_token else replace(tokens, refresh_token=refresh_token)
 
     def revoke(self, refresh_token: str) -> None:
@@ -147,10 +147,18 @@ class AuthorizationCodeFlow:
 
     def verify_id_token(self, tokens: TokenSet) -> dict[str, Any]:
         """The id token's verified claims (signature, ``aud``, ``at_hash``...)."""
+        return self._verify_id_token(tokens, None)
+
+    def _verify_fresh(self, tokens: TokenSet) -> dict[str, Any]:
+        """Tokens just received are judged by Cognito's clock (their ``iat``): ours may be off
+        by more than their lifetime."""
+        return self._verify_id_token(tokens, tokens.issued_at)
+
+    def _verify_id_token(self, tokens: TokenSet, now: Optional[float]) -> dict[str, Any]:
         if not tokens.id_token:
             raise OAuthError("invalid_response", "no id token (is openid among the scopes?)")
         return self.verifier.verify(tokens.id_token, "id",
-                                    access_token=tokens.access_token)
+                                    access_token=tokens.access_token, now=now)
 
     # -- internals ------------------------------------------------------------------------------
 
