@@ -87,3 +87,36 @@ def test_mock_aws_in_the_same_process_gets_moto_as_it_ships(local: LocalCognito)
     # nothing of ours on moto's response class
     assert all(value.__module__.startswith("moto.")
                for value in vars(_moto.CognitoIdpResponse).values() if inspect.isfunction(value))
+
+
+def test_moto_answers_are_written_as_aws_writes_them(local: LocalCognito, cognito_idp: Any,
+                                                     make_pool: Any) -> None:
+    pool = make_pool()
+    cognito_idp.admin_create_user(UserPoolId=pool.pool_id, Username="alice")
+    status, body = _post(local, "AWSCognitoIdentityProviderService.AdminSetUserPassword",
+                         json.dumps({"UserPoolId": pool.pool_id, "Username": "alice",
+                                     "Password": "Correct-Horse-9!", "Permanent": True}).encode())
+    assert (status, body) == (200, {})  # an empty result is {}, never null
+    status, body = _post(local, "AWSCognitoIdentityProviderService.ListUsers",
+                         json.dumps({"UserPoolId": pool.pool_id}).encode())
+    (user,) = body["Users"]
+    assert isinstance(user["UserCreateDate"], (int, float))  # epoch seconds, as on AWS
+    assert abs(user["UserCreateDate"] - local.now()) < 60
+    assert "PaginationToken" not in body  # moto's None members are left out
+
+
+def test_connections_are_kept_alive(local: LocalCognito) -> None:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", local.port, timeout=5)
+    sockets = set()
+    for _ in range(3):
+        conn.request("POST", "/", body=b"{}", headers={
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+            "Content-Type": "application/x-amz-json-1.1"})
+        answer = conn.getresponse()
+        assert answer.status == 200 and "UserPools" in json.loads(answer.read())
+        assert answer.getheader("Connection") != "close"
+        sockets.add(id(conn.sock))
+    conn.close()
+    assert len(sockets) == 1

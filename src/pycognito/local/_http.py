@@ -17,8 +17,6 @@ from email.utils import formatdate
 from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qs
 
-from werkzeug.serving import WSGIRequestHandler
-
 from ._calls import call_from_request
 from ._dispatch import dispatch
 from ._errors import CognitoError
@@ -31,19 +29,6 @@ StartResponse = Callable[..., Any]
 _JWKS_PATH = re.compile(r"^/([\w-]+_[0-9A-Za-z]+)/\.well-known/jwks\.json$")
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
             413: "Request Entity Too Large", 500: "Internal Server Error"}
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """werkzeug's request handler without one log line per request."""
-
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        return None
-
-    def send_response(self, code: int, message: Optional[str] = None) -> None:
-        """As the standard handler, without its own ``Date``: the app sends the server clock's."""
-        self.log_request(code)
-        self.send_response_only(code, message)
-        self.send_header("Server", self.version_string())
 
 
 class LocalApp:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import socketserver
 import threading
 import time
 from types import TracebackType
 from typing import Any, Optional
-
-from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
 from . import _moto
 from ._calls import Call
@@ -16,6 +13,7 @@ from ._codes import Message
 from ._lambdas import Invocation, LambdaHandler
 from ._state import STATE
 from ._totp import totp_from_secret
+from ._wsgi import LoopbackServer
 
 _running_lock = threading.Lock()
 _running: Optional[LocalCognito] = None
@@ -40,7 +38,7 @@ class LocalCognito:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
-        self._server: Optional[BaseWSGIServer] = None
+        self._server: Optional[LoopbackServer] = None
         self._thread: Optional[threading.Thread] = None
         #: Seconds ``start()`` took, up to the first answered Cognito request.
         self.startup_seconds: Optional[float] = None
@@ -57,13 +55,13 @@ class LocalCognito:
             if _running is not None:
                 raise RuntimeError("a LocalCognito is already running in this process; "
                                    "stop it first (moto's state is process-wide)")
-            from ._http import LocalApp, QuietRequestHandler
+            from ._http import LocalApp
 
             _moto.install_hooks(STATE.clock.utcnow_naive)
-            server: Optional[_LoopbackServer] = None
+            server: Optional[LoopbackServer] = None
             try:
                 app = LocalApp()
-                server = _LoopbackServer(self.host, self.port, app, handler=QuietRequestHandler)
+                server = LoopbackServer(self.host, self.port, app)
                 reset_everything()
                 _warm_up(app)
                 thread = threading.Thread(target=server.serve_forever,
@@ -213,19 +211,6 @@ class LocalCognito:
     def __repr__(self) -> str:
         where = self.endpoint_url if self._server is not None else "stopped"
         return f"LocalCognito({where})"
-
-
-class _LoopbackServer(ThreadedWSGIServer):
-    """werkzeug's threaded server without the reverse-DNS lookup of ``HTTPServer.server_bind``
-    (which stalls for seconds on machines without a resolver)."""
-
-    daemon_threads = True
-
-    def server_bind(self) -> None:
-        socketserver.TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name = str(host)
-        self.server_port = int(port)
 
 
 def _warm_up(app: Any) -> None:

@@ -1,0 +1,125 @@
+"""The HTTP server: HTTP/1.1 with keep-alive, handing each request to a WSGI app.
+
+werkzeug's development server closes the connection after every response, so each call of a
+client pays a TCP handshake and a new thread; AWS's clients keep their connections open. This
+server keeps them open, one thread per connection, and binds without a reverse-DNS lookup
+(``HTTPServer.server_bind`` stalls for seconds on machines without a resolver). Responses are
+small, so the app's body is gathered and always sent with its ``Content-Length``.
+"""
+
+from __future__ import annotations
+
+import io
+import socketserver
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterable
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+#: Request bodies larger than this are refused before they are read (413).
+MAX_BODY = 16 * 1024 * 1024
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """A threaded HTTP server for one WSGI app."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, app: WSGIApp) -> None:
+        self.app = app
+        super().__init__((host, port), _Handler)
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # a response waits for no ACK of the one before
+    wbufsize = 64 * 1024  # headers and body leave in one write (flushed after each request)
+    server_version = "pycognito-local"
+    sys_version = ""
+    server: LoopbackServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+    def _serve(self) -> None:
+        length_text = self.headers.get("Content-Length") or "0"
+        if self.headers.get("Transfer-Encoding") or not length_text.isdigit():
+            self._fail(411, "a Content-Length is required")
+            return
+        length = int(length_text)
+        if length > MAX_BODY:
+            self._fail(413, "the request body is too large")
+            return
+        body = self.rfile.read(length) if length else b""
+        path, _, query = self.path.partition("?")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "RAW_URI": self.path,
+            "SERVER_NAME": self.server.server_name,
+            "SERVER_PORT": str(self.server.server_port),
+            "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": self.client_address[0],
+            "CONTENT_LENGTH": str(length),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in self.headers.items():
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ["CONTENT_TYPE"] = value
+            elif key != "CONTENT_LENGTH" and "_" not in name:  # X_Foo cannot pose as X-Foo
+                environ[f"HTTP_{key}"] = value
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
+            started[:] = [status, headers]
+            return lambda data: None
+
+        result = self.server.app(environ, start_response)
+        try:
+            content = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = started
+        code, _, reason = str(status).partition(" ")
+        self.send_response_only(int(code), reason)
+        for name, value in headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(content)
+
+    def _fail(self, code: int, message: str) -> None:
+        body = message.encode()
+        self.send_response_only(code)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _serve
+
