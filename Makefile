@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test test-browser browser-deps lint typecheck unit sweep demo bench clean
+.PHONY: test test-browser browser-deps lint typecheck unit sweep demo bench bench-local test-js clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ bench-peers-deps: $(PEERS_STAMP)
 
 bench-peers: $(PEERS_STAMP)
 	$(PY) bench/peers.py
+
+bench/js/node_modules/.installed: bench/js/package-lock.json
+	cd bench/js && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The local Cognito beside cognito-local (npm) and plain moto_server, in one run.
+bench-local: $(STAMP) bench/js/node_modules/.installed
+	$(PY) bench/local.py $(BENCH_ARGS)
 
 clean:
 	rm -rf bench/.peers bench/peers_js/node_modules $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

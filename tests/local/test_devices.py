@@ -14,7 +14,7 @@ from pycognito.exceptions import SoftwareTokenMFAChallengeException
 from pycognito.local import LocalCognito
 
 from ..conftest import PoolFactory, PoolInfo, UserFactory, UserInfo
-from .helpers import error_of
+from .helpers import SrpClient, error_of
 
 OPT_IN = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True}
 
@@ -192,9 +192,10 @@ def test_device_operations_and_admin_forms(cognito_idp: Any, make_pool: PoolFact
     with pytest.raises(ClientError) as excinfo:
         cognito_idp.get_device(AccessToken=access, DeviceKey=key)
     assert error_of(excinfo)[0] == "ResourceNotFoundException"
-    # A forgotten device key is just an unknown device: the login gets a new one.
-    again = _srp(cognito_idp, pool, user, device).authenticate_user()["AuthenticationResult"]
-    assert again["NewDeviceMetadata"]["DeviceKey"] != key
+    # A forgotten device key is refused, as AWS refuses it
+    with pytest.raises(ClientError) as excinfo:
+        _srp(cognito_idp, pool, user, device).authenticate_user()
+    assert error_of(excinfo) == ("ResourceNotFoundException", "Device does not exist.")
 
 
 def test_confirm_device_checks_its_input(cognito_idp: Any, make_pool: PoolFactory,
@@ -237,3 +238,95 @@ def test_list_devices_pages_and_refuses_a_bad_pagination_token(
             cognito_idp.admin_list_devices(UserPoolId=pool.pool_id, Username="alice",
                                            PaginationToken=token)
         assert error_of(excinfo)[0] == "InvalidParameterException"
+
+
+def _mfa_user_with_device(local: LocalCognito, idp: Any, pool: PoolInfo,
+                          user: UserInfo) -> tuple[AWSSRP, str]:
+    """A TOTP user with a confirmed device (not remembered in an opt-in pool)."""
+    token = idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                              AuthParameters={"USERNAME": "alice", "PASSWORD": user.password},
+                              )["AuthenticationResult"]["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=token)["SecretCode"]
+    idp.verify_software_token(AccessToken=token, UserCode=local.totp_code(secret))
+    idp.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={
+        "Enabled": True, "PreferredMfa": True})
+    srp = _srp(idp, pool, user)
+    with pytest.raises(SoftwareTokenMFAChallengeException) as raised:
+        srp.authenticate_user()
+    answered = idp.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=raised.value.session,
+        ChallengeResponses={"USERNAME": "alice",
+                            "SOFTWARE_TOKEN_MFA_CODE": local.totp_code(secret)})
+    srp.confirm_device(answered, device_name="phone")
+    return srp, secret
+
+
+@pytest.mark.parametrize("session_of", ["device_challenge", "mfa_step"])
+def test_mfa_comes_before_the_device_as_on_aws(local: LocalCognito, cognito_idp: Any,
+                                               make_pool: PoolFactory, make_user: UserFactory,
+                                               session_of: str) -> None:
+    pool = make_pool(device_tracking=OPT_IN, mfa="OPTIONAL")
+    user = make_user(pool)
+    device, secret = _mfa_user_with_device(local, cognito_idp, pool, user)
+    client = SrpClient(cognito_idp, pool, "alice", user.password)
+    challenge = client.start()
+    step = client.respond(challenge, client.responses(challenge, DEVICE_KEY=device.device_key))
+    assert step["ChallengeName"] == "SOFTWARE_TOKEN_MFA"  # AWS asks MFA first
+    after_mfa = cognito_idp.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=step["Session"],
+        ChallengeResponses={"USERNAME": "alice", "DEVICE_KEY": device.device_key or "",
+                            "SOFTWARE_TOKEN_MFA_CODE": local.totp_code(secret)})
+    assert after_mfa["ChallengeName"] == "DEVICE_SRP_AUTH" and "AuthenticationResult" not in \
+        after_mfa
+    # AWS's JS client answers with the MFA step's session; AWS (and we) accept it
+    session = after_mfa["Session"] if session_of == "device_challenge" else step["Session"]
+    device_step = cognito_idp.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="DEVICE_SRP_AUTH", Session=session,
+        ChallengeResponses=device.device_auth_params("alice"))
+    assert device_step["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER"
+    done = cognito_idp.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="DEVICE_PASSWORD_VERIFIER",
+        Session=device_step["Session"],
+        ChallengeResponses=device.process_device_challenge(device_step["ChallengeParameters"]))
+    claims = jwt.decode(done["AuthenticationResult"]["AccessToken"],
+                        options={"verify_signature": False})
+    assert claims["device_key"] == device.device_key
+    # the MFA session leads to that one DEVICE_SRP_AUTH only
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.respond_to_auth_challenge(
+            ClientId=pool.client_id, ChallengeName="DEVICE_SRP_AUTH", Session=step["Session"],
+            ChallengeResponses=device.device_auth_params("alice"))
+    assert error_of(excinfo)[0] == "NotAuthorizedException"
+
+
+def test_an_unknown_device_key_is_refused_before_the_session_is_used(
+        cognito_idp: Any, make_pool: PoolFactory, make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    client = SrpClient(cognito_idp, pool, "alice", user.password)
+    challenge = client.start()
+    answer = client.responses(challenge, DEVICE_KEY="us-east-1_00000000-0000-0000-0000-0000000")
+    with pytest.raises(ClientError) as excinfo:
+        client.respond(challenge, answer)
+    assert error_of(excinfo) == ("ResourceNotFoundException", "Device does not exist.")
+    del answer["DEVICE_KEY"]  # what AWS's clients do: forget the key, answer again
+    result = client.respond(challenge, answer)["AuthenticationResult"]
+    assert result["NewDeviceMetadata"]["DeviceKey"]
+    with pytest.raises(ClientError) as excinfo:  # now the session is used up
+        client.respond(challenge, answer)
+    assert error_of(excinfo)[0] == "NotAuthorizedException"
+
+
+def test_a_wrong_proof_with_an_unknown_device_key_uses_the_session_up(
+        cognito_idp: Any, make_pool: PoolFactory, make_user: UserFactory) -> None:
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    client = SrpClient(cognito_idp, pool, "alice", user.password)
+    challenge = client.start()
+    wrong = client.responses(challenge, password="Not-The-Password-1!", DEVICE_KEY="nope")
+    with pytest.raises(ClientError) as excinfo:
+        client.respond(challenge, wrong)
+    assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
+    with pytest.raises(ClientError) as excinfo:
+        client.respond(challenge, client.responses(challenge))
+    assert error_of(excinfo)[0] == "NotAuthorizedException"

@@ -92,3 +92,19 @@ def test_wrong_temporary_password_gets_no_challenge(cognito_idp: Any, make_pool:
     with pytest.raises(ClientError) as excinfo:
         password_login(cognito_idp, pool, "alice", "Not-The-Temp-1!")
     assert error_of(excinfo) == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_required_attributes_list_only_what_the_user_may_write(
+        cognito_idp: Any, make_pool: PoolFactory, make_user: UserFactory) -> None:
+    default = make_pool()  # sub is required by every pool, but is never the user's to set
+    first = make_user(default, status="FORCE_CHANGE_PASSWORD")
+    challenge = password_login(cognito_idp, default, "alice", first.password)
+    assert json.loads(challenge["ChallengeParameters"]["requiredAttributes"]) == []
+    schema = [*SCHEMA, {"Name": "family_name", "AttributeDataType": "String", "Required": True,
+                        "Mutable": False}]
+    pool = make_pool(pool_kwargs={"Schema": schema},
+                     client_kwargs={"WriteAttributes": ["email", "family_name"]})
+    user = make_user(pool, status="FORCE_CHANGE_PASSWORD")
+    challenge = password_login(cognito_idp, pool, "alice", user.password)
+    # given_name: this client may not write it; family_name: immutable
+    assert json.loads(challenge["ChallengeParameters"]["requiredAttributes"]) == []

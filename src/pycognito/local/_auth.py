@@ -1,9 +1,12 @@
 """Authentication: InitiateAuth / AdminInitiateAuth and the challenges, as Cognito runs them.
 
-First factor (SRP with a real PASSWORD_VERIFIER check, or a password), then the device
-(DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER when a confirmed DEVICE_KEY is sent),
-NEW_PASSWORD_REQUIRED, MFA (``_mfa.decide``), and finally tokens (``_tokens``) with
-NewDeviceMetadata when the pool tracks devices. Every challenge answer is checked against its
+In AWS's order: the first factor (SRP with a real PASSWORD_VERIFIER check, or a password),
+NEW_PASSWORD_REQUIRED, MFA (``_mfa.decide``; none for a remembered device), then the device
+(DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER when a confirmed DEVICE_KEY is sent), and finally
+tokens (``_tokens``) with NewDeviceMetadata when the pool tracks devices. A DEVICE_KEY that
+names no device of the user is refused (``ResourceNotFoundException``, "Device does not
+exist.") without using up the session, so a client can forget it and answer again, as AWS's
+clients do. Every challenge answer is checked against its
 session (``_sessions``), its user, and the client's SECRET_HASH. Refresh (REFRESH_TOKEN_AUTH
 and GetTokensFromRefreshToken) is here too.
 """
@@ -128,25 +131,42 @@ def _check_status(user: User) -> None:
 
 def after_first_factor(pool: Pool, client: Client, user: User, *, admin: bool,
                        device_key: Optional[str]) -> dict[str, Any]:
-    """Password proven: new password, device SRP, MFA or tokens, in Cognito's order."""
+    """Password proven: a new password first when one is required, then the rest."""
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         return _challenge(pool, client, user, "NEW_PASSWORD_REQUIRED",
-                          _new_password_parameters(pool, user), admin=admin,
+                          _new_password_parameters(pool, client, user), admin=admin,
                           device_key=device_key)
-    if _devices.confirmed_device(pool, user, device_key) is not None:
-        return _challenge(pool, client, user, "DEVICE_SRP_AUTH", {"USERNAME": user.username},
-                          admin=admin, device_key=device_key)
-    return after_password(pool, client, user, admin=admin, device_key=None)
+    return after_password(pool, client, user, admin=admin, device_key=device_key)
 
 
 def after_password(pool: Pool, client: Client, user: User, *, admin: bool,
                    device_key: Optional[str]) -> dict[str, Any]:
-    """Password (and device, when ``device_key``) proven: MFA or tokens."""
-    decision = _mfa.decide(pool, user,
-                           remembered_device=_devices.is_remembered(pool, user, device_key))
-    if decision is None:
-        return finish(pool, client, user, device_key=device_key)
-    return mfa_challenge(pool, client, user, decision, admin=admin, device_key=device_key)
+    """Password proven (and set, if it had to be): MFA unless the named device is remembered,
+    then the device."""
+    device = _devices.confirmed_device(pool, user, device_key)
+    decision = _mfa.decide(pool, user, remembered_device=device is not None and device.remembered)
+    if decision is not None:
+        return mfa_challenge(pool, client, user, decision, admin=admin,
+                             device_key=None if device is None else device.key)
+    return after_mfa(pool, client, user, admin=admin, device_key=device_key)
+
+
+def after_mfa(pool: Pool, client: Client, user: User, *, admin: bool,
+              device_key: Optional[str], mfa_session: Optional[ChallengeSession] = None
+              ) -> dict[str, Any]:
+    """MFA passed (or not needed): the device's own SRP when a confirmed device was named,
+    else tokens (with NewDeviceMetadata when the pool tracks devices).
+
+    AWS's JavaScript client answers this DEVICE_SRP_AUTH with the MFA step's session rather
+    than the one sent with it; the MFA session (``mfa_session``) is therefore linked to it.
+    """
+    if _devices.confirmed_device(pool, user, device_key) is None:
+        return finish(pool, client, user, device_key=None)
+    reply = _challenge(pool, client, user, "DEVICE_SRP_AUTH", {"USERNAME": user.username},
+                       admin=admin, device_key=device_key)
+    if mfa_session is not None:
+        mfa_session.data["device_srp_session"] = reply["Session"]
+    return reply
 
 
 def mfa_challenge(pool: Pool, client: Client, user: User, decision: tuple[str, list[str]], *,
@@ -188,16 +208,27 @@ def finish(pool: Pool, client: Client, user: User, *, device_key: Optional[str])
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
-def _new_password_parameters(pool: Pool, user: User) -> dict[str, str]:
+def _new_password_parameters(pool: Pool, client: Client, user: User) -> dict[str, str]:
     attrs = {k: v for k, v in attributes_of(user).items() if k != "sub"}
-    required = [f"userAttributes.{name}" for name in _missing_required(pool, attrs)]
+    required = [f"userAttributes.{name}"
+                for name in _missing_required(pool, attrs) if _writable(pool, client, name)]
     return {"USER_ID_FOR_SRP": user.username, "requiredAttributes": json.dumps(required),
             "userAttributes": json.dumps(attrs)}
 
 
 def _missing_required(pool: Pool, attrs: dict[str, str]) -> list[str]:
+    """Attributes the pool requires that the user lacks (``sub`` is never missing)."""
     return [name for name, attribute in pool.schema_attributes.items()
-            if getattr(attribute, "required", False) and not attrs.get(name)]
+            if getattr(attribute, "required", False) and name != "sub" and not attrs.get(name)]
+
+
+def _writable(pool: Pool, client: Client, name: str) -> bool:
+    """Whether a user answering through this app client may set the attribute."""
+    attribute = pool.schema_attributes.get(name)
+    if attribute is None or not getattr(attribute, "mutable", True):
+        return False
+    allowed = client.extended_config.get("WriteAttributes")
+    return not allowed or name in allowed
 
 
 # -- InitiateAuth -------------------------------------------------------------------------------
@@ -440,7 +471,8 @@ def _respond(req: Request, *, admin: bool) -> dict[str, Any]:
 
 
 def _srp_session(answer: _Answer) -> ChallengeSession:
-    """The session a (device) password verifier answers: by Session or by secret block."""
+    """The session a (device) password verifier answers, by Session or by secret block (not
+    yet used up: see :func:`_verify_claim`)."""
     block = answer.need("PASSWORD_CLAIM_SECRET_BLOCK")
     answer.need("PASSWORD_CLAIM_SIGNATURE")
     answer.need("TIMESTAMP")
@@ -452,12 +484,13 @@ def _srp_session(answer: _Answer) -> ChallengeSession:
         raise not_authorized()
     if STATE.clock.time() >= session.expires_at:
         raise invalid_session("session is expired")
-    STATE.sessions.consume(session)  # one attempt per challenge, right or wrong
     return session
 
 
 def _verify_claim(answer: _Answer, session: ChallengeSession) -> None:
+    """Check the SRP proof; a wrong one uses up the session (one attempt per challenge)."""
     if not srp_server.timestamp_is_fresh(answer.responses.get("TIMESTAMP"), STATE.clock.time()):
+        STATE.sessions.consume(session)
         raise not_authorized()
     if not srp_server.claim_is_valid(
         session.data["srp"],
@@ -465,6 +498,7 @@ def _verify_claim(answer: _Answer, session: ChallengeSession) -> None:
         timestamp=answer.responses.get("TIMESTAMP"),
         signature=answer.responses.get("PASSWORD_CLAIM_SIGNATURE"),
     ):
+        STATE.sessions.consume(session)
         raise not_authorized()
 
 
@@ -473,22 +507,30 @@ def _password_verifier(answer: _Answer) -> dict[str, Any]:
     session = _srp_session(answer)
     user = user_by_sub(answer.pool, session.sub)
     if user is None:
+        STATE.sessions.consume(session)
         raise not_authorized()
     answer.check_user(user)
     _verify_claim(answer, session)
-    _check_status(user)
     if "custom_history" in session.data:  # CUSTOM_AUTH that began with SRP_A
         from ._custom import after_password_verifier
 
+        STATE.sessions.consume(session)
+        _check_status(user)
         return after_password_verifier(answer.pool, answer.client, user, session,
                                        admin=answer.admin)
     device_key = answer.responses.get("DEVICE_KEY") or session.device_key
+    if device_key and not _devices.known_device(answer.pool, user, device_key):
+        # the session stays usable: AWS's clients forget the key and answer again without it
+        raise resource_not_found("Device does not exist.")
+    STATE.sessions.consume(session)
+    _check_status(user)
     return after_first_factor(answer.pool, answer.client, user, admin=answer.admin,
                               device_key=device_key)
 
 
 @_answers("DEVICE_SRP_AUTH")
 def _device_srp_auth(answer: _Answer) -> dict[str, Any]:
+    _follow_mfa_session(answer)
     session, user = answer.open_session()
     device_key = answer.need("DEVICE_KEY")
     device = _devices.confirmed_device(answer.pool, user, device_key)
@@ -517,9 +559,18 @@ def _device_srp_auth(answer: _Answer) -> dict[str, Any]:
     }
 
 
+def _follow_mfa_session(answer: _Answer) -> None:
+    """Take the MFA step's (used) session as the DEVICE_SRP_AUTH session it led to, as AWS
+    does for its JavaScript client, which sends the former."""
+    named = STATE.sessions.find(answer.req.params.get("Session"))
+    if named is not None and named.used and named.data.get("device_srp_session"):
+        answer.req.params["Session"] = named.data["device_srp_session"]
+
+
 @_answers("DEVICE_PASSWORD_VERIFIER")
 def _device_password_verifier(answer: _Answer) -> dict[str, Any]:
     session = _srp_session(answer)
+    STATE.sessions.consume(session)  # one attempt, right or wrong
     user = user_by_sub(answer.pool, session.sub)
     if user is None:
         raise not_authorized()
@@ -530,8 +581,7 @@ def _device_password_verifier(answer: _Answer) -> dict[str, Any]:
     if _devices.confirmed_device(answer.pool, user, session.device_key) is None:
         raise resource_not_found("Device does not exist.")
     _check_status(user)
-    return after_password(answer.pool, answer.client, user, admin=answer.admin,
-                          device_key=session.device_key)
+    return finish(answer.pool, answer.client, user, device_key=session.device_key)
 
 
 @_answers("NEW_PASSWORD_REQUIRED")
@@ -553,11 +603,8 @@ def _new_password_required(answer: _Answer) -> dict[str, Any]:
         user.update_attributes([{"Name": k, "Value": v} for k, v in updates.items()])
     user.password = new_password
     user.status = UserStatus.CONFIRMED
-    if _devices.confirmed_device(answer.pool, user, session.device_key) is not None:
-        return _challenge(answer.pool, answer.client, user, "DEVICE_SRP_AUTH",
-                          {"USERNAME": user.username}, admin=answer.admin,
+    return after_password(answer.pool, answer.client, user, admin=answer.admin,
                           device_key=session.device_key)
-    return after_password(answer.pool, answer.client, user, admin=answer.admin, device_key=None)
 
 
 @_answers("SMS_MFA", "EMAIL_OTP", "SMS_OTP", "SOFTWARE_TOKEN_MFA")
@@ -577,15 +624,8 @@ def _mfa_code(answer: _Answer) -> dict[str, Any]:
                 STATE.sessions.fail(session)
             raise
     STATE.sessions.consume(session)
-    return finish(answer.pool, answer.client, user, device_key=_proven_device(answer, session,
-                                                                                user))
-
-
-def _proven_device(answer: _Answer, session: ChallengeSession, user: User) -> Optional[str]:
-    """The device key of this login, if its device SRP succeeded (else None)."""
-    if session.device_key and _devices.confirmed_device(answer.pool, user, session.device_key):
-        return session.device_key
-    return None
+    return after_mfa(answer.pool, answer.client, user, admin=answer.admin,
+                     device_key=session.device_key, mfa_session=session)
 
 
 @_answers("SELECT_MFA_TYPE")
@@ -607,9 +647,9 @@ def _mfa_setup(answer: _Answer) -> dict[str, Any]:
         raise invalid_parameter("MFA setup is not complete: associate and verify a software "
                                 "token with this session first")
     STATE.sessions.consume(session)
-    return finish(answer.pool, answer.client, user,
-                  device_key=_proven_device(answer, session, user))
+    return after_mfa(answer.pool, answer.client, user, admin=answer.admin,
+                     device_key=session.device_key, mfa_session=session)
 
 
-__all__ = ["after_first_factor", "after_password", "check_password", "enabled_flows", "finish",
-           "mask_email", "mask_phone", "srp_challenge"]
+__all__ = ["after_first_factor", "after_mfa", "after_password", "check_password",
+           "enabled_flows", "finish", "mask_email", "mask_phone", "srp_challenge"]

@@ -97,9 +97,10 @@ def confirmed_device(pool: Pool, user: User, device_key: object) -> Optional[Dev
     return device
 
 
-def is_remembered(pool: Pool, user: User, device_key: Optional[str]) -> bool:
-    device = confirmed_device(pool, user, device_key)
-    return device is not None and device.remembered
+def known_device(pool: Pool, user: User, device_key: str) -> bool:
+    """Whether the key names a device of this user (confirmed or not; forgotten ones are gone)."""
+    device = STATE.devices.get(device_key)
+    return device is not None and (device.pool_id, device.sub) == (pool.id, user.id)
 
 
 def touch(device: Device) -> None:
