@@ -111,9 +111,11 @@ def test_connections_are_kept_alive(local: LocalCognito) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", local.port, timeout=5)
     sockets = set()
     for _ in range(3):
-        conn.request("POST", "/", body=b"{}", headers={
+        conn.request("POST", "/", body=b'{"MaxResults": 5}', headers={
             "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
-            "Content-Type": "application/x-amz-json-1.1"})
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+                             "cognito-idp/aws4_request, SignedHeaders=host, Signature=0"})
         answer = conn.getresponse()
         assert answer.status == 200 and "UserPools" in json.loads(answer.read())
         assert answer.getheader("Connection") != "close"
