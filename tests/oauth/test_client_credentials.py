@@ -138,6 +138,31 @@ def test_requests_and_httpx_auth(local: LocalCognito, oauth_pool: OAuthPool,
     assert requests.get(machine_api.url, auth=write_only, timeout=10).status_code == 401
 
 
+def test_httpx_auth_sync_and_async_with_one_retry_on_401(
+    local: LocalCognito, oauth_pool: OAuthPool, machine_api: Api
+) -> None:
+    import asyncio
+
+    credentials = machine(oauth_pool, scopes="api/read")
+    auth = credentials.httpx_auth()
+    assert credentials.cached_token() is None  # nothing sent yet
+
+    async def calls() -> list[int]:
+        async with httpx.AsyncClient(auth=auth) as client:
+            pages = await asyncio.gather(*(client.get(machine_api.url) for _ in range(8)))
+        return [page.status_code for page in pages]
+
+    assert asyncio.run(calls()) == [200] * 8
+    first = credentials.cached_token()
+    assert first is not None and token_requests(local) == 1
+    machine_api.denied.add(first)  # the API refuses it: renewed once, retried once
+    with httpx.Client(auth=auth) as client:
+        assert client.get(machine_api.url).status_code == 200
+    renewed = credentials.cached_token()
+    assert renewed not in (None, first) and machine_api.tokens_seen[-2:] == [first, renewed]
+    assert token_requests(local) == 2
+
+
 def test_invalidate_asks_again(local: LocalCognito, oauth_pool: OAuthPool) -> None:
     credentials = machine(oauth_pool)
     first = credentials.token()

@@ -85,6 +85,11 @@ class ClientCredentials(AuthBase):
         """A valid access token (from the cache, or one request for all threads)."""
         return self.tokens().access_token
 
+    def cached_token(self) -> Optional[str]:
+        """The access token if it is fresh, else ``None``; never sends a request."""
+        tokens = self._lifecycle.fresh_tokens()
+        return tokens.access_token if tokens is not None else None
+
     def tokens(self) -> TokenSet:
         """The current :class:`TokenSet` (renewed first if it is stale)."""
         tokens = self._lifecycle.fresh_tokens()
@@ -140,9 +145,16 @@ class ClientCredentials(AuthBase):
 
     # -- HTTP auth ------------------------------------------------------------------------------
 
+    def httpx_auth(self) -> Any:
+        """An ``httpx.Auth`` (extra ``httpx``) for sync and async clients: in an async client the
+        token request runs in a worker thread; a 401 renews the token and retries once."""
+        from ._httpx import ClientCredentialsAuth
+
+        return ClientCredentialsAuth(self)
+
     def __call__(self, request: R) -> R:
-        """Set ``Authorization: Bearer <token>`` (a ``requests`` auth; a callable ``httpx`` auth,
-        sync clients and, briefly blocking on renewal, async ones)."""
+        """Set ``Authorization: Bearer <token>`` (a ``requests`` auth; also a callable ``httpx``
+        auth for sync clients: prefer :meth:`httpx_auth`)."""
         headers: Any = getattr(request, "headers")  # noqa: B009
         headers["Authorization"] = f"Bearer {self.token()}"
         return request
