@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from botocore.exceptions import ClientError
 
 from pycognito import Cognito
 from pycognito.totp import totp_code
@@ -299,8 +298,7 @@ def test_mfa_setup_without_a_way_to_receive_codes(cli: Runner, cli_env: Any, mak
 
 
 def test_device_cognito_refuses_is_dropped(cli: Runner, cli_env: Any, make_pool: Any,
-                                           make_user: Any, token_file: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+                                           make_user: Any, token_file: Path, local: Any) -> None:
     info = make_pool(client_secret=True, device_tracking=True)
     make_user(info, "alice")
     cli_env(info)
@@ -309,19 +307,18 @@ def test_device_cognito_refuses_is_dropped(cli: Runner, cli_env: Any, make_pool:
     old_key = json.loads(token_file.read_text())["session"]["device_key"]
     assert old_key
 
-    # The local Cognito treats a forgotten device as no device; AWS may refuse it instead.
-    real = Cognito.authenticate
-
-    def refuse_devices(self: Cognito, password: str, client_metadata: Any = None) -> None:
-        if self.device_key:
-            raise ClientError({"Error": {"Code": "ResourceNotFoundException",
-                                         "Message": "Device does not exist."}},
-                              "RespondToAuthChallenge")
-        real(self, password, client_metadata)
-
-    monkeypatch.setattr(Cognito, "authenticate", refuse_devices)
+    # Forgotten on Cognito's side (another client, an admin): the local Cognito refuses the
+    # stored DEVICE_KEY as AWS does ("Device does not exist.").
+    local.client().admin_forget_device(UserPoolId=info.pool_id, Username="alice",
+                                       DeviceKey=old_key)
+    local.clear_calls()
     again = cli(["login", "-u", "alice", "--no-remember-device"], answers=[PASSWORD])
     assert again.status == 0, again.err
     assert "no longer known to Cognito" in again.err
     saved = json.loads(token_file.read_text())
     assert not saved.get("devices") and saved["session"]["device_key"] != old_key
+    # the login with the forgotten device was refused (its DEVICE_KEY goes with the password
+    # proof), then made again without it
+    answered = [call.challenge_name for call in local.calls("RespondToAuthChallenge")]
+    assert answered == ["PASSWORD_VERIFIER", "PASSWORD_VERIFIER"]
+    assert len(local.calls("InitiateAuth", auth_flow="USER_SRP_AUTH")) == 2
