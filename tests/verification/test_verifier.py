@@ -181,8 +181,9 @@ def test_crit_header_refused(verifier: CognitoTokenVerifier, key1: Any) -> None:
         ("jti", 5), ("scope", 7), ("sub", 1), ("sub", None), ("jti", ["a"]),
         ("client_id", 3), ("username", {"a": 1}), ("origin_jti", True), ("event_id", 2.5),
         ("device_key", 9), ("aud", 5), ("aud", ["ok", 5]), ("aud", None),
-        ("cognito:groups", "admins"), ("cognito:groups", ["a", 1]), ("auth_time", "1"),
-        ("auth_time", True), ("iat", "now"),
+        ("cognito:groups", "admins"), ("cognito:groups", ["a", 1]), ("cognito:groups", None),
+        ("auth_time", "1"), ("auth_time", True), ("auth_time", None), ("auth_time", 10**400),
+        ("iat", "now"),
     ],
 )
 def test_every_standard_claim_has_its_type(verifier: CognitoTokenVerifier, key1: Any,
@@ -202,6 +203,8 @@ def test_well_typed_optional_claims_pass(verifier: CognitoTokenVerifier, key1: A
     token = mint(key1, access_claims(**{"cognito:groups": ["a", "b"], "auth_time": 1,
                                         "aud": ["x", "y"], "device_key": "d"}))
     assert verifier.verify(token)["cognito:groups"] == ["a", "b"]
+    for auth_time in (1.5, 2**60, -1):  # any finite number, not only the usual integer
+        assert verifier.verify(mint(key1, access_claims(auth_time=auth_time)))["auth_time"]
 
 
 def test_jku_x5u_jwk_headers_never_used(

@@ -80,6 +80,9 @@ _STRING_CLAIMS: tuple[tuple[str, type[TokenClaimError]], ...] = (
 )
 _ABSENT = object()
 
+# A time held by an int this small converts to a float exactly: the usual exp and iat.
+_EXACT = 2**53
+
 
 def check_types(claims: Mapping[str, Any]) -> None:
     """Every standard claim read has its JSON type: the strings above; ``aud`` a string or a
@@ -87,21 +90,26 @@ def check_types(claims: Mapping[str, Any]) -> None:
 
     Run once per signature-verified token (claims are immutable afterwards).
     """
+    get = claims.get
     for name, error in _STRING_CLAIMS:
-        value = claims.get(name, _ABSENT)
-        if value is not _ABSENT and type(value) is not str:
+        if type(get(name, "")) is not str:  # an absent claim reads as a string here
             raise error(f"the {name} claim is not a string")
-    aud = claims.get("aud", _ABSENT)
-    if aud is not _ABSENT and type(aud) is not str and not _strings(aud):
+    aud = get("aud", "")
+    if type(aud) is not str and not _strings(aud):
         raise TokenAudienceError("the aud claim is not a string or a list of strings")
-    groups = claims.get("cognito:groups", _ABSENT)
+    groups = get("cognito:groups", _ABSENT)
     if groups is not _ABSENT and not _strings(groups):
         raise TokenGroupError("the cognito:groups claim is not a list of strings")
-    number(claims, "auth_time")
+    auth_time = get("auth_time", 0)
+    if not (type(auth_time) is int and -_EXACT < auth_time < _EXACT):
+        number(claims, "auth_time")  # not the usual integer: a float, or the error naming it
+
+
+_ONLY_STR = frozenset({str})
 
 
 def _strings(value: object) -> bool:
-    return type(value) is list and all(type(item) is str for item in value)
+    return type(value) is list and _ONLY_STR.issuperset(map(type, value))
 
 
 def check_issuer(claims: Mapping[str, Any], issuers: frozenset[str]) -> None:
@@ -126,10 +134,6 @@ def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
     if nbf is not None and now + leeway < nbf:
         raise TokenNotYetValidError("the token is not valid yet (nbf is in the future)")
     number(claims, "iat")
-
-
-# A time held by an int this small converts to a float exactly: the usual exp and iat.
-_EXACT = 2**53
 
 
 def usual_token_use(
