@@ -119,3 +119,16 @@ def test_a_failed_fetch_releases_the_lock(redis_client: Any) -> None:
         cache.get_or_fetch("k", broken, _fresh)
     assert redis_client.get("pycognito:oauth:k:lock") is None
     assert cache.get_or_fetch("k", lambda: _entry("next"), _fresh).tokens.access_token == "next"
+
+
+def test_a_refused_token_is_replaced_in_the_shared_cache(local: LocalCognito,
+                                                         oauth_pool: OAuthPool,
+                                                         redis_client: Any) -> None:
+    first, second = (ClientCredentials(oauth_pool.domain_url, oauth_pool.machine_id,
+                                       oauth_pool.machine_secret,
+                                       cache=RedisTokenCache(redis_client)) for _ in range(2))
+    token = first.token()
+    first.invalidate(token)  # an API refused it: Redis still holds it, fresh
+    renewed = first.token()
+    assert renewed != token and token_requests(local) == 2
+    assert second.token() == renewed  # the others get the replacement from Redis

@@ -10,12 +10,14 @@ the current token in use until it actually expires. Usable as ``requests`` and `
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
 
 import requests
 from requests.auth import AuthBase
 
 from .. import _clock
+from .._renewal import TokenState, is_stale, received
 from .._token_lifecycle import DEFAULT_MARGIN, TokenLifecycle
 from .._tokens import TokenSet
 from ..exceptions import WarrantException
@@ -68,6 +70,7 @@ class ClientCredentials(AuthBase):
         self._lifecycle = TokenLifecycle(_no_refresh, margin=margin, clock=clock)
         #: Token requests this instance sent to the domain (not those served from the cache).
         self.requests_made = 0
+        self._rejected: Optional[str] = None
 
     def __repr__(self) -> str:
         return (f"ClientCredentials(token_endpoint={self.endpoints.token!r}, "
@@ -116,16 +119,20 @@ class ClientCredentials(AuthBase):
         with self._lifecycle.lock:
             current = self._lifecycle.tokens
             if current is not None and rejected_token in (None, current.access_token):
+                self._rejected = current.access_token  # a shared cache may still hold it
                 self._lifecycle.clear()
 
     def _clock(self) -> float:
         return (self._fixed_clock or _clock.now)()
 
     def _fresh(self, entry: CachedToken) -> bool:
-        """The token lifecycle's rule: fresh until ``margin`` (at most half the lifetime)
-        before expiry, by Cognito's clock."""
-        margin = min(self._lifecycle.margin, entry.tokens.lifetime / 2)
-        return self._clock() + entry.clock_offset < entry.tokens.expires_at - margin
+        """The token lifecycle's rule (fresh until ``margin``, at most half the lifetime, before
+        expiry by Cognito's clock), and not the token an API just refused."""
+        if self._rejected is not None and hmac.compare_digest(
+                entry.tokens.access_token.encode(), self._rejected.encode()):
+            return False
+        state = TokenState(entry.tokens, entry.clock_offset)
+        return not is_stale(state, self._clock(), self._lifecycle.margin)
 
     def _fetch(self) -> CachedToken:
         data = {"grant_type": "client_credentials"}
@@ -139,9 +146,9 @@ class ClientCredentials(AuthBase):
         self.requests_made += 1
         body = post_form(self._session, self.endpoints.token, data, basic=basic,
                          timeout=self._timeout)
-        received = self._clock()
-        tokens = TokenSet.from_result(to_result(body), now=received)
-        return CachedToken(tokens, tokens.issued_at - received)
+        now = self._clock()
+        state = received(TokenSet.from_result(to_result(body), now=now), now)
+        return CachedToken(state.tokens, state.clock_offset)
 
     # -- HTTP auth ------------------------------------------------------------------------------
 
