@@ -91,14 +91,14 @@ def test_a_dripping_server_cannot_hold_verify_past_the_deadline(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=5)
+        thread.join(timeout=8)
     assert not any(thread.is_alive() for thread in threads), "verify() outlived its deadline"
     assert len(outcomes) == 4
-    for elapsed, exc in outcomes:  # two attempts of 0.4 s, then the failure is shared
-        assert isinstance(exc, JWKSUnavailableError)
-        assert elapsed < 1.3
+    for elapsed, exc in outcomes:  # two attempts of 0.4 s (slack for a busy machine); the
+        assert isinstance(exc, JWKSUnavailableError)  # server alone would hold them for ever
+        assert elapsed < 2.5
     assert dripping.accepted == 2
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + 5
     while dripping.closed < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert dripping.closed == 2, "the abandoned fetches kept their connections open"
