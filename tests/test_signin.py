@@ -15,6 +15,8 @@ from pycognito import srp
 from pycognito._signin import (
     AppClient,
     Call,
+    ChoiceSignIn,
+    CustomSignIn,
     SignIn,
     device_registration,
     refresh_call,
@@ -22,6 +24,8 @@ from pycognito._signin import (
     run,
 )
 from pycognito.exceptions import (
+    CustomChallengeException,
+    SelectChallengeException,
     SoftwareTokenMFAChallengeException,
     UnsupportedChallengeException,
 )
@@ -228,3 +232,74 @@ def test_device_registration() -> None:
     assert call.params["DeviceName"] == "my phone" and call.params["AccessToken"] == "access"
     with pytest.raises(ValueError, match="NewDeviceMetadata"):
         device_registration("access", {"DeviceKey": "k"}, "x", random)
+
+
+# -- CUSTOM_AUTH and USER_AUTH --------------------------------------------------------------
+
+
+class AnyRequestProver(Prover):
+    """A prover that does not pin the first call's parameters."""
+
+    def process_challenge(
+        self, challenge_parameters: Mapping[str, str],
+        request_parameters: Optional[Mapping[str, str]] = None,
+    ) -> dict[str, str]:
+        self.asked.append("password")
+        return {"USERNAME": challenge_parameters["USERNAME"], "PASSWORD_CLAIM_SIGNATURE": "p"}
+
+
+def test_custom_auth_starting_with_srp_answers_the_verifier_then_raises_custom() -> None:
+    prover = AnyRequestProver()
+    flow = CustomSignIn(AppClient("eu-west-1_Pool", "client"), "typed", prover=prover)
+    first = flow.start_custom(with_srp=True)
+    assert first.params["AuthFlow"] == "CUSTOM_AUTH"
+    assert first.params["AuthParameters"] == {"USERNAME": "typed", "SRP_A": "abc",
+                                              "CHALLENGE_NAME": "SRP_A"}
+    second = flow.receive(_challenge("PASSWORD_VERIFIER", USERNAME="real"))
+    assert isinstance(second, Call) and second.params["ChallengeName"] == "PASSWORD_VERIFIER"
+    with pytest.raises(CustomChallengeException) as raised:
+        flow.receive(_challenge("CUSTOM_CHALLENGE", "s2", USERNAME="real", question="2+2"))
+    assert raised.value.get_tokens()["AuthFlow"] == "CUSTOM_AUTH"
+    assert raised.value.challenge_parameters["question"] == "2+2"
+    assert prover.asked == ["start", "password"]
+
+
+def test_custom_auth_without_srp_needs_no_prover() -> None:
+    flow = CustomSignIn(AppClient("eu-west-1_Pool", "client"), "bob")
+    assert flow.start_custom().params["AuthParameters"] == {"USERNAME": "bob"}
+    with pytest.raises(ValueError, match="prover"):
+        flow.start_custom(with_srp=True)
+
+
+def test_user_auth_preferences_and_select_challenge() -> None:
+    app = AppClient("eu-west-1_Pool", "client")
+    assert ChoiceSignIn(app, "bob").start_choice().params["AuthParameters"] == {"USERNAME": "bob"}
+    password = ChoiceSignIn(app, "bob").start_choice("PASSWORD", "pw")
+    assert password.params["AuthParameters"] == {"USERNAME": "bob", "PASSWORD": "pw",
+                                                 "PREFERRED_CHALLENGE": "PASSWORD"}
+    flow = ChoiceSignIn(app, "bob")
+    with pytest.raises(SelectChallengeException) as raised:
+        flow.receive({**_challenge("SELECT_CHALLENGE", USERNAME="bob"),
+                      "AvailableChallenges": ["PASSWORD", "EMAIL_OTP"]})
+    assert raised.value.available_challenges == ["PASSWORD", "EMAIL_OTP"]
+    pending = raised.value.get_tokens()
+    assert pending["AuthFlow"] == "USER_AUTH"
+    chosen = ChoiceSignIn(app, None).select(pending, "EMAIL_OTP")
+    assert chosen.params["ChallengeName"] == "SELECT_CHALLENGE"
+    assert chosen.params["ChallengeResponses"] == {"USERNAME": "bob", "ANSWER": "EMAIL_OTP"}
+    with pytest.raises(ValueError, match="WEB_AUTHN"):
+        flow.select(pending, "WEB_AUTHN")
+    with pytest.raises(ValueError, match="password"):
+        flow.select(pending, "PASSWORD")
+
+
+def test_user_auth_password_srp_is_answered_by_the_prover() -> None:
+    prover = AnyRequestProver()
+    flow = ChoiceSignIn(AppClient("eu-west-1_Pool", "client"), "bob", prover=prover)
+    pending = {**_challenge("SELECT_CHALLENGE", USERNAME="bob"), "AuthFlow": "USER_AUTH"}
+    chosen = flow.select(pending, "PASSWORD_SRP")
+    assert chosen.params["ChallengeResponses"] == {"USERNAME": "bob", "ANSWER": "PASSWORD_SRP",
+                                                   "SRP_A": "abc"}
+    verifier = flow.receive(_challenge("PASSWORD_VERIFIER", USERNAME="bob"))
+    assert isinstance(verifier, Call) and verifier.params["ChallengeName"] == "PASSWORD_VERIFIER"
+    assert flow.receive(TOKENS) == {"AuthenticationResult": {"AccessToken": "a"}}

@@ -21,6 +21,7 @@ from ._challenges import (
     EMAIL_OTP,
     MFA_SETUP,
     NEW_PASSWORD_REQUIRED,
+    SELECT_CHALLENGE,
     SELECT_MFA_TYPE,
     SMS_MFA,
     SMS_OTP,
@@ -28,16 +29,21 @@ from ._challenges import (
     challenge_username,
     mfa_type_answer,
     required_attributes,
+    strip_metadata,
 )
 from ._clients import server_time, service_error
 from ._core import log, service_errors
 from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
-    CUSTOM_AUTH,
+    FIRST_FACTORS,
     REFRESH_TOKEN_AUTH,
+    USER_AUTH,
+    USER_PASSWORD_AUTH,
     USER_SRP_AUTH,
     Call,
+    ChoiceSignIn,
+    CustomSignIn,
     SignIn,
     device_registration,
     refresh_call,
@@ -69,6 +75,25 @@ def _text(value: object, name: str) -> str:
     return value
 
 
+def _password(value: Optional[str], what: str) -> str:
+    """The password a sign-in needs (``MissingValueError`` when none was given)."""
+    if value is None:
+        raise MissingValueError(f"{what} needs the password", "password")
+    return _text(value, "password")
+
+
+def _first_factor(choice: object) -> str:
+    """A USER_AUTH first factor this library can run, or a clear error."""
+    if not isinstance(choice, str):
+        raise InvalidTypeError(f"the challenge must be a string, not {type(choice).__name__}")
+    if choice == "WEB_AUTHN":
+        raise InvalidValueError("WEB_AUTHN (passkeys) is not supported yet; choose one of "
+                                + ", ".join(FIRST_FACTORS))
+    if choice not in FIRST_FACTORS:
+        raise InvalidValueError(f"the first factor must be one of {', '.join(FIRST_FACTORS)}")
+    return choice
+
+
 def _metadata(client_metadata: Optional[Mapping[str, str]]) -> dict[str, Any]:
     if client_metadata is None:
         return {}
@@ -83,19 +108,45 @@ class AuthMixin(VerifyMixin):
     # -- logins -----------------------------------------------------------------------------
 
     def authenticate(
-        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+        self,
+        password: Optional[str] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        *,
+        flow: str = USER_SRP_AUTH,
+        preferred_challenge: Optional[str] = None,
     ) -> None:
-        """Log in with SRP (USER_SRP_AUTH); on success the token attributes are set.
+        """Log in; on success the token attributes are set.
+
+        ``flow`` is ``"USER_SRP_AUTH"`` (SRP, the default), ``"USER_PASSWORD_AUTH"`` (the
+        password sent over TLS, as the user-migration trigger needs) or ``"USER_AUTH"``
+        (choice-based sign-in): with ``preferred_challenge`` ``"PASSWORD"``,
+        ``"PASSWORD_SRP"`` (both need the password), ``"EMAIL_OTP"`` or ``"SMS_OTP"`` (a code
+        is sent: ``EmailOTPChallengeException`` / ``SMSMFAChallengeException``), or none, when
+        ``SelectChallengeException`` lists the choices for :meth:`respond_to_select_challenge`.
 
         With ``device_key``/``device_group_key``/``device_password`` set the device is
         authenticated too (and MFA may be skipped). A challenge that needs the user raises its
         typed exception (``SoftwareTokenMFAChallengeException``, ``SMSMFAChallengeException``,
         ``ForceChangePasswordException``, ...); answer it with the matching ``respond_to_*``.
         """
+        if flow not in (USER_SRP_AUTH, USER_PASSWORD_AUTH, USER_AUTH):
+            raise InvalidValueError(
+                "flow must be 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH' or 'USER_AUTH'"
+            )
+        if preferred_challenge is not None and flow != USER_AUTH:
+            raise InvalidValueError("preferred_challenge goes with flow='USER_AUTH'")
         username = self._need_username(what="authenticate")
         self._need_client_id("authenticate")
-        _text(password, "password")
         _metadata(client_metadata)
+        if flow == USER_AUTH:
+            self._choice_login(username, password, client_metadata, preferred_challenge)
+            return
+        password = _password(password, f"authenticate with {flow}")
+        if flow == USER_PASSWORD_AUTH:
+            log.debug("password login of %s to %s", username, self.user_pool_id)
+            signin = self._flow(USER_PASSWORD_AUTH, username, client_metadata)
+            self._run(signin, signin.start({"PASSWORD": password}))
+            return
         helper = self._srp(username, password)
         log.debug("SRP login of %s to %s", username, self.user_pool_id)
         with self._challenge_raised(USER_SRP_AUTH, username):
@@ -114,13 +165,71 @@ class AuthMixin(VerifyMixin):
         flow = self._flow(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
         self._run(flow, flow.start({"PASSWORD": password}))
 
-    def custom_authenticate(self, client_metadata: Optional[Mapping[str, str]] = None) -> None:
-        """Start a CUSTOM_AUTH login (Lambda-defined challenges); the challenge is raised as
-        ``CustomChallengeException``, answered with :meth:`respond_to_custom_challenge`."""
+    def custom_authenticate(
+        self,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        *,
+        password: Optional[str] = None,
+    ) -> None:
+        """Start a CUSTOM_AUTH login (Lambda-defined challenges); each challenge is raised as
+        ``CustomChallengeException`` (its ``challenge_parameters`` are the trigger's public
+        parameters), answered with :meth:`respond_to_custom_challenge`.
+
+        With ``password`` the login starts with SRP (``CHALLENGE_NAME: SRP_A``): the password
+        is proven first, when the pool's DefineAuthChallenge asks for PASSWORD_VERIFIER."""
         username = self._need_username(what="custom_authenticate")
         self._need_client_id("custom_authenticate")
-        flow = self._flow(CUSTOM_AUTH, username, client_metadata)
-        self._run(flow, flow.start({}))
+        if password is not None:
+            _text(password, "password")
+        signin = CustomSignIn(
+            self._app(),
+            username,
+            prover=self._prover(username, password),
+            device_key=self.device_key,
+            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
+        )
+        self._run(signin, signin.start_custom(with_srp=password is not None))
+
+    def _choice_login(
+        self,
+        username: str,
+        password: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+        preferred: Optional[str],
+    ) -> None:
+        """USER_AUTH, with ``preferred`` as the first factor if given."""
+        if preferred is not None:
+            _first_factor(preferred)
+        if preferred in ("PASSWORD", "PASSWORD_SRP"):
+            _password(password, f"the {preferred} first factor")
+        log.debug("choice-based login of %s to %s", username, self.user_pool_id)
+        signin = self._choice(username, password, preferred, client_metadata)
+        self._run(signin, signin.start_choice(preferred, password))
+
+    def _choice(
+        self,
+        username: str,
+        password: Optional[str],
+        factor: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> ChoiceSignIn:
+        srp_password = password if factor == "PASSWORD_SRP" else None
+        return ChoiceSignIn(
+            self._app(),
+            username,
+            prover=self._prover(username, srp_password),
+            device_key=self.device_key,
+            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
+        )
+
+    def get_user_auth_factors(self) -> dict[str, Any]:
+        """The signed-in user's sign-in options (GetUserAuthFactors): ``Username``,
+        ``ConfiguredUserAuthFactors`` (such as ``["PASSWORD", "EMAIL_OTP"]``), and the MFA
+        settings ``UserMFASettingList`` and ``PreferredMfaSetting`` when there are some."""
+        response = self.client.get_user_auth_factors(
+            AccessToken=self._need_access_token("get_user_auth_factors")
+        )
+        return strip_metadata(response)
 
     # -- answering challenges ---------------------------------------------------------------
 
@@ -216,6 +325,31 @@ class AuthMixin(VerifyMixin):
         if result.get("Session"):
             pending = {**pending, "Session": result["Session"]}
         self._answer(pending, {})
+
+    def respond_to_select_challenge(
+        self,
+        challenge: str,
+        password: Optional[str] = None,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Answer SELECT_CHALLENGE (``USER_AUTH``) with the first factor ``challenge``, one of
+        the exception's ``available_challenges``: ``"PASSWORD"`` or ``"PASSWORD_SRP"`` (with
+        ``password``; the login goes on as any, MFA included), ``"EMAIL_OTP"`` or
+        ``"SMS_OTP"`` (a code is sent: its challenge is raised). ``"WEB_AUTHN"`` (passkeys)
+        is not supported yet."""
+        pending = self._pending((SELECT_CHALLENGE,), mfa_tokens, "respond_to_select_challenge")
+        _first_factor(challenge)
+        offered = [str(name) for name in pending.get("AvailableChallenges") or []]
+        if offered and challenge not in offered:
+            raise InvalidValueError(f"Cognito offers {', '.join(offered)}, not {challenge}")
+        if challenge in ("PASSWORD", "PASSWORD_SRP"):
+            _password(password, f"the {challenge} first factor")
+        username = challenge_username(pending) or self._need_username(
+            what="respond_to_select_challenge"
+        )
+        self._need_client_id("respond_to_select_challenge")
+        signin = self._choice(username, password, challenge, None)
+        self._run(signin, signin.select(pending, challenge, password))
 
     def respond_to_custom_challenge(
         self,
@@ -374,16 +508,20 @@ class AuthMixin(VerifyMixin):
         client_metadata: Optional[Mapping[str, str]],
     ) -> SignIn:
         """A sign-in that answers device challenges with this instance's remembered device."""
-        complete = self.device_key and self.device_group_key and self._device_password
-        prover = self._srp(username, None) if complete else None
         return SignIn(
             self._app(),
             username,
             auth_flow=auth_flow,
-            prover=prover,
+            prover=self._prover(username),
             device_key=self.device_key,
             client_metadata=_metadata(client_metadata).get("ClientMetadata"),
         )
+
+    def _prover(self, username: str, password: Optional[str] = None) -> Optional[AWSSRP]:
+        """SRP answers for ``password`` and/or this instance's remembered device (``None``
+        when there is neither)."""
+        device = self.device_key and self.device_group_key and self._device_password
+        return self._srp(username, password) if password is not None or device else None
 
     def _run(self, flow: SignIn, call: Call) -> None:
         """Drive ``flow`` to the end through this instance's client; store the tokens."""

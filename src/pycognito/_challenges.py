@@ -17,6 +17,7 @@ from .exceptions import (
     EmailOTPChallengeException,
     ForceChangePasswordException,
     MFASetupChallengeException,
+    SelectChallengeException,
     SelectMFATypeChallengeException,
     SMSMFAChallengeException,
     SoftwareTokenMFAChallengeException,
@@ -31,6 +32,7 @@ EMAIL_OTP = "EMAIL_OTP"
 SELECT_MFA_TYPE = "SELECT_MFA_TYPE"
 MFA_SETUP = "MFA_SETUP"
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
+SELECT_CHALLENGE = "SELECT_CHALLENGE"
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 DEVICE_SRP_AUTH = "DEVICE_SRP_AUTH"
 DEVICE_PASSWORD_VERIFIER = "DEVICE_PASSWORD_VERIFIER"
@@ -44,6 +46,7 @@ _TYPED: dict[str, tuple[type[ChallengeException], str]] = {
     SELECT_MFA_TYPE: (SelectMFATypeChallengeException, "Select an MFA type"),
     MFA_SETUP: (MFASetupChallengeException, "Set up MFA before authenticating"),
     CUSTOM_CHALLENGE: (CustomChallengeException, "Answer the custom challenge"),
+    SELECT_CHALLENGE: (SelectChallengeException, "Choose how to sign in"),
 }
 
 

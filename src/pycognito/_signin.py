@@ -41,8 +41,11 @@ from .exceptions import UnsupportedChallengeException
 
 __all__ = [
     "ADMIN_FLOWS",
+    "FIRST_FACTORS",
     "AppClient",
     "Call",
+    "ChoiceSignIn",
+    "CustomSignIn",
     "Prover",
     "SignIn",
     "device_registration",
@@ -54,6 +57,10 @@ __all__ = [
 USER_SRP_AUTH = "USER_SRP_AUTH"
 ADMIN_USER_PASSWORD_AUTH = "ADMIN_USER_PASSWORD_AUTH"
 CUSTOM_AUTH = "CUSTOM_AUTH"
+USER_PASSWORD_AUTH = "USER_PASSWORD_AUTH"
+USER_AUTH = "USER_AUTH"
+#: The USER_AUTH first factors this engine runs (``WEB_AUTHN``, passkeys, not yet).
+FIRST_FACTORS = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP")
 REFRESH_TOKEN_AUTH = "REFRESH_TOKEN_AUTH"
 #: Flows whose challenges are answered through the admin API.
 ADMIN_FLOWS = frozenset({ADMIN_USER_PASSWORD_AUTH, "ADMIN_NO_SRP_AUTH"})
@@ -252,6 +259,85 @@ class SignIn:
         if self.username:
             pending.setdefault("Username", self.username)
         return pending
+
+
+class CustomSignIn(SignIn):
+    """CUSTOM_AUTH: the challenges the pool's Lambda triggers define are raised
+    (``CustomChallengeException``) and answered with :meth:`SignIn.answer` (``ANSWER``).
+
+    :meth:`start_custom` with ``with_srp`` starts with SRP (``CHALLENGE_NAME: SRP_A``): the
+    prover, which then holds the password, answers the PASSWORD_VERIFIER that the
+    DefineAuthChallenge trigger asks for before its own challenges.
+    """
+
+    def __init__(
+        self,
+        app: AppClient,
+        username: Optional[str],
+        *,
+        prover: Optional[Prover] = None,
+        device_key: Optional[str] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(app, username, auth_flow=CUSTOM_AUTH, prover=prover,
+                         device_key=device_key, client_metadata=client_metadata)
+
+    def start_custom(self, *, with_srp: bool = False) -> Call:
+        """InitiateAuth with CUSTOM_AUTH (and the prover's ``SRP_A`` when ``with_srp``)."""
+        if not with_srp:
+            return self.start({})
+        if self.prover is None:
+            raise ValueError("CUSTOM_AUTH with SRP needs a prover holding the password")
+        self._srp = True
+        return self._initiate({**self.prover.get_auth_params(), "CHALLENGE_NAME": "SRP_A"})
+
+
+class ChoiceSignIn(SignIn):
+    """USER_AUTH, choice-based sign-in: a preferred first factor (:meth:`start_choice`), or
+    SELECT_CHALLENGE raised as ``SelectChallengeException`` and answered with :meth:`select`.
+
+    ``PASSWORD`` and ``PASSWORD_SRP`` (whose prover holds the password) continue as any login
+    (new password, device, MFA); ``EMAIL_OTP`` and ``SMS_OTP`` raise their code challenge.
+    """
+
+    def __init__(
+        self,
+        app: AppClient,
+        username: Optional[str],
+        *,
+        prover: Optional[Prover] = None,
+        device_key: Optional[str] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(app, username, auth_flow=USER_AUTH, prover=prover,
+                         device_key=device_key, client_metadata=client_metadata)
+
+    def start_choice(self, preferred: Optional[str] = None,
+                     password: Optional[str] = None) -> Call:
+        """InitiateAuth with USER_AUTH (``PREFERRED_CHALLENGE`` and what it needs, if given)."""
+        if preferred is None:
+            return self.start({})
+        return self.start({"PREFERRED_CHALLENGE": preferred,
+                           **self._factor(preferred, password)})
+
+    def select(self, pending: Mapping[str, Any], challenge: str,
+               password: Optional[str] = None) -> Call:
+        """Answer SELECT_CHALLENGE (``pending``) with the first factor ``challenge``."""
+        return self.answer(pending, {"ANSWER": challenge, **self._factor(challenge, password)})
+
+    def _factor(self, factor: str, password: Optional[str]) -> dict[str, str]:
+        if factor not in FIRST_FACTORS:
+            raise ValueError(f"unsupported first factor {factor!r}")
+        if factor == "PASSWORD":
+            if not password:
+                raise ValueError("the PASSWORD first factor needs the password")
+            return {"PASSWORD": password}
+        if factor == "PASSWORD_SRP":
+            if self.prover is None:
+                raise ValueError("the PASSWORD_SRP first factor needs a prover with the password")
+            self._srp = True
+            return {"SRP_A": self.prover.get_auth_params()["SRP_A"]}
+        return {}
 
 
 def run(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:

@@ -92,6 +92,16 @@ class CustomChallengeException(ChallengeException):
     """CUSTOM_CHALLENGE: a Lambda-defined challenge to answer."""
 
 
+class SelectChallengeException(ChallengeException):
+    """SELECT_CHALLENGE (``USER_AUTH``): choose how to sign in, among ``available_challenges``
+    (``PASSWORD``, ``PASSWORD_SRP``, ``EMAIL_OTP``, ``SMS_OTP``, ``WEB_AUTHN``)."""
+
+    @property
+    def available_challenges(self) -> list[str]:
+        """The first factors Cognito offers this user."""
+        return [str(name) for name in self._tokens.get("AvailableChallenges") or []]
+
+
 class UnsupportedChallengeException(ChallengeException, NotImplementedError):
     """A challenge this flow does not know how to handle; the message names it (also a
     ``NotImplementedError``, which the original raised)."""
