@@ -14,7 +14,7 @@ the 401 is returned and the next request carries the renewed token).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import requests
 from requests.auth import AuthBase
@@ -42,26 +42,34 @@ class RequestsSrpAuth(BearerAuth, AuthBase):
         tokens = self._lifecycle.valid_tokens()
         request.headers[self._header] = self._header_value(tokens)
         used = tokens.access_token
-
-        def retry_once_on_401(response: requests.Response, **kwargs: Any) -> requests.Response:
-            if response.status_code != 401 or getattr(response.request, _RETRIED, False):
-                return response
-            fresh = self._lifecycle.renew_rejected(used)
-            retry = response.request.copy()
-            if not _replayable(retry):
-                return response  # the body was a one-shot stream: the next request uses `fresh`
-            retry.headers[self._header] = self._header_value(fresh)
-            setattr(retry, _RETRIED, True)
-            response.content  # noqa: B018 - read the body so the connection can be reused
-            response.close()
-            adapter = response.connection
-            second: requests.Response = adapter.send(retry, **kwargs)
-            second.history.append(response)
-            second.request = retry
-            return second
-
-        request.register_hook("response", retry_once_on_401)  # type: ignore[no-untyped-call]
+        renewed = lambda: self._header_value(self._lifecycle.renew_rejected(used))  # noqa: E731
+        request.register_hook(  # type: ignore[no-untyped-call]
+            "response", retry_once_on_401(self._header, renewed))
         return request
+
+
+def retry_once_on_401(header: str, renewed: Callable[[], str]) -> Callable[..., requests.Response]:
+    """A ``requests`` response hook: on a 401, ``renewed()`` (the new value of ``header``, after
+    renewing the rejected token) and one retry, unless the body cannot be sent twice."""
+
+    def hook(response: requests.Response, **kwargs: Any) -> requests.Response:
+        if response.status_code != 401 or getattr(response.request, _RETRIED, False):
+            return response
+        value = renewed()
+        retry = response.request.copy()
+        if not _replayable(retry):
+            return response  # the body was a one-shot stream: the next request is renewed
+        retry.headers[header] = value
+        setattr(retry, _RETRIED, True)
+        response.content  # noqa: B018 - read the body so the connection can be reused
+        response.close()
+        adapter = response.connection
+        second: requests.Response = adapter.send(retry, **kwargs)
+        second.history.append(response)
+        second.request = retry
+        return second
+
+    return hook
 
 
 def _replayable(request: requests.PreparedRequest) -> bool:

@@ -163,6 +163,20 @@ def test_httpx_auth_sync_and_async_with_one_retry_on_401(
     assert token_requests(local) == 2
 
 
+def test_requests_auth_retries_once_on_401(local: LocalCognito, oauth_pool: OAuthPool,
+                                           machine_api: Api) -> None:
+    credentials = machine(oauth_pool, scopes="api/read")
+    assert requests.get(machine_api.url, auth=credentials, timeout=10).status_code == 200
+    first = machine_api.tokens_seen[-1]
+    machine_api.denied.add(first)
+    answer = requests.get(machine_api.url, auth=credentials, timeout=10)
+    assert answer.status_code == 200 and [r.status_code for r in answer.history] == [401]
+    assert machine_api.tokens_seen[-2] == first != machine_api.tokens_seen[-1]
+    machine_api.refuse_all = True  # still refused after the renewal: the 401 comes back
+    assert requests.get(machine_api.url, auth=credentials, timeout=10).status_code == 401
+    assert token_requests(local) == 3
+
+
 def test_invalidate_asks_again(local: LocalCognito, oauth_pool: OAuthPool) -> None:
     credentials = machine(oauth_pool)
     first = credentials.token()

@@ -21,6 +21,7 @@ from .._renewal import TokenState, is_stale, received
 from .._token_lifecycle import DEFAULT_MARGIN, TokenLifecycle
 from .._tokens import TokenSet
 from ..exceptions import WarrantException
+from ..utils import retry_once_on_401
 from ._cache import CachedToken, TokenCache
 from ._endpoints import DomainEndpoints
 from ._errors import OAuthError
@@ -160,11 +161,20 @@ class ClientCredentials(AuthBase):
         return ClientCredentialsAuth(self)
 
     def __call__(self, request: R) -> R:
-        """Set ``Authorization: Bearer <token>`` (a ``requests`` auth; also a callable ``httpx``
-        auth for sync clients: prefer :meth:`httpx_auth`)."""
+        """Set ``Authorization: Bearer <token>``: a ``requests`` auth (a 401 from the API renews
+        the token once and retries once), also a callable ``httpx`` auth for sync clients
+        (prefer :meth:`httpx_auth`)."""
+        token = self.token()
         headers: Any = getattr(request, "headers")  # noqa: B009
-        headers["Authorization"] = f"Bearer {self.token()}"
+        headers["Authorization"] = f"Bearer {token}"
+        register = getattr(request, "register_hook", None)
+        if register is not None:  # requests: a 401 renews the token once and retries once
+            register("response", retry_once_on_401("Authorization", lambda: self._renewed(token)))
         return request
+
+    def _renewed(self, rejected: str) -> str:
+        self.invalidate(rejected)
+        return f"Bearer {self.token()}"
 
 
 def _no_refresh(tokens: TokenSet) -> TokenSet:
