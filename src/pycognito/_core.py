@@ -79,9 +79,9 @@ class _TokenField(Generic[T]):
     def __get__(self, obj: Optional[CognitoBase], owner: type) -> Any:
         if obj is None:
             return self
-        staged = obj._staged
+        staged = obj._staged_here()
         if staged is not None:
-            return getattr(staged, self.name)
+            return getattr(staged.tokens, self.name)
         given = obj._given_tokens  # (read before _life: the lifecycle takes them over)
         life = obj._life
         if life is not None:
@@ -91,15 +91,24 @@ class _TokenField(Generic[T]):
 
     def __set__(self, obj: CognitoBase, value: T) -> None:
         change: dict[str, Any] = {self.name: value}
-        staged = obj._staged
+        staged = obj._staged_here()
         if staged is not None:  # verify_token during a login sets what is being verified
-            if getattr(staged, self.name) != value:
-                obj._staged = replace(staged, **change)
+            if getattr(staged.tokens, self.name) != value:
+                staged.tokens = replace(staged.tokens, **change)
             return
         life = obj._lifecycle
         with life.lock:
             current = TokenFields(*(life.field(name) for name in TOKEN_FIELDS))
             life.give(current._replace(**change))
+
+
+class _Staged:
+    """Tokens one thread is verifying before they are stored."""
+
+    def __init__(self, tokens: TokenSet, now: Optional[float]) -> None:
+        self.tokens = tokens
+        self.now = now
+        self.thread = threading.get_ident()
 
 
 class _ClaimsField:
@@ -200,8 +209,7 @@ class CognitoBase:
             if id_token is not None or access_token is not None or refresh_token is not None
             else None
         )
-        self._staged: Optional[TokenSet] = None  # tokens being verified, not stored yet
-        self._verify_now: Optional[float] = None  # the clock they are judged by
+        self._staged: Optional[_Staged] = None  # tokens being verified, not stored yet
         self._id_token_claims: tuple[Optional[str], Optional[dict[str, Any]]] = (None, None)
         self._access_token_claims: tuple[Optional[str], Optional[dict[str, Any]]] = (None, None)
         self.base_attributes: dict[str, Any] = {}
@@ -412,17 +420,27 @@ class CognitoBase:
 
     @contextmanager
     def _verifying(self, tokens: TokenSet, now: Optional[float]) -> Iterator[None]:
-        """Tokens just received, seen by the token attributes (and so by ``verify_token``)
-        while they are verified; stored only if verification succeeds."""
-        self._staged, self._verify_now = tokens, now
+        """Tokens just received, seen by the token attributes in this thread (and so by
+        ``verify_token``) while they are verified; stored only if verification succeeds.
+        ``now`` is the clock they are judged by (Cognito's)."""
+        staged = self._staged = _Staged(tokens, now)
         try:
             yield
-            staged = self._staged
         finally:
-            self._staged = self._verify_now = None
-        self._lifecycle.accept(staged)
+            self._staged = None
+        self._lifecycle.accept(staged.tokens)
         self._new_device = tokens.new_device
         self.mfa_tokens = None
+
+    def _staged_here(self) -> Optional[_Staged]:
+        """The tokens this thread is verifying, if any (other threads see the stored ones)."""
+        staged = self._staged
+        return staged if staged is not None and staged.thread == threading.get_ident() else None
+
+    def _verification_clock(self) -> Optional[float]:
+        """The time tokens being verified are judged at (``None``: our clock)."""
+        staged = self._staged_here()
+        return staged.now if staged is not None else None
 
     def _clear_tokens(self) -> None:
         self._new_device = None

@@ -98,7 +98,7 @@ class VerifyMixin(CognitoBase):
             raise MissingValueError(f"there is no {id_name} to verify", id_name)
         verifier = self._verifier("verify_token")
         claims = verifier.verify(
-            token, token_use, access_token=self.access_token, now=self._verify_now
+            token, token_use, access_token=self.access_token, now=self._verification_clock()
         )
         setattr(self, id_name, token)
         setattr(self, f"{token_use}_claims", claims)

@@ -4,6 +4,7 @@ the published patch points a login goes through: ``AWSSRP.authenticate_user`` an
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from unittest import mock
 
@@ -68,10 +69,15 @@ class Recording(Cognito):
     """A subclass overriding verify_token, as users' test suites do."""
 
     calls: list[tuple[str, str]]
+    seen_elsewhere: list[Any]
 
     def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
         self.calls.append((id_name, token_use))
         assert token == getattr(self, id_name)  # the attributes show what is being verified
+        other = threading.Thread(target=lambda: self.seen_elsewhere.append(
+            getattr(self, id_name)))  # ... to this thread only: not verified yet
+        other.start()
+        other.join()
         return super().verify_token(token, id_name, token_use)
 
 
@@ -82,8 +88,9 @@ def test_verify_token_is_honoured_at_login_refresh_and_verify_tokens(
                               "boto3_client_kwargs": logged_in._client_kwargs}
     u = Recording(logged_in.user_pool_id, logged_in.client_id, username=alice.username,
                   **kwargs)
-    u.calls = []
+    u.calls, u.seen_elsewhere = [], []
     u.authenticate(alice.password)
+    assert u.seen_elsewhere == [None, None]  # no tokens stored until both were verified
     u.renew_access_token()
     u.verify_tokens()
     pair = [("id_token", "id"), ("access_token", "access")]
