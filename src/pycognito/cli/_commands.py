@@ -9,8 +9,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from .._clients import service_error
 from .._cognito import Cognito
+from .._refusals import credentials_refused
 from .._token_lifecycle import TokenLifecycle
 from .._tokens import peek_claims
 from ..exceptions import (
@@ -148,7 +148,7 @@ def run_whoami(args: argparse.Namespace, terminal: Terminal) -> int:
     try:
         user = saved.cognito.client.get_user(AccessToken=tokens.access_token)
     except Exception as exc:
-        if service_error(exc)[0] != "NotAuthorizedException" or not tokens.refresh_token:
+        if not credentials_refused(exc) or not tokens.refresh_token:
             raise
         tokens = saved.lifecycle.renew_rejected(tokens.access_token)
         user = saved.cognito.client.get_user(AccessToken=tokens.access_token)
@@ -215,7 +215,7 @@ def run_logout(args: argparse.Namespace, terminal: Terminal) -> int:
                 store.forget_device(saved.connection.user_pool_id, device_key)
         saved.cognito.logout()  # GlobalSignOut; the lifecycle then clears the token file
     except Exception as exc:
-        if service_error(exc)[0] != "NotAuthorizedException":
+        if not credentials_refused(exc):
             raise  # network and the like: keep the tokens so that logout can be retried
         store.clear()
         terminal.say(f"Cognito no longer accepts these tokens ({describe(exc)}).")
