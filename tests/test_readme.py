@@ -34,11 +34,8 @@ import builtins
 import contextlib
 import getpass
 import io
-import os
 import re
 import stat
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -46,6 +43,7 @@ from typing import Any, Callable, Optional
 import pytest
 
 from .conftest import (
+    ALL_AUTH_FLOWS,
     AUTHENTICATED_ROLE,
     DEFAULT_PASSWORD,
     PoolFactory,
@@ -53,6 +51,7 @@ from .conftest import (
     UserFactory,
     UserInfo,
 )
+from .examples import run_pytest_example
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MARKER = re.compile(r"^<!--\s*readme-test:\s*([\w-]+)\s*-->\s*$")
@@ -314,6 +313,14 @@ def new_password_user(h: Harness) -> None:
     h.password = lambda prompt: "Brand-New-Pass-7!" if "new" in prompt.lower() else DEFAULT_PASSWORD
 
 
+def passwordless_user(h: Harness) -> None:
+    """Choice-based sign-in with e-mail codes allowed; the code comes from the outbox."""
+    h.use_pool(auth_flows=(*ALL_AUTH_FLOWS, "ALLOW_USER_AUTH"), pool_kwargs={
+        "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}})
+    h.add_user("bob")
+    h.code = lambda prompt: str(h.local.last_code(username="bob", kind="email_otp"))
+
+
 def device_user(h: Harness) -> None:
     """A device-tracking pool; ``bob`` has an authenticator app."""
     h.use_pool(mfa="OPTIONAL", device_tracking=True)
@@ -471,6 +478,12 @@ def check_new_password(h: Harness) -> None:
     h.cognito(username="carol").authenticate("Brand-New-Pass-7!")  # the new password works
 
 
+def check_passwordless(h: Harness) -> None:
+    logged_in(h)
+    assert h.prompts == ["Code sent by e-mail: "] and h.output == "logged in as bob\n"
+    assert [c.auth_flow for c in h.local.calls("InitiateAuth")] == ["USER_AUTH"]
+
+
 def check_devices(h: Harness) -> None:
     logged_in(h, "later")
     device = h.namespace["device"]
@@ -623,18 +636,7 @@ def check_outbox(h: Harness) -> None:
 
 def run_pytest_module(h: Harness, block: Block) -> None:
     """The pytest example is a test module: run it with pytest, in its own process."""
-    folder = Path.cwd() / "example"
-    folder.mkdir()
-    (folder / "test_example.py").write_text(block.code, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("COGNITO_", "AWS_ENDPOINT_URL", "PYTEST_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir",
-         str(folder), "-c", os.devnull, str(folder)],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
-    assert "1 passed" in done.stdout
+    run_pytest_example(Path.cwd() / "example", block.code)
 
 
 @dataclass(frozen=True)
@@ -650,6 +652,7 @@ EXAMPLES: dict[str, Example] = {
     "mfa-two-requests": Example((totp_user,), check_mfa_two_requests),
     "mfa-setup": Example((mfa_required_user,), check_mfa_setup),
     "new-password": Example((new_password_user,), check_new_password),
+    "passwordless": Example((passwordless_user,), check_passwordless),
     "devices": Example((device_user,), check_devices),
     "awssrp": Example((plain_user,), check_awssrp),
     "srp": Example((empty_pool,), check_srp),

@@ -4,7 +4,7 @@ the pool's own Lambda handlers (also starting with SRP), and GetUserAuthFactors.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 import pytest
 from botocore.exceptions import ClientError
@@ -21,9 +21,9 @@ from pycognito.exceptions import InvalidValueError, MissingValueError
 from pycognito.local import LocalCognito
 
 from ..conftest import ALL_AUTH_FLOWS, PoolInfo, UserInfo
+from ..lambda_handlers import quiz_pool
 from .conftest import CognitoFactory
 
-ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
 PASSWORDLESS = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
 
 
@@ -122,38 +122,9 @@ def test_user_password_auth(local: LocalCognito, make_cognito: CognitoFactory,
 # -- CUSTOM_AUTH with the pool's own handlers ------------------------------------------------------
 
 
-def define(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SRP first when the client started with it, then one question."""
-    session = event["request"]["session"]
-    last = session[-1] if session else None
-    if last and last["challengeName"] == "SRP_A":
-        event["response"]["challengeName"] = "PASSWORD_VERIFIER"
-    elif last and last["challengeName"] == "CUSTOM_CHALLENGE" and last["challengeResult"]:
-        event["response"]["issueTokens"] = True
-    else:
-        event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
-    return event
-
-
-def create(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    event["response"]["publicChallengeParameters"] = {"question": "colour of the sky?"}
-    event["response"]["privateChallengeParameters"] = {"answer": "blue"}
-    return event
-
-
-def verify(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    answer = event["request"]["privateChallengeParameters"]["answer"]
-    event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == answer
-    return event
-
-
 @pytest.fixture
 def custom_pool(local: LocalCognito, make_pool: Callable[..., PoolInfo]) -> PoolInfo:
-    for name, handler in (("define", define), ("create", create), ("verify", verify)):
-        local.register_lambda(ARN + name, handler)
-    return make_pool(client_secret=True, pool_kwargs={"LambdaConfig": {
-        "DefineAuthChallenge": ARN + "define", "CreateAuthChallenge": ARN + "create",
-        "VerifyAuthChallengeResponse": ARN + "verify"}})
+    return quiz_pool(local, make_pool, "colour of the sky?", "blue", client_secret=True)
 
 
 def test_custom_authenticate_end_to_end(local: LocalCognito, make_cognito: CognitoFactory,

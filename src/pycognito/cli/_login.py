@@ -1,7 +1,10 @@
 """``pycognito login``: SRP login with every challenge answered at the terminal.
 
-The login is the library's: ``Cognito.authenticate`` and, for each challenge it raises, the
-matching ``respond_to_*`` method. The password is read by a hidden prompt only.
+The login is the library's: ``Cognito.authenticate`` (``--password-auth``: USER_PASSWORD_AUTH;
+``--otp email|sms``: USER_AUTH with a one-time code, no password) or ``custom_authenticate``
+(``--custom``) and, for each challenge it raises, the matching ``respond_to_*`` method; a
+custom challenge is prompted with its public parameters. The password is read by a hidden
+prompt only.
 NEW_PASSWORD_REQUIRED, SMS/e-mail codes, TOTP, SELECT_MFA_TYPE and MFA_SETUP (an authenticator
 app) are answered interactively; a new device is confirmed and remembered when asked, so the
 next login can skip MFA.
@@ -26,11 +29,13 @@ from .._refusals import device_unknown
 from .._tokens import peek_claims, token_username
 from ..exceptions import (
     ChallengeException,
+    CustomChallengeException,
     EmailOTPChallengeException,
     ForceChangePasswordException,
     InvalidValueError,
     MFASetupChallengeException,
     MissingValueError,
+    SelectChallengeException,
     SelectMFATypeChallengeException,
     SMSMFAChallengeException,
     SoftwareTokenMFAChallengeException,
@@ -53,6 +58,9 @@ from ._session import report_login
 
 MAX_ROUNDS = 10
 MAX_ATTEMPTS = 3
+
+#: ``--otp`` choices and the USER_AUTH first factor each asks for.
+_OTP = {"email": "EMAIL_OTP", "sms": "SMS_OTP"}
 
 _MFA_LABELS = {
     "SMS_MFA": "text message (SMS)",
@@ -92,6 +100,16 @@ def add_parser(commands: Any) -> None:
                         help="name of the remembered device (default: pycognito on <host>)")
     parser.add_argument("--mfa", choices=("sms", "totp", "email"),
                         help="MFA method to choose when Cognito asks which one")
+    flows = parser.add_mutually_exclusive_group()
+    flows.add_argument("--otp", choices=sorted(_OTP),
+                       help="sign in without a password, with a code sent by e-mail or text "
+                            "message (USER_AUTH)")
+    flows.add_argument("--password-auth", action="store_true",
+                       help="send the password itself (USER_PASSWORD_AUTH) instead of an SRP "
+                            "proof")
+    flows.add_argument("--custom", action="store_true",
+                       help="answer the pool's custom challenges (CUSTOM_AUTH), each shown "
+                            "with its parameters")
     _browser_login.add_flags(parser)
     parser.set_defaults(handler=run)
 
@@ -105,9 +123,11 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     username = args.username or os.environ.get(ENV_USERNAME) or terminal.ask("Username")
     if not username:
         raise CliError("no username given")
-    password = terminal.secret("Password")
-    if not password:
-        raise CliError("no password given")
+    password = None
+    if not (getattr(args, "otp", None) or getattr(args, "custom", False)):
+        password = terminal.secret("Password")
+        if not password:
+            raise CliError("no password given")
     device = store.device(connection.user_pool_id, username)
     cognito = _log_in(terminal, connection, store, username, password, device, args)
     tokens = cognito.token_lifecycle.tokens
@@ -135,14 +155,14 @@ def _log_in(
     connection: Connection,
     store: SessionFile,
     username: str,
-    password: str,
+    password: Optional[str],
     device: Optional[dict[str, str]],
     args: argparse.Namespace,
 ) -> Cognito:
-    """SRP login (with the remembered device, if any) and every challenge after it."""
+    """The login (with the remembered device, if any) and every challenge after it."""
     cognito = connection.cognito(username, device)
     try:
-        cognito.authenticate(password)
+        _start(cognito, password, args)
     except ChallengeException as exc:
         Challenges(terminal, cognito, password, args).answer(exc)
     except Exception as exc:
@@ -153,6 +173,19 @@ def _log_in(
         store.forget_device(connection.user_pool_id, device["device_key"])
         return _log_in(terminal, connection, store, username, password, None, args)
     return cognito
+
+
+def _start(cognito: Cognito, password: Optional[str], args: argparse.Namespace) -> None:
+    """The first call of the login the flags ask for."""
+    otp = getattr(args, "otp", None)
+    if otp:
+        cognito.authenticate(flow="USER_AUTH", preferred_challenge=_OTP[otp])
+    elif getattr(args, "custom", False):
+        cognito.custom_authenticate()
+    elif getattr(args, "password_auth", False):
+        cognito.authenticate(password, flow="USER_PASSWORD_AUTH")
+    else:
+        cognito.authenticate(password)
 
 
 def _remember_device(
@@ -174,7 +207,7 @@ class Challenges:
     """Answers the challenges a login raised, at the terminal, with the facade's
     ``respond_to_*`` methods, until tokens arrive."""
 
-    def __init__(self, terminal: Terminal, cognito: Cognito, password: str,
+    def __init__(self, terminal: Terminal, cognito: Cognito, password: Optional[str],
                  args: argparse.Namespace) -> None:
         self.terminal = terminal
         self.cognito = cognito
@@ -212,6 +245,15 @@ class Challenges:
             cognito.respond_to_select_mfa_type_challenge(self._select_mfa(challenge))
         elif isinstance(challenge, MFASetupChallengeException):
             self._mfa_setup(challenge)
+        elif isinstance(challenge, CustomChallengeException):
+            for name, value in challenge.challenge_parameters.items():
+                if name != "USERNAME":
+                    self.terminal.say(f"{name}: {value}")
+            cognito.respond_to_custom_challenge(self.terminal.ask("Answer"))
+        elif isinstance(challenge, SelectChallengeException):
+            offered = ", ".join(challenge.available_challenges) or "nothing"
+            raise CliError(f"Cognito does not offer this sign-in to this user; it offers: "
+                           f"{offered}")
         else:
             raise CliError(f"Cognito asked for the {challenge.challenge_name or 'unknown'} "
                            "challenge, which the command line cannot answer")
@@ -246,7 +288,8 @@ class Challenges:
             if not value:
                 raise CliError(f"Cognito requires a value for {attribute}")
             attributes[attribute] = value
-        self.cognito.new_password_challenge(self.password, first, user_attributes=attributes)
+        self.cognito.new_password_challenge(self.password or "", first,
+                                            user_attributes=attributes)
 
     def _select_mfa(self, challenge: ChallengeException) -> str:
         if self.mfa_choice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Sequence
@@ -13,9 +14,12 @@ from ._server import LocalCognito
 def serve(host: str = "127.0.0.1", port: int = 0, lambdas: Sequence[str] = ()) -> int:
     """Start the server, print its endpoint URL as the first line, serve until Ctrl-C.
 
-    ``lambdas``: ``ARN=module:function`` handlers for the pools' Lambda triggers.
+    ``lambdas``: ``ARN=module:function`` handlers for the pools' Lambda triggers, imported
+    from the current directory or the installed packages.
     """
     local = LocalCognito(host=host, port=port)
+    if lambdas and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         handlers = [_lambda_spec(spec) for spec in lambdas]
     except (ValueError, ImportError, AttributeError, TypeError) as error:
