@@ -429,15 +429,19 @@ def main() -> int:
     for name, why in notes.items():
         print(f"{name}: {why}")
 
-    print("\nTargets, worst round:")
-    print(f"- verify with the cache off, at most 1.5x the floor: {max(v['ours, cache off']):.2f}x")
+    def spread(ratios: list[float]) -> str:
+        low, mid, high = min(ratios), statistics.median(ratios), max(ratios)
+        return f"{mid:.2f}x (rounds: {low:.2f}x to {high:.2f}x)"
+
+    print("\nTargets:")
+    print(f"- verify with the cache off, at most 1.5x the floor: {spread(v['ours, cache off'])}")
     if "aws-jwt-verify" in verify:
-        worst = max(
+        ours_vs_aws = [
             o / a for o, a in zip(verify_floor["ours, cache off"], verify_floor["aws-jwt-verify"])
-        )
-        print(f"- verify with the cache off, faster than aws-jwt-verify: {worst:.2f}x its time")
+        ]
+        print(f"- verify with the cache off, faster than aws-jwt-verify: {spread(ours_vs_aws)}")
     if "ours, gmpy2" in s:
-        print(f"- one SRP login (gmpy2), at most 1.3x the floor: {max(s['ours, gmpy2']):.2f}x")
+        print(f"- one SRP login (gmpy2), at most 1.3x the floor: {spread(s['ours, gmpy2'])}")
     return 0
 
 
