@@ -78,3 +78,96 @@ def test_server_clock_offset_reads_an_unzoned_date_as_utc(monkeypatch: pytest.Mo
         monkeypatch.undo()
         time.tzset()
     assert offsets[1] == pytest.approx(offsets[0], abs=5)
+
+
+def test_shared_clients_have_timeouts_and_retries_by_default() -> None:
+    from pycognito._clients import DEFAULT_CLIENT_CONFIG
+
+    config = cognito_client(region_name="eu-west-1")._client_config
+    assert (config.connect_timeout, config.read_timeout) == (5, 15)
+    assert config.retries == DEFAULT_CLIENT_CONFIG["retries"]
+    mine = cognito_client(region_name="eu-west-1", config=Config(read_timeout=3))._client_config
+    assert (mine.connect_timeout, mine.read_timeout) == (5, 3)  # botocore_config wins
+
+
+def test_timeout_seconds_reads_every_http_client_shape() -> None:
+    from pycognito._clients import timeout_seconds
+
+    assert timeout_seconds(None) is None and timeout_seconds(2) == 2.0
+    assert timeout_seconds((3.05, 27)) == 27.0 and timeout_seconds((None, 4)) == 4.0
+    assert timeout_seconds({"connect": 5.0, "read": 1.0, "write": None, "pool": None}) == 5.0
+
+
+class _HungServer:
+    """Accepts connections on loopback and never answers (a hung Cognito)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.held: list[object] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.held.append(self.socket.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.mark.parametrize("kind", ["httpx", "requests-401-retry"])
+def test_a_renewal_inside_an_http_auth_keeps_to_the_request_timeout(kind: str) -> None:
+    import requests
+
+    from pycognito import Cognito
+    from pycognito.utils import RequestsSrpAuth
+
+    hung = _HungServer()
+    try:
+        cognito = Cognito("us-east-1_hung", "client", username="bob",
+                          boto3_client_kwargs={"endpoint_url": hung.url})
+        started = time.monotonic()
+        with pytest.raises(Exception) as error:
+            if kind == "httpx":
+                import httpx
+
+                from pycognito.httpx_auth import HttpxSrpAuth
+
+                auth = HttpxSrpAuth(cognito=cognito, password="Pass-word-1")
+                with httpx.Client(auth=auth, timeout=1.0) as client:
+                    client.get(hung.url + "/api")
+            else:  # the API says 401: the auth renews (login) within the caller's timeout
+                import http.server
+
+                class Api(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self) -> None:
+                        self.send_response(401)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+
+                    def log_message(self, *args: object) -> None:
+                        return None
+
+                api = http.server.HTTPServer(("127.0.0.1", 0), Api)
+                threading.Thread(target=api.serve_forever, daemon=True).start()
+                from pycognito._tokens import TokenSet
+
+                cognito.token_lifecycle.accept(TokenSet.from_tokens("a.b.c", refresh_token="r"))
+                try:
+                    requests.get(f"http://127.0.0.1:{api.server_port}/",
+                                 auth=RequestsSrpAuth(cognito=cognito, password="Pass-word-1"),
+                                 timeout=1.0)
+                finally:
+                    api.shutdown()
+        elapsed = time.monotonic() - started
+        assert "timeout" in type(error.value).__name__.lower() or "timed out" in str(error.value)
+        assert elapsed < 5, elapsed  # one attempt of about 1 s, not 3 x 15 s
+    finally:
+        hung.close()

@@ -363,4 +363,32 @@ def test_foreign_stored_data_reads_as_no_tokens(stored: dict[str, Any]) -> None:
     storage = MemoryTokenStorage()
     storage.save(stored)
     life = TokenLifecycle(Server(FakeClock()).refresh, storage=storage)
-    assert life.tokens is None
+    with pytest.warns(RuntimeWarning, match="cannot be used"):
+        assert life.tokens is None
+
+
+@pytest.mark.parametrize("damage", [
+    {"clock_offset": "nan"}, {"clock_offset": "inf"}, {"clock_offset": [1]},
+    {"tokens": {"access_token": {"not": "a token"}}}, {"tokens": {"issued_at": "nan"}},
+    {"tokens": {"access_token": "acc\udcffess"}}, {"tokens": ["a", "list"]},
+    {"tokens": {"expires_in": "3600"}},
+], ids=["nan-offset", "inf-offset", "list-offset", "dict-token", "nan-time", "surrogate-token",
+        "list-tokens", "string-expires-in"])
+def test_a_damaged_saved_session_is_no_session(tmp_path: Path, damage: dict[str, Any]) -> None:
+    import json
+
+    clock = FakeClock()
+    server = Server(clock)
+    saved = {"tokens": tokens(0.0).to_dict(), "clock_offset": 0.0}  # issued in 1970
+    for key, value in damage.items():
+        if key == "tokens" and isinstance(value, dict):
+            saved["tokens"] = {**saved["tokens"], **value}
+        else:
+            saved[key] = value
+    path = tmp_path / "tokens.json"
+    path.write_text(json.dumps(saved))
+    life = TokenLifecycle(server.refresh, clock=clock, storage=FileTokenStorage(path),
+                          login=server.login)
+    with pytest.warns(RuntimeWarning, match="tokens.json"):
+        fresh = life.valid_tokens()
+    assert fresh.access_token == "access-101" and server.logins == 1  # logged in afresh

@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from pycognito.token_storage import FileTokenStorage, MemoryTokenStorage, TokenStorage
+from pycognito.token_storage import (
+    STALE_TEMPORARY_SECONDS,
+    FileTokenStorage,
+    MemoryTokenStorage,
+    TokenStorage,
+)
 
 DATA = {"tokens": {"access_token": "secret-access"}, "clock_offset": 1.5}
 
@@ -41,14 +47,34 @@ def test_file_is_private_and_replaced_atomically(tmp_path: Path) -> None:
     assert FileTokenStorage(path).load() == {**DATA, "clock_offset": 2.0}
 
 
-def test_damaged_or_foreign_file_reads_as_empty(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'{"tokens": "\xff\xfe"}',
+                                     b"[" * 100_000, b'{"a":' * 50_000, b"null"],
+                         ids=["not-json", "array", "not-utf8", "deep-arrays", "deep-objects",
+                              "null"])
+def test_damaged_or_foreign_file_reads_as_empty(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "tokens.json"
-    path.write_text("{not json")
-    assert FileTokenStorage(path).load() is None
-    path.write_text("[1, 2]")
-    assert FileTokenStorage(path).load() is None
-    path.write_bytes(b'{"tokens": "\xff\xfe"}')  # not UTF-8
-    assert FileTokenStorage(path).load() is None
+    path.write_bytes(content)
+    with pytest.warns(RuntimeWarning, match="tokens.json") as warned:
+        assert FileTokenStorage(path).load() is None
+    assert str(path) in str(warned[0].message)
+
+
+def test_a_save_removes_temporaries_a_killed_save_left(tmp_path: Path) -> None:
+    storage = FileTokenStorage(tmp_path / "tokens.json")
+    stale = tmp_path / ".tokens-tokens.json-abc123"
+    young = tmp_path / ".tokens-tokens.json-def456"  # perhaps another process saving now
+    other = tmp_path / ".tokens-other.json-abc123"  # another file's
+    for leftover in (stale, young, other):
+        leftover.write_text('{"tokens": "secret"}')
+    old = time.time() - STALE_TEMPORARY_SECONDS - 5
+    for leftover in (stale, other):
+        os.utime(leftover, (old, old))
+    storage.save(DATA)
+    assert not stale.exists() and young.exists() and other.exists()
+    os.utime(young, (old, old))
+    storage.clear()
+    assert not young.exists() and other.exists()
+    assert sorted(os.listdir(tmp_path)) == [".tokens-other.json-abc123"]
 
 
 def test_concurrent_saves_leave_a_whole_file(tmp_path: Path) -> None:

@@ -4,6 +4,11 @@ Creating a boto3 client costs milliseconds (and the first one in a process over 
 clients are created lazily on first use and shared per (session, region, endpoint, config,
 credentials). boto3 clients are thread-safe. ``boto3`` itself is imported only here, on the
 first call, so ``import pycognito`` stays cheap.
+
+Every shared client gets :data:`DEFAULT_CLIENT_CONFIG` (connect and read timeouts, standard
+retries) under the caller's ``botocore_config``, which overrides any of its settings. Inside
+:func:`bounded_calls` (an HTTP auth renewing tokens for a request with a timeout) the clients
+make one attempt within that timeout.
 """
 
 from __future__ import annotations
@@ -11,13 +16,64 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Hashable, Mapping, Optional
+from typing import Any, Hashable, Iterator, Mapping, Optional
 
 from . import _clock
 
 _MAX_CLIENTS = 64
+#: The shared clients' defaults (botocore ``Config`` arguments): a hung Cognito costs at most
+#: 3 attempts of 5 s to connect and 15 s to read (plus backoff), not botocore's 60 s reads.
+DEFAULT_CLIENT_CONFIG: dict[str, Any] = {
+    "connect_timeout": 5,
+    "read_timeout": 15,
+    "retries": {"mode": "standard", "total_max_attempts": 3},
+}
+_call_timeout: ContextVar[Optional[float]] = ContextVar("pycognito_call_timeout", default=None)
+
+
+def call_timeout() -> Optional[float]:
+    """The timeout :func:`bounded_calls` set for this thread or task, if any."""
+    return _call_timeout.get()
+
+
+@contextmanager
+def bounded_calls(seconds: Optional[float]) -> Iterator[None]:
+    """Cognito calls made inside (through shared clients) take one attempt of at most
+    ``seconds`` to connect and to read; ``None`` changes nothing."""
+    if seconds is None:
+        yield
+        return
+    token = _call_timeout.set(max(0.1, float(seconds)))
+    try:
+        yield
+    finally:
+        _call_timeout.reset(token)
+
+
+def timeout_seconds(timeout: Any) -> Optional[float]:
+    """The longest of an HTTP client's timeouts (``requests``: a number or ``(connect, read)``;
+    ``httpx``: its ``{"connect", "read", ...}`` extension); ``None`` when there is none."""
+    values = timeout.values() if isinstance(timeout, Mapping) else (
+        timeout if isinstance(timeout, (tuple, list)) else (timeout,))
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+               and v > 0]
+    return max(numbers) if numbers else None
+
+
+def _config(given: Any, timeout: Optional[float]) -> Any:
+    from botocore.config import Config
+
+    config = Config(**DEFAULT_CLIENT_CONFIG)
+    if given is not None:
+        config = config.merge(given)
+    if timeout is not None:
+        config = config.merge(Config(connect_timeout=timeout, read_timeout=timeout,
+                                     retries={"mode": "standard", "total_max_attempts": 1}))
+    return config
 _lock = threading.Lock()
 _clients: OrderedDict[tuple[Hashable, ...], tuple[Any, tuple[Any, ...]]] = OrderedDict()
 
@@ -52,19 +108,23 @@ def _environment_endpoint() -> tuple[Optional[str], ...]:
 
 
 def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **kwargs: Any) -> Any:
-    """A shared ``cognito-idp`` client for these arguments (created on first use)."""
+    """A shared ``cognito-idp`` client for these arguments (created on first use), with
+    :data:`DEFAULT_CLIENT_CONFIG` under ``config`` (and the :func:`bounded_calls` timeout)."""
+    timeout = _call_timeout.get()
     key = (
         _key_part(session),
         region_name,
         tuple(sorted((name, _key_part(value)) for name, value in kwargs.items())),
         # Without an explicit endpoint, boto3 reads one from the environment at creation time.
         None if "endpoint_url" in kwargs else _environment_endpoint(),
+        timeout,
     )
     with _lock:
         entry = _clients.get(key)
         if entry is not None:
             _clients.move_to_end(key)
             return entry[0]
+    kwargs = {**kwargs, "config": _config(kwargs.get("config"), timeout)}
     if session is None:
         import boto3
 

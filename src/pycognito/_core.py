@@ -16,7 +16,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Mapping, Optional, TypeVar, overload
 
 from . import srp
-from ._clients import client_kwargs, cognito_client, environment_endpoint, service_error
+from ._clients import (
+    call_timeout,
+    client_kwargs,
+    cognito_client,
+    environment_endpoint,
+    service_error,
+)
 from ._signin import AppClient
 from ._text import check_text
 from ._token_lifecycle import TokenLifecycle
@@ -227,6 +233,7 @@ class CognitoBase:
             config=botocore_config,
         )
         self._client: Any = None
+        self._client_shared = False  # whether _client is a shared one (not the caller's)
 
     def __repr__(self) -> str:
         return (
@@ -240,15 +247,19 @@ class CognitoBase:
     @property
     def client(self) -> Any:
         """The boto3 ``cognito-idp`` client, shared per (session, region, endpoint, config)."""
-        if self._client is None:
-            self._client = cognito_client(
-                session=self._session, region_name=self.user_pool_region, **self._client_kwargs
-            )
-        return self._client
+        bounded = call_timeout() is not None  # a renewal for an HTTP request with a timeout
+        if self._client is not None and not (bounded and self._client_shared):
+            return self._client
+        client = cognito_client(
+            session=self._session, region_name=self.user_pool_region, **self._client_kwargs
+        )
+        if not bounded:
+            self._client, self._client_shared = client, True
+        return client
 
     @client.setter
     def client(self, value: Any) -> None:
-        self._client = value
+        self._client, self._client_shared = value, False
 
     def switch_session(self, session: Any) -> None:
         """Use another boto3 Session from now on, keeping the region and client kwargs."""

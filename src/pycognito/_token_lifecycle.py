@@ -34,9 +34,9 @@ from ._renewal import (
     renewal_step,
 )
 from ._renewal import TokenState as _State
-from ._tokens import TokenFields, TokenSet
+from ._tokens import TokenFields, TokenSet, finite_number
 from .exceptions import LoginRequiredException
-from .token_storage import TokenStorage
+from .token_storage import TokenStorage, damaged_session
 
 __all__ = ["TokenLifecycle", "TokenSet"]
 
@@ -246,9 +246,10 @@ class TokenLifecycle:
             return None
         try:
             tokens = TokenSet.from_dict(data["tokens"])
-            offset = float(data.get("clock_offset", 0.0))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            return None  # not what we saved: as good as nothing
+            offset = finite_number(data.get("clock_offset", 0.0), "clock_offset")
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            damaged_session(self._storage, str(error))  # as good as nothing: log in again
+            return None
         return _State(tokens, offset)
 
     def _set(self, state: _State) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Mapping, NamedTuple, Optional
@@ -153,18 +154,26 @@ class TokenSet:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict`; ``ValueError`` or ``TypeError`` for anything else
+        (tokens that are not ASCII strings, times that are not finite numbers, ...)."""
+        if not isinstance(data, Mapping):
+            raise TypeError("the saved tokens are not a mapping")
         expires = data.get("expires_datetime")
         device = data.get("new_device")
+        expires_in = data.get("expires_in")
+        if expires_in is not None and (isinstance(expires_in, bool)
+                                       or not isinstance(expires_in, int)):
+            raise TypeError("expires_in is not an integer")
         return cls(
-            access_token=str(data["access_token"]),
-            id_token=data.get("id_token"),
-            refresh_token=data.get("refresh_token"),
-            token_type=data.get("token_type"),
-            expires_in=data.get("expires_in"),
-            expires_datetime=datetime.fromisoformat(expires) if expires else None,
-            issued_at=float(data["issued_at"]),
-            expires_at=float(data["expires_at"]),
+            access_token=_saved_token(data.get("access_token"), "access_token", required=True),
+            id_token=_saved_token(data.get("id_token"), "id_token"),
+            refresh_token=_saved_token(data.get("refresh_token"), "refresh_token"),
+            token_type=_saved_token(data.get("token_type"), "token_type"),
+            expires_in=expires_in,
+            expires_datetime=datetime.fromisoformat(_saved_token(expires, "expires_datetime"))
+            if expires else None,
+            issued_at=finite_number(data.get("issued_at"), "issued_at"),
+            expires_at=finite_number(data.get("expires_at"), "expires_at"),
             new_device=dict(device) if isinstance(device, dict) else None,
         )
 
@@ -172,6 +181,25 @@ class TokenSet:
         return (
             f"TokenSet(<redacted>, token_type={self.token_type!r}, expires={self.expires_at:.0f})"
         )
+
+
+def _saved_token(value: Any, name: str, *, required: bool = False) -> Any:
+    """A saved token (or other text field): an ASCII string, as Cognito issues them."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or not value.isascii():
+        raise ValueError(f"{name} is not a token")
+    return value
+
+
+def finite_number(value: Any, name: str) -> float:
+    """A saved time or offset: a finite number (``"nan"`` would turn every expiry check off)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{name} is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} is not a finite number")
+    return number
 
 
 def peek_claims(token: Optional[str]) -> dict[str, Any]:

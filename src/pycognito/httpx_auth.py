@@ -16,11 +16,14 @@ worker thread, so the event loop is never blocked.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+from typing import Callable
 
 import anyio.to_thread
 import httpx
 
 from ._bearer import BearerAuth, TokenType
+from ._clients import bounded_calls, timeout_seconds
+from ._tokens import TokenSet
 
 __all__ = ["HttpxSrpAuth", "TokenType"]
 
@@ -45,11 +48,14 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()
         lifecycle = self._lifecycle
-        tokens = lifecycle.valid_tokens()
+        timeout = timeout_seconds(request.extensions.get("timeout"))
+        with bounded_calls(timeout):  # a renewal keeps to the request's timeout
+            tokens = lifecycle.valid_tokens()
         request.headers[self._header] = self._header_value(tokens)
         response = yield request
         if response.status_code == 401:
-            fresh = lifecycle.renew_rejected(tokens.access_token)
+            with bounded_calls(timeout):
+                fresh = lifecycle.renew_rejected(tokens.access_token)
             request.headers[self._header] = self._header_value(fresh)
             yield request
 
@@ -58,13 +64,23 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
         lifecycle = self._lifecycle
+        timeout = timeout_seconds(request.extensions.get("timeout"))
+
+        def bounded(call: Callable[[], TokenSet]) -> Callable[[], TokenSet]:
+            def run() -> TokenSet:
+                with bounded_calls(timeout):  # a renewal keeps to the request's timeout
+                    return call()
+
+            return run
+
         tokens = lifecycle.fresh_tokens()  # judged and returned from one read of the state
         if tokens is None:
-            tokens = await anyio.to_thread.run_sync(lifecycle.valid_tokens)
+            tokens = await anyio.to_thread.run_sync(bounded(lifecycle.valid_tokens))
         request.headers[self._header] = self._header_value(tokens)
         response = yield request
         if response.status_code == 401:
             used = tokens.access_token
-            fresh = await anyio.to_thread.run_sync(lambda: lifecycle.renew_rejected(used))
+            fresh = await anyio.to_thread.run_sync(
+                bounded(lambda: lifecycle.renew_rejected(used)))
             request.headers[self._header] = self._header_value(fresh)
             yield request

@@ -8,14 +8,21 @@ atomically, so a crash never leaves half a file and a restarted process resumes 
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
 import threading
+import time
+import warnings
 from pathlib import Path
 from typing import Any, Mapping, Optional, Protocol, Union, runtime_checkable
 
 __all__ = ["FileTokenStorage", "MemoryTokenStorage", "TokenStorage"]
+
+#: A temporary file of an interrupted save is removed by a later save (or clear) once it is
+#: this old (seconds); a younger one may belong to a save running in another process.
+STALE_TEMPORARY_SECONDS = 60.0
 
 
 @runtime_checkable
@@ -70,16 +77,20 @@ class FileTokenStorage:
                 return None
         try:
             data = json.loads(raw)
-        except ValueError:  # also UnicodeDecodeError
-            return None  # a damaged file is as good as none: log in again
-        return data if isinstance(data, dict) else None
+        except (ValueError, RecursionError):  # also UnicodeDecodeError; absurd nesting
+            data = None
+        if not isinstance(data, dict):
+            damaged_session(self, "not a JSON object")  # as good as none: log in again
+            return None
+        return data
 
     def save(self, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), separators=(",", ":")).encode()
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._remove_stale_temporaries()
             # mkstemp creates the file with mode 0600 (owner only), whatever the umask
-            fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
+            fd, temp = tempfile.mkstemp(prefix=self._temporary_prefix, dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
@@ -93,6 +104,32 @@ class FileTokenStorage:
     def clear(self) -> None:
         with self._lock:
             self.path.unlink(missing_ok=True)
+            self._remove_stale_temporaries()
+
+    @property
+    def _temporary_prefix(self) -> str:
+        return f".tokens-{self.path.name}-"
+
+    def _remove_stale_temporaries(self) -> None:
+        """Remove what a save killed half-way left behind (it holds tokens): temporaries of
+        this file older than :data:`STALE_TEMPORARY_SECONDS`."""
+        cutoff = time.time() - STALE_TEMPORARY_SECONDS
+        try:
+            leftovers = list(self.path.parent.glob(f"{glob.escape(self._temporary_prefix)}*"))
+        except OSError:
+            return
+        for leftover in leftovers:
+            try:
+                if leftover.lstat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove
 
     def __repr__(self) -> str:
         return f"FileTokenStorage({str(self.path)!r})"
+
+
+def damaged_session(storage: object, why: str) -> None:
+    """Warn that a saved session cannot be used (it is then treated as no session)."""
+    warnings.warn(f"the saved session in {storage!r} cannot be used ({why[:120]}); it is "
+                  "ignored: log in again", RuntimeWarning, stacklevel=3)

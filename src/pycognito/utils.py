@@ -22,6 +22,7 @@ from requests.exceptions import UnrewindableBodyError
 from requests.utils import rewind_body
 
 from ._bearer import BearerAuth, TokenType
+from ._clients import bounded_calls, timeout_seconds
 
 __all__ = ["RequestsSrpAuth", "TokenType"]
 
@@ -55,7 +56,8 @@ def retry_once_on_401(header: str, renewed: Callable[[], str]) -> Callable[..., 
     def hook(response: requests.Response, **kwargs: Any) -> requests.Response:
         if response.status_code != 401 or getattr(response.request, _RETRIED, False):
             return response
-        value = renewed()
+        with bounded_calls(timeout_seconds(kwargs.get("timeout"))):  # the caller's timeout
+            value = renewed()
         retry = response.request.copy()
         if not _replayable(retry):
             return response  # the body was a one-shot stream: the next request is renewed

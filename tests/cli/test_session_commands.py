@@ -182,3 +182,26 @@ def test_unreadable_saved_tokens_count_as_not_logged_in(cli: Runner, cli_env: An
             assert result.err_lines == [f"pycognito {command}: not logged in (no tokens in "
                                         f"{token_file}); run `pycognito login`"]
         assert cli(["logout"]).out == "Not logged in.\n"
+
+
+def test_a_damaged_token_file_is_no_session(cli: Runner, cli_env: Any, make_pool: Any,
+                                            make_user: Any, token_file: Path) -> None:
+    import pytest
+
+    info = _logged_in(cli, cli_env, make_pool, make_user)
+    saved = json.loads(token_file.read_text())
+    for damaged in ({**saved, "devices": ["not", "a", "mapping"]},
+                    {**saved, "session": "nope"},
+                    {**saved, "clock_offset": "nan"}):
+        token_file.write_text(json.dumps(damaged))
+        with pytest.warns(RuntimeWarning, match=str(token_file)):
+            result = cli(["whoami"])
+        assert result.status == 1 and "login" in result.err, result.err
+        assert "unexpected error" not in result.err and len(result.err.splitlines()) == 1
+    token_file.write_text("[" * 100_000)
+    with pytest.warns(RuntimeWarning, match="cannot be used"):
+        result = cli(["logout"])
+    assert "unexpected error" not in result.err and "Recursion" not in result.err, result.err
+    with pytest.warns(RuntimeWarning, match="cannot be used"):  # replaced by a fresh session
+        assert cli(["login", "-u", "alice"], answers=[PASSWORD]).status == 0
+    assert cli(["whoami"]).status == 0 and info.pool_id

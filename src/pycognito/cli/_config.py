@@ -15,7 +15,7 @@ from typing import Any, Mapping, Optional
 
 from .._cognito import Cognito
 from .._tokens import TokenSet
-from ..token_storage import FileTokenStorage
+from ..token_storage import FileTokenStorage, damaged_session
 from ._errors import CliError
 from ._io import Terminal
 
@@ -171,9 +171,18 @@ class SessionFile:
         self.path = path
         self._file = FileTokenStorage(path)
 
+    def __repr__(self) -> str:
+        return f"SessionFile({str(self.path)!r})"
+
     def read(self) -> dict[str, Any]:
-        """The whole mapping (empty if there is no file)."""
-        return self._file.load() or {}
+        """The whole mapping (empty if there is no file, or a damaged one: with a warning)."""
+        data = self._file.load() or {}
+        wrong = [key for key in ("tokens", "session", "devices")
+                 if key in data and not isinstance(data[key], dict)]
+        if wrong:
+            damaged_session(self._file, f"{', '.join(wrong)} not a JSON object")
+            return {}
+        return data
 
     def write(self, data: Mapping[str, Any]) -> None:
         """Replace the whole mapping."""
