@@ -161,7 +161,10 @@ class TokenLifecycle:
             self._state = None
             self._loaded = True
             if self._storage is not None:
-                self._current_state()  # read now: the storage keeps the new tokens
+                if fields.access_token is None:
+                    self._storage.clear()  # nothing usable to keep across runs
+                else:
+                    self._current_state()  # read now: the storage keeps the new tokens
 
     def restore(self, tokens: TokenSet, clock_offset: float = 0.0) -> None:
         """Take tokens of unknown age (stored or given by the caller) with a known offset."""

@@ -34,8 +34,8 @@ class TokenFields(NamedTuple):
         return f"TokenFields(<redacted>, has_access_token={self.access_token is not None})"
 
     def is_empty(self) -> bool:
-        """Whether every field is ``None``."""
-        return all(value is None for value in self)
+        """Whether no token is set (a type or an expiry alone are no tokens)."""
+        return self.access_token is None and self.id_token is None and self.refresh_token is None
 
 
 #: The token fields, in the order ``TokenFields`` takes them.

@@ -109,3 +109,22 @@ def test_a_patched_verify_token_that_refuses_keeps_the_tokens_out(
         u.authenticate(alice.password)
     assert patched.call_count == 1
     assert u.access_token is None and u.id_token is None and storage.load() is None
+
+
+def test_incomplete_tokens_are_kept_as_given(logged_in: Cognito, make_cognito: CognitoFactory,
+                                             alice: UserInfo) -> None:
+    """A refresh token alone is a token state too: shown as given, renewed on demand."""
+    u = make_cognito(username=alice.username, refresh_token=logged_in.refresh_token)
+    assert (u.access_token, u.refresh_token) == (None, logged_in.refresh_token)
+    assert u.token_lifecycle.tokens is None  # nothing usable yet
+    u.renew_access_token()
+    assert u.access_token and u.access_claims is not None
+    assert u.refresh_token == logged_in.refresh_token  # kept: Cognito sent no new one
+
+
+def test_clearing_the_attributes_forgets_the_stored_session(logged_in: Cognito) -> None:
+    storage = MemoryTokenStorage()
+    logged_in.token_lifecycle.attach_storage(storage)
+    assert storage.load() is not None
+    logged_in.id_token = logged_in.access_token = logged_in.refresh_token = None
+    assert logged_in.token_lifecycle.tokens is None and storage.load() is None
