@@ -175,3 +175,29 @@ def test_devices_need_tokens_and_keys(make_cognito: CognitoFactory, logged_in: C
         logged_in.remember_device()
     with pytest.raises(MissingValueError, match="access token"):
         make_cognito().list_devices()
+
+
+def test_mfa_then_the_device_exchange(device_pool: PoolInfo, dana: UserInfo,
+                                      make_cognito: CognitoFactory, local: Any) -> None:
+    """A device confirmed but not remembered: Cognito asks for MFA first, then the device
+    proof (AWS's order); the answer to MFA goes on to answer the device challenges."""
+    u = make_cognito(device_pool, username="dana")
+    u.authenticate(dana.password)
+    secret = u.associate_software_token()
+    u.verify_software_token(local.totp_code(secret))
+    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+    first = make_cognito(device_pool, username="dana")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        first.authenticate(dana.password)
+    first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
+    creds = first.remember_device(remembered=False)
+
+    again = make_cognito(device_pool, username="dana", **creds)
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        again.authenticate(dana.password)
+    local.clear_calls()
+    again.respond_to_software_token_mfa_challenge(local.totp_code(secret, steps=1))
+    assert again.access_claims is not None
+    assert again.access_claims.get("device_key") == creds["device_key"]
+    assert _challenges(local) == ["SOFTWARE_TOKEN_MFA", "DEVICE_SRP_AUTH",
+                                  "DEVICE_PASSWORD_VERIFIER"]
