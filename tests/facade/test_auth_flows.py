@@ -4,7 +4,7 @@ the pool's own Lambda handlers (also starting with SRP), and GetUserAuthFactors.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from botocore.exceptions import ClientError
@@ -13,6 +13,7 @@ from pycognito import (
     Cognito,
     CustomChallengeException,
     EmailOTPChallengeException,
+    ForceChangePasswordException,
     SelectChallengeException,
     SMSMFAChallengeException,
     SoftwareTokenMFAChallengeException,
@@ -21,7 +22,7 @@ from pycognito.exceptions import InvalidValueError, MissingValueError
 from pycognito.local import LocalCognito
 
 from ..conftest import ALL_AUTH_FLOWS, PoolInfo, UserInfo
-from ..lambda_handlers import quiz_pool
+from ..lambda_handlers import ARN, quiz_pool
 from .conftest import CognitoFactory
 
 PASSWORDLESS = {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]}}
@@ -92,6 +93,22 @@ def test_select_challenge_then_srp_then_mfa(local: LocalCognito, make_cognito: C
     assert passwordless.access_token  # no MFA after a passwordless first factor
 
 
+def test_user_auth_password_can_need_a_new_password(make_cognito: CognitoFactory,
+                                                    choice_pool: PoolInfo,
+                                                    make_user: Callable[..., UserInfo]) -> None:
+    carol = make_user(choice_pool, "carol", status="FORCE_CHANGE_PASSWORD")
+    user = make_cognito(choice_pool, username="carol")
+    with pytest.raises(SelectChallengeException):
+        user.authenticate(flow="USER_AUTH")
+    with pytest.raises(ForceChangePasswordException) as raised:
+        user.respond_to_select_challenge("PASSWORD", carol.password)
+    assert raised.value.get_tokens()["AuthFlow"] == "USER_AUTH"
+    user.new_password_challenge(carol.password, "Brand-New-Pass-7!")
+    assert user.access_token
+    make_cognito(choice_pool, username="carol").authenticate(
+        "Brand-New-Pass-7!", flow="USER_AUTH", preferred_challenge="PASSWORD_SRP")
+
+
 def test_refusals_before_any_call(local: LocalCognito, make_cognito: CognitoFactory,
                                   choice_pool: PoolInfo) -> None:
     user = make_cognito(choice_pool, username="kim")
@@ -159,3 +176,34 @@ def test_custom_authenticate_starting_with_srp(local: LocalCognito, make_cognito
     with pytest.raises(ClientError) as wrong:
         make_cognito(custom_pool, username="lee").custom_authenticate(password="Not-It-123!")
     assert wrong.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
+# -- user migration --------------------------------------------------------------------------------
+
+
+def test_user_migration_then_srp(local: LocalCognito, make_cognito: CognitoFactory,
+                                 make_pool: Callable[..., PoolInfo]) -> None:
+    """USER_PASSWORD_AUTH gives the trigger the password; once migrated, SRP works (SRP alone
+    sends no password, so it cannot migrate anyone: as on AWS)."""
+    legacy = {"mia": "Legacy-Secret-4!"}
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if legacy.get(event["userName"]) != event["request"].get("password"):
+            raise PermissionError("unknown user or wrong password")
+        event["response"]["userAttributes"] = {"email": "mia@legacy.example",
+                                               "email_verified": "true"}
+        return event
+
+    local.register_lambda(ARN + "migrate", migrate)
+    pool = make_pool(client_secret=True,
+                     pool_kwargs={"LambdaConfig": {"UserMigration": ARN + "migrate"}})
+    with pytest.raises(ClientError) as unknown:
+        make_cognito(pool, username="mia").authenticate(legacy["mia"])
+    assert unknown.value.response["Error"]["Code"] == "UserNotFoundException"
+    assert local.lambda_invocations() == []
+    user = make_cognito(pool, username="mia")
+    user.authenticate(legacy["mia"], flow="USER_PASSWORD_AUTH")
+    assert user.id_claims is not None and user.id_claims["email"] == "mia@legacy.example"
+    later = make_cognito(pool, username="mia")
+    later.authenticate(legacy["mia"])  # SRP, now that the user exists
+    assert len(local.lambda_invocations(trigger_source="UserMigration_Authentication")) == 1
