@@ -20,7 +20,7 @@ class AdminMixin(CognitoBase):
         **kwargs: Any,
     ) -> dict[str, Any]:
         """Create an identity provider (``kwargs``: ``AttributeMapping``, ``IdpIdentifiers``)."""
-        response = self.client.create_identity_provider(
+        response = self._call("create_identity_provider",
             UserPoolId=pool_id,
             ProviderName=provider_name,
             ProviderType=provider_type,
@@ -31,7 +31,7 @@ class AdminMixin(CognitoBase):
 
     def admin_describe_identity_provider(self, pool_id: str, provider_name: str) -> dict[str, Any]:
         """Describe an identity provider (``{"IdentityProvider": {...}}``)."""
-        response = self.client.describe_identity_provider(
+        response = self._call("describe_identity_provider",
             UserPoolId=pool_id, ProviderName=provider_name
         )
         return strip_metadata(response)
@@ -40,14 +40,14 @@ class AdminMixin(CognitoBase):
         self, pool_id: str, provider_name: str, **kwargs: Any
     ) -> dict[str, Any]:
         """Update an identity provider (``ProviderDetails``, ``AttributeMapping``, ...)."""
-        response = self.client.update_identity_provider(
+        response = self._call("update_identity_provider",
             UserPoolId=pool_id, ProviderName=provider_name, **kwargs
         )
         return strip_metadata(response)
 
     def describe_user_pool_client(self, pool_id: str, client_id: str) -> dict[str, Any]:
         """An app client's settings (the ``UserPoolClient`` dict)."""
-        response = self.client.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+        response = self._call("describe_user_pool_client", UserPoolId=pool_id, ClientId=client_id)
         return dict(response["UserPoolClient"])
 
     def admin_update_user_pool_client(
@@ -55,7 +55,7 @@ class AdminMixin(CognitoBase):
     ) -> dict[str, Any]:
         """Update an app client. Cognito resets every setting not given to its default, so
         pass the full configuration (start from :meth:`describe_user_pool_client`)."""
-        response = self.client.update_user_pool_client(
+        response = self._call("update_user_pool_client",
             UserPoolId=pool_id, ClientId=client_id, **kwargs
         )
         return strip_metadata(response)

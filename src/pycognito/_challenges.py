@@ -16,6 +16,7 @@ from .exceptions import (
     CustomChallengeException,
     EmailOTPChallengeException,
     ForceChangePasswordException,
+    InvalidTypeError,
     MFASetupChallengeException,
     SelectChallengeException,
     SelectMFATypeChallengeException,
@@ -113,9 +114,21 @@ def parse_name_list(value: object) -> list[str]:
     return [part.strip().strip("\"'") for part in text.split(",") if part.strip().strip("\"'")]
 
 
+def challenge_parameters(response: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A response's ``ChallengeParameters`` (``{}`` if absent); ``InvalidTypeError`` if it is
+    not a mapping (as a client that is not boto3 may return), before anything reads it."""
+    params = response.get("ChallengeParameters")
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise InvalidTypeError("ChallengeParameters in Cognito's answer must be a mapping, not "
+                               f"{type(params).__name__}")
+    return params
+
+
 def challenge_username(pending: Mapping[str, Any]) -> Optional[str]:
     """The username a challenge must be answered with (Cognito's, not the alias typed)."""
-    params = pending.get("ChallengeParameters") or {}
+    params = challenge_parameters(pending)
     for name in (params.get("USERNAME"), params.get("USER_ID_FOR_SRP"), pending.get("Username")):
         if isinstance(name, str) and name:
             return name
@@ -128,7 +141,7 @@ def required_attributes(pending: Mapping[str, Any]) -> list[str]:
     Attributes the user already has (``userAttributes``) and ``sub`` (which nobody can set)
     are left out.
     """
-    params = pending.get("ChallengeParameters") or {}
+    params = challenge_parameters(pending)
     names = parse_name_list(params.get("requiredAttributes"))
     try:
         present = json.loads(params.get("userAttributes") or "{}")
@@ -150,7 +163,7 @@ def mfa_type_answer(choice: str, pending: Mapping[str, Any]) -> str:
     wanted = _MFA_CHOICES.get(str(choice).upper())
     if wanted is None:
         raise ValueError("the MFA type must be 'SMS', 'SOFTWARE_TOKEN' or 'EMAIL'")
-    params = pending.get("ChallengeParameters") or {}
+    params = challenge_parameters(pending)
     offered = parse_name_list(params.get("MFAS_CAN_CHOOSE"))
     if not offered:
         return wanted

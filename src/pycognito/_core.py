@@ -193,6 +193,12 @@ class CognitoBase:
             ("device_password", device_password),
         ):
             _optional_str(name, value)
+        if session is not None and not callable(getattr(session, "client", None)):
+            raise InvalidTypeError(f"session must be a boto3 Session or None, not "
+                                   f"{type(session).__name__}")
+        if botocore_config is not None and not callable(getattr(botocore_config, "merge", None)):
+            raise InvalidTypeError(f"botocore_config must be a botocore Config or None, not "
+                                   f"{type(botocore_config).__name__}")
         if boto3_client_kwargs is not None and not isinstance(boto3_client_kwargs, Mapping):
             raise InvalidTypeError("boto3_client_kwargs must be a dict or None")
         device = (device_key, device_group_key, device_password)
@@ -260,6 +266,11 @@ class CognitoBase:
     @client.setter
     def client(self, value: Any) -> None:
         self._client, self._client_shared = value, False
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        """``self.client.<operation>(**kwargs)``, the arguments checked first (they are
+        evaluated before this runs), so a wrong one fails before any client is created."""
+        return getattr(self.client, operation)(**kwargs)
 
     def switch_session(self, session: Any) -> None:
         """Use another boto3 Session from now on, keeping the region and client kwargs."""

@@ -37,7 +37,7 @@ class DevicesMixin(AuthMixin):
             )
         access = self._need_access_token("remember_device")
         password = self._register_device(access, new, device_name)
-        self.client.update_device_status(
+        self._call("update_device_status",
             AccessToken=access,
             DeviceKey=new["DeviceKey"],
             DeviceRememberedStatus="remembered" if remembered else "not_remembered",
@@ -58,7 +58,7 @@ class DevicesMixin(AuthMixin):
         kwargs: dict[str, Any] = {"AccessToken": access}
         devices: list[dict[str, Any]] = []
         while True:
-            page = self.client.list_devices(**kwargs)
+            page = self._call("list_devices", **kwargs)
             devices.extend(page.get("Devices", []))
             token = page.get("PaginationToken")
             if not token:
@@ -71,6 +71,6 @@ class DevicesMixin(AuthMixin):
         if not key:
             raise MissingValueError("forget_device needs a device_key", "device_key")
         access = self._need_access_token("forget_device")
-        self.client.forget_device(AccessToken=access, DeviceKey=key)
+        self._call("forget_device", AccessToken=access, DeviceKey=key)
         if key == self.device_key:
             self.device_key = self.device_group_key = self._device_password = None

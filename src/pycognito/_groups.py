@@ -18,7 +18,7 @@ class GroupsMixin(CognitoBase):
 
     def get_group(self, group_name: str) -> GroupObj:
         """One group of the pool."""
-        response = self.client.get_group(
+        response = self._call("get_group",
             GroupName=_text(group_name, "group_name"), UserPoolId=self.user_pool_id
         )
         return self.get_group_obj(response["Group"])
@@ -28,7 +28,7 @@ class GroupsMixin(CognitoBase):
         kwargs: dict[str, Any] = {"UserPoolId": self.user_pool_id}
         groups: list[GroupObj] = []
         while True:
-            page = self.client.list_groups(**kwargs)
+            page = self._call("list_groups", **kwargs)
             groups.extend(self.get_group_obj(group) for group in page.get("Groups", []))
             token = page.get("NextToken")
             if not token:
@@ -37,7 +37,7 @@ class GroupsMixin(CognitoBase):
 
     def admin_add_user_to_group(self, username: Optional[str], group_name: str) -> None:
         """Add a user (``None``: ``username``) to a group."""
-        self.client.admin_add_user_to_group(
+        self._call("admin_add_user_to_group",
             UserPoolId=self.user_pool_id,
             Username=self._need_username(username, what="admin_add_user_to_group"),
             GroupName=_text(group_name, "group_name"),
@@ -45,7 +45,7 @@ class GroupsMixin(CognitoBase):
 
     def admin_remove_user_from_group(self, username: Optional[str], group_name: str) -> None:
         """Remove a user (``None``: ``username``) from a group."""
-        self.client.admin_remove_user_from_group(
+        self._call("admin_remove_user_from_group",
             UserPoolId=self.user_pool_id,
             Username=self._need_username(username, what="admin_remove_user_from_group"),
             GroupName=_text(group_name, "group_name"),
@@ -59,7 +59,7 @@ class GroupsMixin(CognitoBase):
         }
         names: list[str] = []
         while True:
-            page = self.client.admin_list_groups_for_user(**kwargs)
+            page = self._call("admin_list_groups_for_user", **kwargs)
             names.extend(group["GroupName"] for group in page.get("Groups", []))
             token = page.get("NextToken")
             if not token:

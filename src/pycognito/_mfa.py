@@ -35,10 +35,10 @@ class MFAMixin(AuthMixin):
         pending = self._pending_or_none((MFA_SETUP,), mfa_tokens)
         if pending is not None:
             pending = self._pending((MFA_SETUP,), pending, "associate_software_token")
-            response = self.client.associate_software_token(Session=pending["Session"])
+            response = self._call("associate_software_token", Session=pending["Session"])
             self.mfa_tokens = {**pending, "Session": response.get("Session") or pending["Session"]}
             return str(response["SecretCode"])
-        response = self.client.associate_software_token(
+        response = self._call("associate_software_token",
             AccessToken=self._need_access_token("associate_software_token")
         )
         return str(response["SecretCode"])
@@ -46,7 +46,7 @@ class MFAMixin(AuthMixin):
     def verify_software_token(self, code: str, device_name: str = "") -> bool:
         """Finish setting up the authenticator app with a code from it; True on success."""
         extra = {"FriendlyDeviceName": device_name} if device_name else {}
-        response = self.client.verify_software_token(
+        response = self._call("verify_software_token",
             AccessToken=self._need_access_token("verify_software_token"),
             UserCode=_text(code, "code"),
             **extra,
@@ -87,6 +87,6 @@ class MFAMixin(AuthMixin):
                 "Enabled": enabled["EMAIL"],
                 "PreferredMfa": preferred == "EMAIL",
             }
-        self.client.set_user_mfa_preference(
+        self._call("set_user_mfa_preference",
             AccessToken=self._need_access_token("set_user_mfa_preference"), **settings
         )

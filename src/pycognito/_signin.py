@@ -33,6 +33,7 @@ from ._challenges import (
     DEVICE_SRP_AUTH,
     PASSWORD_VERIFIER,
     challenge_error,
+    challenge_parameters,
     challenge_username,
     strip_metadata,
 )
@@ -195,7 +196,7 @@ class SignIn:
             if self.prover is not None:
                 self.prover.clock_offset = server_clock_offset(response)
         name = response.get("ChallengeName")
-        params: Mapping[str, str] = response.get("ChallengeParameters") or {}
+        params: Mapping[str, str] = challenge_parameters(response)
         session = response.get("Session")
         prover = self.prover
         if response.get("AuthenticationResult") or prover is None or name in self._answered:

@@ -36,7 +36,7 @@ class SignUpMixin(AuthMixin):
         instance's ``username`` becomes ``username``."""
         username = _text(username, "username")
         attributes = {**self.base_attributes, **self.custom_attributes}
-        response = self.client.sign_up(
+        response = self._call("sign_up",
             ClientId=self._need_client_id("register"),
             Username=username,
             Password=_text(password, "password"),
@@ -50,7 +50,7 @@ class SignUpMixin(AuthMixin):
     def confirm_sign_up(self, confirmation_code: str, username: Optional[str] = None) -> None:
         """Confirm the account with the code sent by e-mail or SMS."""
         name = self._need_username(username, what="confirm_sign_up")
-        self.client.confirm_sign_up(
+        self._call("confirm_sign_up",
             ClientId=self._need_client_id("confirm_sign_up"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
@@ -60,7 +60,7 @@ class SignUpMixin(AuthMixin):
     def resend_confirmation_code(self, username: Optional[str] = None) -> dict[str, Any]:
         """Send the sign-up code again; return where it went (``CodeDeliveryDetails``)."""
         name = self._need_username(username, what="resend_confirmation_code")
-        response = self.client.resend_confirmation_code(
+        response = self._call("resend_confirmation_code",
             ClientId=self._need_client_id("resend_confirmation_code"),
             Username=name,
             **self._secret_hash(name),
@@ -70,12 +70,12 @@ class SignUpMixin(AuthMixin):
     def admin_confirm_sign_up(self, username: Optional[str] = None) -> None:
         """Confirm the user as an administrator."""
         name = self._need_username(username, what="admin_confirm_sign_up")
-        self.client.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=name)
+        self._call("admin_confirm_sign_up", UserPoolId=self.user_pool_id, Username=name)
 
     def initiate_forgot_password(self) -> dict[str, Any]:
         """Send ``username`` a code to reset the password; return where it went."""
         name = self._need_username(what="initiate_forgot_password")
-        response = self.client.forgot_password(
+        response = self._call("forgot_password",
             ClientId=self._need_client_id("initiate_forgot_password"),
             Username=name,
             **self._secret_hash(name),
@@ -85,7 +85,7 @@ class SignUpMixin(AuthMixin):
     def confirm_forgot_password(self, confirmation_code: str, password: str) -> None:
         """Set a new password for ``username`` with the reset code."""
         name = self._need_username(what="confirm_forgot_password")
-        self.client.confirm_forgot_password(
+        self._call("confirm_forgot_password",
             ClientId=self._need_client_id("confirm_forgot_password"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
@@ -97,7 +97,7 @@ class SignUpMixin(AuthMixin):
         """Change the logged-in user's password."""
         _text(previous_password, "previous_password")
         _text(proposed_password, "proposed_password")
-        self.client.change_password(
+        self._call("change_password",
             PreviousPassword=previous_password,
             ProposedPassword=proposed_password,
             AccessToken=self._need_access_token("change_password"),

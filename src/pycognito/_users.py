@@ -48,14 +48,14 @@ class UsersMixin(CognitoBase):
         """Update the logged-in user's attributes; return Cognito's response (codes sent for
         changed e-mail/phone in ``CodeDeliveryDetailsList``)."""
         attributes = dict_to_cognito(attrs, attr_map)
-        response = self.client.update_user_attributes(
+        response = self._call("update_user_attributes",
             UserAttributes=attributes, AccessToken=self._need_access_token("update_profile")
         )
         return strip_metadata(response)
 
     def send_verification(self, attribute: str = "email") -> dict[str, Any]:
         """Send a verification code for ``email`` or ``phone_number``; return where it went."""
-        response = self.client.get_user_attribute_verification_code(
+        response = self._call("get_user_attribute_verification_code",
             AccessToken=self._need_access_token("send_verification"),
             AttributeName=_text(attribute, "attribute"),
         )
@@ -63,7 +63,7 @@ class UsersMixin(CognitoBase):
 
     def validate_verification(self, confirmation_code: str, attribute: str = "email") -> None:
         """Confirm the attribute with the code :meth:`send_verification` sent."""
-        self.client.verify_user_attribute(
+        self._call("verify_user_attribute",
             AccessToken=self._need_access_token("validate_verification"),
             AttributeName=_text(attribute, "attribute"),
             Code=_text(confirmation_code, "confirmation_code"),
@@ -71,7 +71,7 @@ class UsersMixin(CognitoBase):
 
     def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> UserObj:
         """The logged-in user (GetUser) as ``user_class``, named as Cognito names it."""
-        user = self.client.get_user(AccessToken=self._need_access_token("get_user"))
+        user = self._call("get_user", AccessToken=self._need_access_token("get_user"))
         return self.get_user_obj(
             username=user.get("Username"),
             attribute_list=user.get("UserAttributes"),
@@ -81,7 +81,7 @@ class UsersMixin(CognitoBase):
 
     def delete_user(self) -> None:
         """Delete the logged-in user, then forget the tokens."""
-        self.client.delete_user(AccessToken=self._need_access_token("delete_user"))
+        self._call("delete_user", AccessToken=self._need_access_token("delete_user"))
         self._clear_tokens()
 
     def get_user_obj(
@@ -107,7 +107,7 @@ class UsersMixin(CognitoBase):
     ) -> UserObj:
         """A user (default ``username``) as ``user_class``, read as administrator."""
         name = self._need_username(username, what="admin_get_user")
-        user = self.client.admin_get_user(UserPoolId=self.user_pool_id, Username=name)
+        user = self._call("admin_get_user", UserPoolId=self.user_pool_id, Username=name)
         return self.get_user_obj(
             username=user.get("Username"),
             attribute_list=user.get("UserAttributes"),
@@ -137,7 +137,7 @@ class UsersMixin(CognitoBase):
         if filter_:
             kwargs["Filter"] = filter_
         while True:
-            page = self.client.list_users(**kwargs)
+            page = self._call("list_users", **kwargs)
             yield from page.get("Users", [])
             token = page.get("PaginationToken")
             if not token:
@@ -152,7 +152,7 @@ class UsersMixin(CognitoBase):
     ) -> None:
         """Update a user's attributes (default ``username``) as administrator."""
         name = self._need_username(username, what="admin_update_profile")
-        self.client.admin_update_user_attributes(
+        self._call("admin_update_user_attributes",
             UserPoolId=self.user_pool_id,
             Username=name,
             UserAttributes=dict_to_cognito(attrs, attr_map),
@@ -161,7 +161,7 @@ class UsersMixin(CognitoBase):
     def admin_delete_user(self, username: Optional[str] = None) -> None:
         """Delete a user (default ``username``) as administrator."""
         name = self._need_username(username, what="admin_delete_user")
-        self.client.admin_delete_user(UserPoolId=self.user_pool_id, Username=name)
+        self._call("admin_delete_user", UserPoolId=self.user_pool_id, Username=name)
 
     def admin_create_user(
         self,
@@ -180,7 +180,7 @@ class UsersMixin(CognitoBase):
         extra: dict[str, Any] = dict(additional_kwargs or {})
         if temporary_password:
             extra["TemporaryPassword"] = _text(temporary_password, "temporary_password")
-        response = self.client.admin_create_user(
+        response = self._call("admin_create_user",
             UserPoolId=self.user_pool_id,
             Username=_text(username, "username"),
             UserAttributes=dict_to_cognito(kwargs, attr_map),
@@ -195,19 +195,19 @@ class UsersMixin(CognitoBase):
     ) -> None:
         """Force a password reset for a user (default ``username``)."""
         name = self._need_username(username, what="admin_reset_password")
-        self.client.admin_reset_user_password(
+        self._call("admin_reset_user_password",
             UserPoolId=self.user_pool_id, Username=name, **_metadata(client_metadata)
         )
 
     def admin_enable_user(self, username: Optional[str] = None) -> None:
         """Enable a user (default ``username``)."""
         name = self._need_username(username, what="admin_enable_user")
-        self.client.admin_enable_user(UserPoolId=self.user_pool_id, Username=name)
+        self._call("admin_enable_user", UserPoolId=self.user_pool_id, Username=name)
 
     def admin_disable_user(self, username: Optional[str] = None) -> None:
         """Disable a user (default ``username``): they can no longer log in."""
         name = self._need_username(username, what="admin_disable_user")
-        self.client.admin_disable_user(UserPoolId=self.user_pool_id, Username=name)
+        self._call("admin_disable_user", UserPoolId=self.user_pool_id, Username=name)
 
     def _set_attributes(
         self, response: Mapping[str, Any], attribute_dict: Mapping[str, Any]

@@ -54,7 +54,7 @@ class ChallengeException(WarrantException):
     def challenge_parameters(self) -> dict[str, str]:
         """The challenge parameters Cognito sent."""
         params = self._tokens.get("ChallengeParameters") or {}
-        return {str(k): str(v) for k, v in params.items()}
+        return {str(k): str(v) for k, v in params.items()} if isinstance(params, Mapping) else {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, challenge={self.challenge_name!r})"

@@ -143,3 +143,29 @@ def test_import_does_not_import_boto3() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, env={"AWS_DEFAULT_REGION": "eu-west-1", "PATH": ""})
     assert result.returncode == 0, result.stderr
+
+
+def test_wrong_types_fail_up_front_before_any_client_exists() -> None:
+    with pytest.raises(InvalidTypeError, match="session"):
+        Cognito("us-east-1_abc", "client", session=5)
+    with pytest.raises(InvalidTypeError, match="botocore_config"):
+        Cognito("us-east-1_abc", "client", botocore_config={"read_timeout": 3})
+    u = Cognito("us-east-1_abc", "client", username="bob")
+    for call in (lambda: u.confirm_sign_up(123456),  # type: ignore[arg-type]
+                 lambda: u.admin_add_user_to_group("bob", 5),  # type: ignore[arg-type]
+                 lambda: u.confirm_forgot_password(None, "pw")):  # type: ignore[arg-type]
+        with pytest.raises(InvalidTypeError):
+            call()
+    assert u._client is None  # refused before a boto3 client was made
+
+
+def test_challenge_parameters_that_are_not_a_mapping_are_a_typed_error() -> None:
+    from pycognito.aws_srp import AWSSRP
+
+    class NotBoto3:
+        def initiate_auth(self, **kwargs: object) -> dict[str, object]:
+            return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": ["x"]}
+
+    srp = AWSSRP("bob", "pw", "us-east-1_abc", "client", client=NotBoto3())
+    with pytest.raises(InvalidTypeError, match="ChallengeParameters"):
+        srp.authenticate_user()

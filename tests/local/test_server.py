@@ -140,3 +140,38 @@ def test_the_clock_moves_at_most_a_century(local: LocalCognito, cognito_idp: Any
     assert local.clock_offset == 0
     local.advance_clock(90 * 365 * 86400)  # far, but every call still works
     assert cognito_idp.list_user_pools(MaxResults=1)["UserPools"] == []
+
+
+def test_a_busy_port_or_bad_host_is_a_typed_oserror_naming_the_address(
+        local_cognito: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pycognito.local import AddressUnavailableError, _server
+
+    monkeypatch.setattr(_server, "_running", None)  # as if no server ran in this process
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        for host, where in (("127.0.0.1", port), ("no-such-host.invalid", 0)):
+            attempt = LocalCognito(host=host, port=where)
+            with pytest.raises(AddressUnavailableError) as error:
+                attempt.start()
+            assert isinstance(error.value, OSError) and not attempt.running
+            assert str(error.value).startswith(f"cannot listen on {host}:{where}: ")
+            assert "\n" not in str(error.value) and error.value.host == host
+
+
+def test_the_cli_says_so_in_one_line() -> None:
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "pycognito.cli", "local", "--port",
+                               str(port)], capture_output=True, text=True, timeout=60,
+                              check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"pycognito local: cannot listen on 127.0.0.1:{port}: Address already in use"]

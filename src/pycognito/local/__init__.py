@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from ._calls import Call
 from ._codes import KINDS, Message
-from ._server import LocalCognito
+from ._server import AddressUnavailableError, LocalCognito
 from ._totp import totp_from_secret
 
-__all__ = ["KINDS", "Call", "LocalCognito", "Message", "totp_from_secret"]
+__all__ = ["KINDS", "AddressUnavailableError", "Call", "LocalCognito", "Message",
+           "totp_from_secret"]

@@ -29,8 +29,8 @@ def serve(host: str = "127.0.0.1", port: int = 0, lambdas: Sequence[str] = ()) -
         local.register_lambda(arn, handler)
     try:
         local.start()
-    except OSError as error:
-        print(f"pycognito local: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+    except OSError as error:  # AddressUnavailableError: one line naming the address
+        print(f"pycognito local: {error}", file=sys.stderr)
         return 1
     try:
         print(local.endpoint_url, flush=True)

@@ -26,6 +26,19 @@ def reset_everything() -> None:
         STATE.reset()
 
 
+class AddressUnavailableError(OSError):
+    """``LocalCognito.start()`` cannot listen on ``host``:``port`` (in use, unknown host, not
+    an address of this machine). The message is one line naming the address and the reason."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        reason = cause.strerror or str(cause) or type(cause).__name__
+        super().__init__(cause.errno, f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port = host, port
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
 class LocalCognito:
     """A Cognito user-pool endpoint on loopback, for tests and demos.
 
@@ -61,7 +74,10 @@ class LocalCognito:
             server: Optional[LoopbackServer] = None
             try:
                 app = LocalApp()
-                server = LoopbackServer(self.host, self.port, app)
+                try:
+                    server = LoopbackServer(self.host, self.port, app)
+                except OSError as error:  # busy port, unknown host, address not ours
+                    raise AddressUnavailableError(self.host, self.port, error) from error
                 reset_everything()
                 _warm_up(app)
                 thread = threading.Thread(target=server.serve_forever,
