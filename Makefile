@@ -65,6 +65,14 @@ bench-peers-deps: $(PEERS_STAMP)
 bench-peers: $(PEERS_STAMP)
 	$(PY) bench/peers.py
 
+tests/js_oracle/node_modules/.installed: tests/js_oracle/package-lock.json
+	cd tests/js_oracle && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# AWS's own JavaScript clients (pinned in tests/js_oracle) against the local Cognito.
+test-js: $(STAMP) tests/js_oracle/node_modules/.installed
+	PYCOGNITO_JS_ORACLE=1 $(VENV)/bin/pytest -q tests/js_oracle
+
 bench/js/node_modules/.installed: bench/js/package-lock.json
 	cd bench/js && npm ci --no-audit --no-fund --silent
 	touch $@

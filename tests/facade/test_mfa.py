@@ -14,7 +14,16 @@ from ..conftest import PoolFactory, UserInfo
 from .conftest import CognitoFactory
 
 
-def test_associate_and_verify_software_token(logged_in: Cognito, local: Any) -> None:
+def test_associate_and_verify_software_token(make_pool: PoolFactory, make_user: Any,
+                                             make_cognito: CognitoFactory, local: Any) -> None:
+    off = make_pool()  # MFA off: no authenticator app, as on AWS
+    refused = make_cognito(off, username="alice")
+    refused.authenticate(make_user(off).password)
+    with pytest.raises(refused.client.exceptions.SoftwareTokenMFANotFoundException):
+        refused.associate_software_token()
+    pool = make_pool(mfa="OPTIONAL")
+    logged_in = make_cognito(pool, username="alice")
+    logged_in.authenticate(make_user(pool).password)
     secret = logged_in.associate_software_token()
     assert isinstance(secret, str) and len(secret) >= 16
     code = local.totp_code(secret)

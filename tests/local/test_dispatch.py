@@ -122,3 +122,18 @@ def test_connections_are_kept_alive(local: LocalCognito) -> None:
         sockets.add(id(conn.sock))
     conn.close()
     assert len(sockets) == 1
+
+
+def test_a_null_map_value_is_an_absent_one(local: LocalCognito, cognito_idp: Any,
+                                           make_pool: Any, make_user: Any) -> None:
+    """amazon-cognito-identity-js refreshes with "DEVICE_KEY": null in any pool; AWS accepts."""
+    pool = make_pool()
+    user = make_user(pool)
+    tokens = cognito_idp.initiate_auth(
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": user.password})["AuthenticationResult"]
+    body = json.dumps({"ClientId": pool.client_id, "AuthFlow": "REFRESH_TOKEN_AUTH",
+                       "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"],
+                                          "DEVICE_KEY": None}}).encode()
+    status, answer = _post(local, "AWSCognitoIdentityProviderService.InitiateAuth", body)
+    assert status == 200 and answer["AuthenticationResult"]["AccessToken"]

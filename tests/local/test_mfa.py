@@ -233,18 +233,38 @@ def test_select_mfa_type(local: LocalCognito, cognito_idp: Any, make_pool: PoolF
     assert password_login(cognito_idp, pool, "alice", user.password)["ChallengeName"] == "SMS_MFA"
 
 
-def test_preferences_are_validated_and_mfa_off_pools_ask_nothing(
-    local: LocalCognito, cognito_idp: Any, pool: PoolInfo, make_user: UserFactory
+def test_mfa_off_pools_refuse_mfa_setup_as_aws_does(
+    local: LocalCognito, cognito_idp: Any, pool: PoolInfo, make_pool: PoolFactory,
+    make_user: UserFactory
 ) -> None:
-    user = make_user(pool)
+    user = make_user(pool)  # `pool` has MFA off
+    token = password_login(cognito_idp, pool, "alice", user.password)[
+        "AuthenticationResult"]["AccessToken"]
+    for call in (lambda: cognito_idp.associate_software_token(AccessToken=token),
+                 lambda: cognito_idp.verify_software_token(AccessToken=token, UserCode="123456")):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert error_of(excinfo)[0] == "SoftwareTokenMFANotFoundException"
+    for settings in ({"SoftwareTokenMfaSettings": {"Enabled": True}},
+                     {"SMSMfaSettings": {"Enabled": True}},
+                     {"EmailMfaSettings": {"Enabled": True}}):
+        with pytest.raises(ClientError) as excinfo:
+            cognito_idp.set_user_mfa_preference(AccessToken=token, **settings)
+        assert error_of(excinfo)[0] == "InvalidParameterException"
+    assert "AuthenticationResult" in password_login(cognito_idp, pool, "alice", user.password)
+    # a TOTP pool without SMS: SMS MFA cannot be turned on either
+    totp_only = make_pool(mfa="OPTIONAL")
+    make_user(totp_only, phone_number="+15555550123")
     with pytest.raises(ClientError) as excinfo:
         cognito_idp.admin_set_user_mfa_preference(
-            UserPoolId=pool.pool_id, Username="alice",
+            UserPoolId=totp_only.pool_id, Username="alice", SMSMfaSettings={"Enabled": True})
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+    with pytest.raises(ClientError) as excinfo:
+        cognito_idp.admin_set_user_mfa_preference(
+            UserPoolId=totp_only.pool_id, Username="alice",
             SoftwareTokenMfaSettings={"Enabled": True})
     assert error_of(excinfo) == ("InvalidParameterException",
                                  "User has not verified software token mfa")
-    _enable_totp(local, cognito_idp, pool, user.password)
-    assert "AuthenticationResult" in password_login(cognito_idp, pool, "alice", user.password)
 
 
 def test_totp_codes_in_other_scripts_digits_are_a_mismatch_not_a_server_error(

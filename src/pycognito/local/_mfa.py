@@ -35,6 +35,19 @@ def pool_methods(pool: Pool) -> list[str]:
     return methods
 
 
+def activated(pool: Pool, method: str) -> bool:
+    """Whether the pool's MFA configuration (ON or OPTIONAL) activates this method."""
+    return (pool.mfa_config or "OFF") != "OFF" and method in pool_methods(pool)
+
+
+def _require_totp(pool: Pool) -> None:
+    """AssociateSoftwareToken and VerifySoftwareToken in a pool without TOTP MFA fail as on AWS
+    (the API reference's SoftwareTokenMFANotFoundException)."""
+    if not activated(pool, TOTP):
+        raise CognitoError("SoftwareTokenMFANotFoundException",
+                           "Software token MFA is not activated for the user pool.")
+
+
 def user_methods(pool: Pool, user: User) -> list[str]:
     """MFA methods this user has enabled (and can receive)."""
     extras = STATE.user(pool.id, user.id)
@@ -101,6 +114,7 @@ def associate_software_token(req: Request) -> dict[str, Any]:
     secret = _totp.new_secret()
     if req.params.get("Session") is not None:
         session, pool, user = _setup_session(req)
+        _require_totp(pool)
         STATE.sessions.consume(session)
         STATE.user(pool.id, user.id).totp_pending = secret
         client = pool.clients[session.client_id]
@@ -112,6 +126,7 @@ def associate_software_token(req: Request) -> dict[str, Any]:
     if req.params.get("AccessToken") is None:
         raise invalid_parameter("AccessToken or Session is required")
     pool, user, _ = authorize(req.params.get("AccessToken"))
+    _require_totp(pool)
     STATE.user(pool.id, user.id).totp_pending = secret
     return {"SecretCode": secret}
 
@@ -125,6 +140,7 @@ def verify_software_token(req: Request) -> dict[str, Any]:
         pool, user, _ = authorize(req.params.get("AccessToken"))
     else:
         raise invalid_parameter("AccessToken or Session is required")
+    _require_totp(pool)
     extras = STATE.user(pool.id, user.id)
     if not extras.totp_pending:
         raise CognitoError("SoftwareTokenMFANotFoundException",
@@ -163,6 +179,10 @@ def _apply_preferences(pool: Pool, user: User, req: Request) -> None:
         if not isinstance(value, dict):
             continue
         enabled = bool(value.get("Enabled"))
+        if enabled and not activated(pool, method):
+            # InvalidParameterException: the only such error the API reference lists here
+            raise invalid_parameter(f"{method} is not activated for the user pool (its MFA "
+                                    "configuration)")
         if method == TOTP:
             if enabled and not extras.totp_secret:
                 raise invalid_parameter("User has not verified software token mfa")
@@ -173,8 +193,6 @@ def _apply_preferences(pool: Pool, user: User, req: Request) -> None:
                     "User does not have delivery config set to turn on SMS_MFA")
             user.sms_mfa_enabled = enabled
         else:
-            if enabled and STATE.pool(pool.id).email_mfa is None:
-                raise invalid_parameter("Email MFA is not enabled for this user pool")
             if enabled and not attrs.get("email"):
                 raise invalid_parameter(
                     "User does not have delivery config set to turn on EMAIL_OTP")
