@@ -12,9 +12,12 @@ from pycognito._refusals import (
     credentials_refused,
     device_unknown,
     error_code,
+    identity_pool_missing,
     needs_rotation,
+    provider_not_allowed,
     refresh_token_dead,
     refresh_token_expired,
+    role_mapping_denied,
 )
 
 
@@ -60,3 +63,31 @@ def test_device_unknown() -> None:
     assert device_unknown(_refused("NotAuthorizedException", "Invalid device key given."))
     assert not device_unknown(_refused("NotAuthorizedException", "Incorrect username or password."))
     assert not device_unknown(_refused("InvalidParameterException", "device"))
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "missing", "mapping", "provider"),
+    [
+        ("ResourceNotFoundException", "IdentityPool 'eu-west-1:x' not found.", True, False, False),
+        ("ResourceNotFoundException", "Identity pool eu-west-1:x does not exist", True, False,
+         False),
+        ("ResourceNotFoundException", "Identity 'eu-west-1:x' not found.", False, False, False),
+        ("NotAuthorizedException", "The ambiguous role mapping rules for: p denied this request.",
+         False, True, False),
+        ("NotAuthorizedException", "Token is not from a supported provider of this identity "
+         "pool.", False, False, True),
+        ("NotAuthorizedException", "Invalid login token. Issuer doesn't match providerName",
+         False, False, True),
+        ("NotAuthorizedException", "Logins don't match. Please include at least one valid "
+         "login for this identity or identity pool.", False, False, True),
+        ("NotAuthorizedException", "Invalid login token. Token expired", False, False, False),
+        ("InvalidParameterException", "IdentityPool role mapping: supported provider", False,
+         False, False),
+    ],
+)
+def test_identity_pool_refusals(code: str, message: str, missing: bool, mapping: bool,
+                                provider: bool) -> None:
+    error = _refused(code, message)
+    assert identity_pool_missing(error) is missing
+    assert role_mapping_denied(error) is mapping
+    assert provider_not_allowed(error) is provider

@@ -11,7 +11,12 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Optional, TypedDict
 
-from ._clients import service_error
+from ._refusals import (
+    identity_pool_missing,
+    provider_not_allowed,
+    role_mapping_denied,
+    service_error,
+)
 from ._tokens import peek_claims
 from .exceptions import (
     IdentityPoolConfigurationError,
@@ -129,18 +134,14 @@ def identity_pool_error(exc: BaseException, identity_pool_id: str,
     """The typed error for a Cognito identity refusal that is the caller's configuration to fix
     (``None`` for anything else, which keeps its botocore type)."""
     code, message = service_error(exc)
-    lowered = message.lower()
-    if code == "ResourceNotFoundException" and "identitypool" in lowered.replace(" ", ""):
+    if identity_pool_missing(exc):
         return IdentityPoolNotFoundError(
             f"there is no identity pool {identity_pool_id} ({message})", code)
-    if code == "NotAuthorizedException" and "role mapping" in lowered:
+    if role_mapping_denied(exc):
         return RoleMappingDeniedError(
             f"the role mapping of identity pool {identity_pool_id} refused this user "
             f"({message})", code)
-    if code == "NotAuthorizedException" and (
-        "supported provider" in lowered or "logins don't match" in lowered
-        or "issuer doesn't match" in lowered
-    ):
+    if provider_not_allowed(exc):
         return IdentityProviderNotAllowedError(
             f"identity pool {identity_pool_id} does not accept tokens of {provider} with "
             f"this app client ({message})", code)

@@ -14,6 +14,10 @@ message tells them apart. Their wording is matched here and nowhere else
   differs.
 * **A remembered device Cognito no longer knows** (forgotten, or from another pool): its
   refusal names the device (:func:`device_unknown`); the login is retried without it.
+* **Identity pools** answer ``ResourceNotFoundException`` for an unknown identity pool and an
+  unknown identity alike (:func:`identity_pool_missing`), and ``NotAuthorizedException`` for a
+  role mapping that refuses the user (:func:`role_mapping_denied`), for a token of a provider
+  the pool does not accept (:func:`provider_not_allowed`) and for a bad token.
 """
 
 from __future__ import annotations
@@ -24,9 +28,12 @@ __all__ = [
     "credentials_refused",
     "device_unknown",
     "error_code",
+    "identity_pool_missing",
     "needs_rotation",
+    "provider_not_allowed",
     "refresh_token_dead",
     "refresh_token_expired",
+    "role_mapping_denied",
     "service_error",
 ]
 
@@ -74,3 +81,30 @@ def device_unknown(exc: BaseException) -> bool:
     """The login was refused because Cognito does not know the remembered device."""
     code, message = service_error(exc)
     return code in ("ResourceNotFoundException", _NOT_AUTHORIZED) and "device" in message.lower()
+
+
+def identity_pool_missing(exc: BaseException) -> bool:
+    """The identity pool itself does not exist (not merely the identity)."""
+    code, message = service_error(exc)
+    return code == "ResourceNotFoundException" and "identitypool" in _squeezed(message)
+
+
+def role_mapping_denied(exc: BaseException) -> bool:
+    """The identity pool's role mapping refused the user."""
+    code, message = service_error(exc)
+    return code == _NOT_AUTHORIZED and "role mapping" in message.lower()
+
+
+def provider_not_allowed(exc: BaseException) -> bool:
+    """The identity pool does not accept tokens of this user pool and app client."""
+    code, message = service_error(exc)
+    lowered = message.lower()
+    return code == _NOT_AUTHORIZED and any(words in lowered for words in _OTHER_PROVIDER)
+
+
+#: How Cognito words a token from a provider (or app client) the identity pool does not accept.
+_OTHER_PROVIDER = ("supported provider", "logins don't match", "issuer doesn't match")
+
+
+def _squeezed(message: str) -> str:
+    return message.lower().replace(" ", "")
