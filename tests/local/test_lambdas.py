@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import urllib.error
 import urllib.request
 from typing import Any, Callable
 
@@ -303,3 +305,46 @@ def test_cli_lambda_spec() -> None:
         _lambda_spec("json:dumps")
     with pytest.raises(ValueError):
         _lambda_spec(f"{arn('x')}=json")
+
+
+def test_pre_token_generation_v3_for_client_credentials(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    def machine(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["claimsAndScopeOverrideDetails"] = {"accessTokenGeneration": {
+            "claimsToAddOrOverride": {"tier": "batch"}, "scopesToAdd": ["orders/audit"]}}
+        return event
+
+    local.register_lambda(arn("m2m"), machine)
+    pool = triggered(PreTokenGeneration="m2m", pre_token_version="V3_0")
+    cognito_idp.create_user_pool_domain(UserPoolId=pool.pool_id, Domain="m2m-tests")
+    cognito_idp.create_resource_server(UserPoolId=pool.pool_id, Identifier="orders",
+                                       Name="Orders", Scopes=[{"ScopeName": "read",
+                                                               "ScopeDescription": "read"}])
+    client = cognito_idp.create_user_pool_client(
+        UserPoolId=pool.pool_id, ClientName="service", GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["orders/read"])["UserPoolClient"]
+    request = urllib.request.Request(  # noqa: S310 - the local server's loopback URL
+        f"{local.domain_url('m2m-tests')}/oauth2/token",
+        data=b"grant_type=client_credentials",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Authorization": "Basic " + base64.b64encode(
+                     f"{client['ClientId']}:{client['ClientSecret']}".encode()).decode()})
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        token = json.load(answer)["access_token"]
+    assert claims(token)["tier"] == "batch"
+    assert claims(token)["scope"] == "orders/read orders/audit"
+    [call] = local.lambda_invocations()
+    assert call.trigger_source == "TokenGeneration_ClientCredentials"
+    assert call.event["userName"] is None and call.event["request"]["scopes"] == ["orders/read"]
+
+    def refuse(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("not this client")
+
+    local.register_lambda(arn("m2m"), refuse)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310
+    assert refused.value.code == 400
+    assert json.load(refused.value) == {
+        "error": "invalid_request",
+        "error_description": "PreTokenGeneration failed with error not this client."}

@@ -120,6 +120,8 @@ def _domain_app(domain: str, handler: Handler
                     response = handler(request, pool, domain)
                 except OAuthError as error:
                     response = error.response()
+                except CognitoError as error:  # a Lambda trigger failed (PreTokenGeneration)
+                    response = OAuthError("invalid_request", error.message).response()
         return response(environ, start_response)
 
     return app

@@ -22,7 +22,7 @@ from ._clock import Clock
 from ._errors import CognitoError, not_authorized
 from ._keys import KeyRing
 from ._moto import Client, Pool, User, UserStatus, attributes_of
-from ._triggers import pre_token_generation
+from ._triggers import client_token_generation, pre_token_generation
 
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
@@ -220,9 +220,10 @@ class TokenStore:
             "jti": str(uuid.uuid4()),
             "client_id": client.id,
         }
+        client_token_generation(pool, client, claims)  # PreTokenGeneration V3_0 only
         token = self.keys.for_pool(pool.id).access.sign(claims)
         self.access[token] = AccessRecord(pool.id, client.id, "", "", "", now + ttl, None,
-                                          scope=scope)
+                                          scope=str(claims.get("scope", "")))
         return {"access_token": token, "expires_in": ttl, "token_type": "Bearer"}
 
     # -- checking -----------------------------------------------------------------------------

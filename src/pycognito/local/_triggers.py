@@ -183,6 +183,23 @@ def pre_token_generation(pool: Pool, client: Any, user: User, source: str, *,
     _groups(details.get("groupOverrideDetails"), id_claims, access_claims)
 
 
+def client_token_generation(pool: Pool, client: Any, claims: dict[str, Any]) -> None:
+    """PreTokenGeneration for a ``client_credentials`` token: event version 3 only
+    (``TokenGeneration_ClientCredentials``, no user); the access token's claims and scopes."""
+    found = _lambdas.function_for(pool, "PreTokenGeneration")
+    if found is None or found[1] != "3":
+        return
+    request = {"userAttributes": {}, "scopes": str(claims.get("scope", "")).split(),
+               "groupConfiguration": _group_configuration({}),
+               "clientMetadata": client_metadata()}
+    response = _lambdas.invoke(pool, "PreTokenGeneration", "TokenGeneration_ClientCredentials",
+                               user_name=None, request=request, client_id=client.id) or {}
+    access = (response.get("claimsAndScopeOverrideDetails") or {}).get(
+        "accessTokenGeneration") or {}
+    _claims(claims, access)
+    _scopes(claims, access)
+
+
 def _claims(claims: dict[str, Any], details: dict[str, Any]) -> None:
     added = details.get("claimsToAddOrOverride") or {}
     for name, value in (added.items() if isinstance(added, dict) else ()):
