@@ -64,7 +64,9 @@ def service_errors() -> Iterator[None]:
 
 
 def _optional_str(name: str, value: object) -> None:
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return
+    if not isinstance(value, str):
         raise InvalidTypeError(f"{name} must be a string or None, not {type(value).__name__}")
     check_text(value, name)
 
@@ -85,8 +87,8 @@ class _TokenField(Generic[T]):
     def __get__(self, obj: Optional[CognitoBase], owner: type) -> Any:
         if obj is None:
             return self
-        staged = obj._staged_here()
-        if staged is not None:
+        staged = obj._staged  # (_staged_here() inlined: this is on every request's path)
+        if staged is not None and staged.thread == threading.get_ident():
             return getattr(staged.tokens, self.name)
         given = obj._given_tokens  # (read before _life: the lifecycle takes them over)
         life = obj._life
@@ -102,6 +104,8 @@ class _TokenField(Generic[T]):
             if getattr(staged.tokens, self.name) != value:
                 staged.tokens = replace(staged.tokens, **change)
             return
+        if value is not None and self.__get__(obj, type(obj)) == value:
+            return  # (verify_token sets the token it verified: nothing changes, nothing saved)
         life = obj._lifecycle
         with life.lock:
             current = TokenFields(*(life.field(name) for name in TOKEN_FIELDS))

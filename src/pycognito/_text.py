@@ -23,7 +23,8 @@ def utf8(value: str, argument: str) -> bytes:
 
 def check_text(value: object, argument: str) -> None:
     """Refuse a string that cannot be encoded as UTF-8 (anything else is left to the caller)."""
-    if isinstance(value, str) and _encoded(value) is None:
+    # (isascii() reads a flag CPython keeps: the usual token or id costs no encoding)
+    if isinstance(value, str) and not value.isascii() and _encoded(value) is None:
         raise InvalidTextError(argument)
 
 

@@ -29,19 +29,36 @@ class VerifyMixin(CognitoBase):
 
     _pool_jwk: Optional[dict[str, Any]] = None  # set through pool_jwk
     _pool_jwk_verifier: Optional[tuple[tuple[int, Optional[str]], CognitoTokenVerifier]] = None
+    _shared_verifier_memo: Optional[tuple[tuple[Any, ...], CognitoTokenVerifier]] = None
 
     def _verifier(self, what: Optional[str] = "verifying a token") -> CognitoTokenVerifier:
         """The shared verifier (or this instance's, for keys set in :attr:`pool_jwk`).
         Checking a token (``what``) needs the app client id (the token must be for this
-        client); reading the pool's keys (``what=None``) does not."""
-        from .verification import jwks_url_for_endpoint, shared_verifier
+        client); reading the pool's keys (``what=None``) does not.
 
+        The shared verifier is looked up once per instance and configuration: the endpoint
+        environment variables are read at that first use (as boto3 reads them when it creates
+        the instance's client), not on every verification."""
         client_id = self._need_client_id(what) if what else None
         if self._pool_jwk is not None:
             return self._own_verifier(self._pool_jwk, client_id)
+        key = (
+            self.user_pool_id,
+            self.user_pool_region,
+            client_id,
+            self._pool_domain_url,
+            self._client_kwargs.get("endpoint_url"),
+        )
+        memo = self._shared_verifier_memo
+        if memo is not None and memo[0] == key:
+            return memo[1]
+        from .verification import jwks_url_for_endpoint, shared_verifier
+
         endpoint = self.pool_domain_url
         jwks_url = jwks_url_for_endpoint(endpoint, self.user_pool_id) if endpoint else None
-        return shared_verifier(self.user_pool_id, self.user_pool_region, client_id, jwks_url)
+        verifier = shared_verifier(self.user_pool_id, self.user_pool_region, client_id, jwks_url)
+        self._shared_verifier_memo = (key, verifier)
+        return verifier
 
     def _own_verifier(
         self, jwks: dict[str, Any], client_id: Optional[str]
