@@ -149,8 +149,15 @@ class AuthMixin(VerifyMixin):
             return
         helper = self._srp(username, password)
         log.debug("SRP login of %s to %s", username, self.user_pool_id)
-        with self._challenge_raised(USER_SRP_AUTH, username):
-            response = helper.authenticate_user(client_metadata=client_metadata)
+        self.forgotten_device_key = None
+        try:
+            with self._challenge_raised(USER_SRP_AUTH, username):
+                response = helper.authenticate_user(client_metadata=client_metadata)
+        finally:
+            if helper.forgotten_device_key:  # Cognito no longer knows the device
+                log.info("Cognito does not know the device any more; logged in without it")
+                self.forgotten_device_key = helper.forgotten_device_key
+                self.device_key = self.device_group_key = self._device_password = None
         self._accept(response)
 
     def admin_authenticate(

@@ -234,6 +234,10 @@ class CognitoBase:
         self.device_key = device_key
         self.device_group_key = device_group_key
         self._device_password = device_password
+        #: The device key Cognito refused as unknown (forgotten) during the last
+        #: ``authenticate``, which then logged in without it and cleared the device values;
+        #: ``None`` otherwise.
+        self.forgotten_device_key: Optional[str] = None
         self._new_device: Optional[dict[str, str]] = None
         self._session = session
         self._client_kwargs = client_kwargs(

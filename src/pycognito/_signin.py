@@ -19,6 +19,11 @@ flow).
 
 The SRP arithmetic is the prover's (:class:`Prover`; ``AWSSRP`` is one), so that a patched or
 overridden ``AWSSRP.process_challenge`` is the one a login really uses.
+
+A device key Cognito no longer knows (forgotten, or from another pool) is refused with
+``ResourceNotFoundException`` "Device does not exist."; an SRP flow then forgets the device
+values and signs in again without them, as AWS's own clients do (:meth:`SignIn.refused`), and
+says so in :attr:`SignIn.forgotten_device_key`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from ._challenges import (
     strip_metadata,
 )
 from ._clients import server_clock_offset
+from ._refusals import device_unknown
 from .exceptions import UnsupportedChallengeException
 
 __all__ = [
@@ -116,6 +122,9 @@ class Prover(Protocol):
     def device_auth_params(self, username: str) -> dict[str, str]:
         """The DEVICE_SRP_AUTH answer (a fresh ``SRP_A`` for the device exchange)."""
 
+    def forget_device_values(self) -> None:
+        """Drop the device key, group key and password (Cognito no longer knows the device)."""
+
     def process_device_challenge(self, challenge_parameters: Mapping[str, str]) -> dict[str, str]:
         """The DEVICE_PASSWORD_VERIFIER answer."""
 
@@ -151,6 +160,9 @@ class SignIn:
         self._srp = False  # started with the prover's SRP_A: PASSWORD_VERIFIER is ours
         self._answered: set[str] = set()
         self._received = False
+        #: The device key Cognito refused as unknown during this sign-in (it then went on
+        #: without the device); ``None`` otherwise.
+        self.forgotten_device_key: Optional[str] = None
 
     @property
     def admin(self) -> bool:
@@ -212,6 +224,22 @@ class SignIn:
         self._answered.add(str(name))
         self.username = answer.get("USERNAME") or self.username
         return self._respond(str(name), answer, session)
+
+    def refused(self, call: Call, error: BaseException) -> Call:
+        """The next call after Cognito refused ``call`` with ``error``; re-raises ``error`` when
+        the flow cannot go on.
+
+        The one refusal a flow recovers from: its device key is unknown to Cognito (an SRP
+        sign-in with a device, once). The device values are forgotten and the sign-in starts
+        again without them.
+        """
+        if not (self._srp and self.device_key and self.prover is not None
+                and self.forgotten_device_key is None and device_unknown(error)):
+            raise error
+        self.forgotten_device_key, self.device_key = self.device_key, None
+        self.prover.forget_device_values()
+        self._answered.clear()
+        return self.start_srp()
 
     # -- internals --------------------------------------------------------------------------
 
@@ -345,8 +373,14 @@ def run(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
     """Drive ``flow`` through a boto3 client from ``call`` to Cognito's final response."""
     step: Step = call
     while isinstance(step, Call):
-        step = flow.receive(getattr(client, step.operation)(**step.params))
+        try:
+            response = getattr(client, step.operation)(**step.params)
+        except Exception as error:
+            step = flow.refused(step, error)
+            continue
+        step = flow.receive(response)
     return step
+
 
 
 # --------------------------------------------------------------------------------------------

@@ -141,6 +141,9 @@ class AWSSRP:
         self.device_key = device_key
         self.device_group_key = device_group_key
         self._device_password = device_password
+        #: The device key Cognito refused as unknown (forgotten) during the last login, which
+        #: then went on without it and cleared the device values; ``None`` otherwise.
+        self.forgotten_device_key: Optional[str] = None
         self._random: RandomSource = random_source or _os_random
         self._clock: Clock = clock or _clock.utc_now
         self._pending: Optional[dict[str, Any]] = None  # last challenge raised to the caller
@@ -430,8 +433,14 @@ class AWSSRP:
         except ChallengeException as exc:
             self._pending = exc.get_tokens()
             raise
+        finally:
+            self.forgotten_device_key = flow.forgotten_device_key
         self._pending = None
         return final
+
+    def forget_device_values(self) -> None:
+        """Drop the device triple (used when Cognito no longer knows the device)."""
+        self.device_key = self.device_group_key = self._device_password = None
 
     def _need(self, name: str, what: str) -> str:
         """The constructor value ``name``; a clear error if it was left ``None``."""

@@ -192,10 +192,12 @@ def test_device_operations_and_admin_forms(cognito_idp: Any, make_pool: PoolFact
     with pytest.raises(ClientError) as excinfo:
         cognito_idp.get_device(AccessToken=access, DeviceKey=key)
     assert error_of(excinfo)[0] == "ResourceNotFoundException"
-    # A forgotten device key is refused, as AWS refuses it
-    with pytest.raises(ClientError) as excinfo:
-        _srp(cognito_idp, pool, user, device).authenticate_user()
-    assert error_of(excinfo) == ("ResourceNotFoundException", "Device does not exist.")
+    # A forgotten device key is refused as AWS refuses it; AWSSRP forgets the device values
+    # and logs in again without them, as AWS's clients do
+    stale = _srp(cognito_idp, pool, user, device)
+    again = stale.authenticate_user()["AuthenticationResult"]
+    assert again["NewDeviceMetadata"]["DeviceKey"] != key
+    assert stale.forgotten_device_key == key and stale.device_key is None
 
 
 def test_confirm_device_checks_its_input(cognito_idp: Any, make_pool: PoolFactory,
@@ -330,3 +332,30 @@ def test_a_wrong_proof_with_an_unknown_device_key_uses_the_session_up(
     with pytest.raises(ClientError) as excinfo:
         client.respond(challenge, client.responses(challenge))
     assert error_of(excinfo)[0] == "NotAuthorizedException"
+
+
+def test_a_null_device_key_in_the_answer_means_no_device(
+        local: LocalCognito, cognito_idp: Any, make_pool: PoolFactory,
+        make_user: UserFactory) -> None:
+    """amazon-cognito-identity-js sends the key with InitiateAuth, and after the refusal answers
+    again with "DEVICE_KEY": null (boto3 cannot send a null, hence raw HTTP)."""
+    import json
+    import urllib.request
+
+    pool = make_pool(device_tracking=True)
+    user = make_user(pool)
+    client = SrpClient(cognito_idp, pool, "alice", user.password)
+    challenge = client.start(DEVICE_KEY="us-east-1_gone")
+    answer: dict[str, Any] = client.responses(challenge, DEVICE_KEY="us-east-1_gone")
+    with pytest.raises(ClientError) as excinfo:
+        client.respond(challenge, answer)
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    answer["DEVICE_KEY"] = None
+    body = json.dumps({"ClientId": pool.client_id, "ChallengeName": "PASSWORD_VERIFIER",
+                       "Session": challenge["Session"], "ChallengeResponses": answer}).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        local.endpoint_url, data=body, method="POST", headers={
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+            "Content-Type": "application/x-amz-json-1.1"})
+    with urllib.request.urlopen(request, timeout=5) as reply:  # noqa: S310
+        assert json.load(reply)["AuthenticationResult"]["NewDeviceMetadata"]["DeviceKey"]

@@ -172,6 +172,11 @@ def _log_in(
                      "logging in without it.")
         store.forget_device(connection.user_pool_id, device["device_key"])
         return _log_in(terminal, connection, store, username, password, None, args)
+    forgotten = cognito.forgotten_device_key  # an SRP login went on without it by itself
+    if forgotten:
+        terminal.say("The remembered device is no longer known to Cognito; "
+                     "logged in without it.")
+        store.forget_device(connection.user_pool_id, forgotten)
     return cognito
 
 

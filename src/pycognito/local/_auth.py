@@ -518,7 +518,10 @@ def _password_verifier(answer: _Answer) -> dict[str, Any]:
         _check_status(user)
         return after_password_verifier(answer.pool, answer.client, user, session,
                                        admin=answer.admin)
-    device_key = answer.responses.get("DEVICE_KEY") or session.device_key
+    # The answer's DEVICE_KEY decides, even a null one: AWS's JS client forgets a refused key
+    # and answers again with "DEVICE_KEY": null after sending it with InitiateAuth.
+    raw = answer.req.mapping("ChallengeResponses")
+    device_key = answer.responses.get("DEVICE_KEY") if "DEVICE_KEY" in raw else session.device_key
     if device_key and not _devices.known_device(answer.pool, user, device_key):
         # the session stays usable: AWS's clients forget the key and answer again without it
         raise resource_not_found("Device does not exist.")
