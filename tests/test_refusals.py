@@ -18,6 +18,8 @@ from pycognito._refusals import (
     refresh_token_dead,
     refresh_token_expired,
     role_mapping_denied,
+    secret_hash_refused,
+    wrong_password,
 )
 
 
@@ -91,3 +93,17 @@ def test_identity_pool_refusals(code: str, message: str, missing: bool, mapping:
     assert identity_pool_missing(error) is missing
     assert role_mapping_denied(error) is mapping
     assert provider_not_allowed(error) is provider
+
+
+def test_why_a_login_was_refused() -> None:
+    wrong = _refused("NotAuthorizedException", "Incorrect username or password.")
+    secret = _refused("NotAuthorizedException", "Unable to verify secret hash for client abc")
+    missing = _refused("NotAuthorizedException", "Client abc is configured with secret but "
+                                                 "SECRET_HASH was not received")
+    assert wrong_password(wrong) and not secret_hash_refused(wrong)
+    assert secret_hash_refused(secret) and secret_hash_refused(missing)
+    assert not wrong_password(secret)
+    for other in (_refused("UserNotFoundException", "Incorrect username or password."),
+                  _refused("InvalidParameterException", "secret hash"),
+                  _refused("NotAuthorizedException", "Refresh Token has expired")):
+        assert not wrong_password(other) and not secret_hash_refused(other)

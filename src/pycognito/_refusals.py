@@ -18,6 +18,8 @@ message tells them apart. Their wording is matched here and nowhere else
   unknown identity alike (:func:`identity_pool_missing`), and ``NotAuthorizedException`` for a
   role mapping that refuses the user (:func:`role_mapping_denied`), for a token of a provider
   the pool does not accept (:func:`provider_not_allowed`) and for a bad token.
+* **Why a login was refused**, for the CLI's one line: a wrong password
+  (:func:`wrong_password`) or a missing or wrong ``SECRET_HASH`` (:func:`secret_hash_refused`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ __all__ = [
     "refresh_token_dead",
     "refresh_token_expired",
     "role_mapping_denied",
+    "secret_hash_refused",
     "service_error",
+    "wrong_password",
 ]
 
 #: Error codes after which a refresh token is no use: log in again.
@@ -100,6 +104,19 @@ def provider_not_allowed(exc: BaseException) -> bool:
     code, message = service_error(exc)
     lowered = message.lower()
     return code == _NOT_AUTHORIZED and any(words in lowered for words in _OTHER_PROVIDER)
+
+
+def wrong_password(exc: BaseException) -> bool:
+    """The login was refused for a wrong username or password."""
+    code, message = service_error(exc)
+    return code == _NOT_AUTHORIZED and "incorrect username or password" in message.lower()
+
+
+def secret_hash_refused(exc: BaseException) -> bool:
+    """The call was refused for its ``SECRET_HASH`` (missing, or not the client secret's)."""
+    code, message = service_error(exc)
+    lowered = message.lower()
+    return code == _NOT_AUTHORIZED and ("secret hash" in lowered or "secret_hash" in lowered)
 
 
 #: How Cognito words a token from a provider (or app client) the identity pool does not accept.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .._refusals import service_error
+from .._refusals import secret_hash_refused, service_error, wrong_password
 from ..exceptions import (
     ChallengeException,
     LoginRequiredException,
@@ -40,12 +40,12 @@ _FRIENDLY: dict[str, Optional[str]] = {
 }
 
 
-def _client_error_line(code: str, message: str) -> str:
-    lowered = message.lower()
+def _client_error_line(exc: BaseException) -> str:
+    code, message = service_error(exc)
     if code == "NotAuthorizedException":
-        if "secret hash" in lowered or "secret_hash" in lowered:
+        if secret_hash_refused(exc):
             return f"{message.rstrip('.')} ({_HINT_FOR_SECRET_HASH})"
-        if "incorrect username or password" in lowered:
+        if wrong_password(exc):
             return "wrong username or password"
         return message.rstrip(".") or "not authorized"
     if code in _FRIENDLY and _FRIENDLY[code] is not None:
@@ -60,9 +60,8 @@ def describe(exc: BaseException, endpoint: Optional[str] = None) -> str:
         return str(exc)
     if isinstance(exc, InputClosed):
         return f"no answer to the prompt ({exc.prompt}): {exc.reason}"
-    code, message = service_error(exc)
-    if code:
-        return _client_error_line(code, message)
+    if service_error(exc)[0]:
+        return _client_error_line(exc)
     name = type(exc).__name__
     module = type(exc).__module__ or ""
     if module.startswith(("botocore", "urllib3", "requests")):
