@@ -25,7 +25,9 @@ __all__ = [
     "after_refresh_failure",
     "is_expired",
     "is_stale",
+    "received",
     "refreshed",
+    "refusal",
     "renewal_step",
 ]
 

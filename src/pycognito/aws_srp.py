@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Optional
 
 from . import _clock, srp
+
+# The original module's helpers and constants, and below the exceptions it re-exported
+# (compatibility layer).
 from ._aws_srp_compat import (
     G_HEX,
     INFO_BITS,
@@ -42,8 +45,6 @@ from ._challenges import (
 )
 from ._clients import cognito_client
 from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
-
-# The original module's helpers, constants and re-exported exceptions (compatibility layer).
 from ._text import check_text
 from .exceptions import (
     ChallengeException,
