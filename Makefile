@@ -40,6 +40,12 @@ browser-deps:
 test-browser: $(STAMP) browser-deps
 	$(VENV)/bin/pytest -q -m browser tests/browser
 
+# Recompute the SRP vectors' outputs with AWS's JavaScript client (node and npm; not in make test)
+# and check that they are the committed ones.
+vectors:
+	cd tests/vectors_data/regenerate && npm ci --no-audit --no-fund --silent && node regenerate.js
+	git diff --exit-code -- tests/vectors_data/srp-public.json
+
 demo: $(STAMP)
 	$(VENV)/bin/pycognito demo
 

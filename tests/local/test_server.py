@@ -175,3 +175,42 @@ def test_the_cli_says_so_in_one_line() -> None:
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.splitlines() == [
         f"pycognito local: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_the_call_log_is_a_ring() -> None:
+    from datetime import datetime, timezone
+
+    from pycognito.local._calls import CALL_LOG_SIZE, Call, CallLog
+
+    log = CallLog(size=3)
+    for n in range(5):
+        log.add(Call(f"Op{n}", None, None, None, None, datetime.now(timezone.utc)))
+    assert [c.operation for c in log.select()] == ["Op2", "Op3", "Op4"]
+    assert CALL_LOG_SIZE == 10_000
+
+
+def test_expired_sessions_codes_and_tokens_are_pruned(local: LocalCognito, cognito_idp: Any,
+                                                      make_pool: Any, make_user: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    from pycognito.local import _state
+    from pycognito.local._moto import find_pool
+    from pycognito.local._state import STATE
+
+    pool = make_pool()
+    user = make_user(pool)
+    for _ in range(3):
+        tokens = cognito_idp.initiate_auth(
+            AuthFlow="USER_PASSWORD_AUTH", ClientId=pool.client_id,
+            AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+        )["AuthenticationResult"]
+    assert len(find_pool(pool.pool_id).access_tokens) == 3
+    cognito_idp.global_sign_out(AccessToken=tokens["AccessToken"])  # revoked records too
+    assert len(STATE.tokens.access) == 3 and len(STATE.tokens.refresh) == 3
+    local.advance_clock(31 * 86400 + _state.PRUNE_GRACE + 1)  # past every expiry and the grace
+    cognito_idp.list_user_pools(MaxResults=1)  # any request prunes when due
+    assert STATE.tokens.access == {} and STATE.tokens.refresh == {}
+    assert find_pool(pool.pool_id).access_tokens == {}
+    assert find_pool(pool.pool_id).id_tokens == {}
+    with pytest.raises(ClientError, match="Access Token has expired"):
+        cognito_idp.get_user(AccessToken=tokens["AccessToken"])

@@ -7,6 +7,7 @@ a client made). Only names and ids are recorded, never parameters such as passwo
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any, Optional
@@ -56,11 +57,15 @@ def call_from_request(target: str, body: bytes, at: datetime) -> Optional[Call]:
     )
 
 
-class CallLog:
-    """Calls in arrival order."""
+#: How many calls the log keeps (the newest): a ring, so a long-running server stays bounded.
+CALL_LOG_SIZE = 10_000
 
-    def __init__(self) -> None:
-        self._calls: list[Call] = []
+
+class CallLog:
+    """The newest :data:`CALL_LOG_SIZE` calls, in arrival order."""
+
+    def __init__(self, size: int = CALL_LOG_SIZE) -> None:
+        self._calls: deque[Call] = deque(maxlen=size)
 
     def add(self, call: Call) -> None:
         self._calls.append(call)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
@@ -79,8 +80,8 @@ class Message:
 class Outbox:
     """Messages in the order they were sent."""
 
-    def __init__(self) -> None:
-        self._messages: list[Message] = []
+    def __init__(self, size: int = 10_000) -> None:
+        self._messages: deque[Message] = deque(maxlen=size)  # the newest ``size`` messages
 
     def add(self, message: Message) -> None:
         self._messages.append(message)
@@ -188,6 +189,15 @@ class CodeStore:
         if any(_same(supplied, earlier.code) for earlier in codes):
             raise expired_code()
         raise code_mismatch()
+
+    def prune(self, cutoff: float) -> None:
+        """Forget codes that expired before ``cutoff``."""
+        for key in list(self._codes):
+            live = [code for code in self._codes[key] if code.expires_at >= cutoff]
+            if live:
+                self._codes[key] = live
+            else:
+                del self._codes[key]
 
     def forget_user(self, pool_id: str, sub: str) -> None:
         for key in [k for k in self._codes if k[0] == pool_id and k[1] == sub]:

@@ -56,6 +56,7 @@ class LocalApp:
                 self._state.calls.add(call)
         if refusal is not None:
             return self._send(start_response, refusal.status, refusal.headers(), refusal.body())
+        self._state.prune_if_due()  # expired sessions, codes and tokens: memory stays bounded
         status, headers, content = dispatch(target, body, environ)
         return self._send(start_response, status, headers, content)
 

@@ -112,5 +112,10 @@ class SessionStore:
         if session.failures >= MAX_FAILURES:
             session.used = True
 
+    def prune(self, cutoff: float) -> None:
+        """Forget sessions that expired before ``cutoff`` (used or not)."""
+        for key in [k for k, v in self._sessions.items() if v.expires_at < cutoff]:
+            del self._sessions[key]
+
     def clear(self) -> None:
         self._sessions.clear()

@@ -64,6 +64,7 @@ class LocalState:
         self.users: dict[tuple[str, str], UserExtras] = {}
         self.pools: dict[str, PoolExtras] = {}
         self.devices: dict[str, Any] = {}  # device key -> _devices.Device
+        self._next_prune = 0.0
 
     def user(self, pool_id: str, sub: str) -> UserExtras:
         return self.users.setdefault((pool_id, sub), UserExtras())
@@ -79,6 +80,22 @@ class LocalState:
         for key in [k for k, d in self.devices.items() if (d.pool_id, d.sub) == (pool_id, sub)]:
             del self.devices[key]
 
+    def prune_if_due(self) -> None:
+        """Every :data:`PRUNE_EVERY` seconds of server time: forget challenge sessions, codes
+        and tokens (revoked ones included) expired more than :data:`PRUNE_GRACE` ago, so a
+        long-running server stays bounded under sustained logins."""
+        now = self.clock.time()
+        if 0 < self._next_prune - now <= PRUNE_EVERY:  # (a clock moved back prunes at once)
+            return
+        from ._moto import iter_pools
+
+        with self.lock:
+            self._next_prune = now + PRUNE_EVERY
+            cutoff = now - PRUNE_GRACE
+            self.sessions.prune(cutoff)
+            self.codes.prune(cutoff)
+            self.tokens.prune(cutoff, {pool.id: pool for pool in iter_pools()})
+
     def reset(self) -> None:
         """Empty every store and put the clock back to real time."""
         with self.lock:
@@ -89,6 +106,7 @@ class LocalState:
             self.tokens.clear()
             self.oauth.clear()
             self.calls.clear()
+            self._next_prune = 0.0
             self.lambdas.clear()
             self.identities.clear()
             self.credentials.clear()
@@ -96,5 +114,10 @@ class LocalState:
             self.pools.clear()
             self.devices.clear()
 
+
+#: Seconds of server time between two prunes, and how long after expiry a record is kept (so
+#: that a code or refresh token used just after it expired still gets "expired").
+PRUNE_EVERY = 60.0
+PRUNE_GRACE = 600.0
 
 STATE = LocalState()

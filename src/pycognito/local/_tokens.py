@@ -12,6 +12,7 @@ revoked (GlobalSignOut, RevokeToken) or rotated out.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class AccessRecord:
     device_key: Optional[str]
     revoked: bool = False
     scope: str = _SCOPE
+    id_token: Optional[str] = None  # issued with it (moto's lookup of it goes when this does)
 
 
 @dataclass
@@ -192,6 +194,7 @@ class TokenStore:
         if id_token:
             signed_id_token = keys.id.sign(id_claims)
             pool.id_tokens[signed_id_token] = (client.id, user.username)
+            self.access[access_token].id_token = signed_id_token
             result["IdToken"] = signed_id_token
         if new_refresh_token:
             token = _opaque_refresh_token()
@@ -226,12 +229,27 @@ class TokenStore:
                                           scope=str(claims.get("scope", "")))
         return {"access_token": token, "expires_in": ttl, "token_type": "Bearer"}
 
+    def prune(self, cutoff: float, pools: dict[str, Pool]) -> None:
+        """Forget tokens that expired before ``cutoff`` (revoked or not), and moto's lookups
+        of them in ``pools`` (pool id -> moto pool)."""
+        for token in [t for t, r in self.access.items() if r.expires_at < cutoff]:
+            record = self.access.pop(token)
+            pool = pools.get(record.pool_id)
+            if pool is not None:
+                pool.access_tokens.pop(token, None)
+                if record.id_token is not None:
+                    pool.id_tokens.pop(record.id_token, None)
+        for token in [t for t, r in self.refresh.items() if r.expires_at < cutoff]:
+            del self.refresh[token]
+
     # -- checking -----------------------------------------------------------------------------
 
     def check_access_token(self, token: object) -> AccessRecord:
         """The record of a live access token, or ``NotAuthorizedException`` as Cognito words it."""
         record = self.access.get(token) if isinstance(token, str) else None
         if record is None:
+            if _expired_jwt(token, self.clock.time()):  # its record was pruned
+                raise not_authorized("Access Token has expired")
             raise not_authorized("Invalid Access Token")
         if record.revoked:
             raise not_authorized("Access Token has been revoked")
@@ -334,6 +352,22 @@ def _id_attributes(client: Client, user: User) -> dict[str, Any]:
         else:
             claims[name] = value
     return claims
+
+
+def _expired_jwt(token: object, now: float) -> bool:
+    """Whether ``token`` looks like one of our access tokens whose ``exp`` has passed (after
+    its record is pruned it still gets "has expired", not "invalid"). Not verified: either
+    answer is a NotAuthorizedException."""
+    if not isinstance(token, str) or token.count(".") != 2 or len(token) > 16384:
+        return False
+    try:
+        segment = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, TypeError):
+        return False
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    return (claims.get("token_use") == "access" and isinstance(exp, (int, float))
+            and not isinstance(exp, bool) and exp <= now)
 
 
 def _opaque_refresh_token() -> str:
