@@ -348,3 +348,27 @@ def test_pre_token_generation_v3_for_client_credentials(
     assert json.load(refused.value) == {
         "error": "invalid_request",
         "error_description": "PreTokenGeneration failed with error not this client."}
+
+
+def test_token_generation_sources_of_new_password_and_device(
+        local: LocalCognito, cognito_idp: Any, make_pool: Callable[..., PoolInfo],
+        make_user: Callable[..., UserInfo]) -> None:
+    from pycognito import Cognito, ForceChangePasswordException
+
+    local.register_lambda(arn("sources"), lambda event, context: event)
+    pool = make_pool(device_tracking=True, pool_kwargs={
+        "LambdaConfig": {"PreTokenGeneration": arn("sources")}})
+    make_user(pool, "nia", status="FORCE_CHANGE_PASSWORD")
+    user = Cognito(pool.pool_id, pool.client_id, username="nia",
+                   boto3_client_kwargs=pool.boto3_client_kwargs())
+    with pytest.raises(ForceChangePasswordException):
+        user.authenticate(DEFAULT_PASSWORD)
+    user.new_password_challenge(DEFAULT_PASSWORD, "Brand-New-Pass-7!")
+    device = user.remember_device("laptop")
+    again = Cognito(pool.pool_id, pool.client_id, username="nia",
+                    boto3_client_kwargs=pool.boto3_client_kwargs(), **device)
+    again.authenticate("Brand-New-Pass-7!")
+    again.renew_access_token()
+    assert [i.trigger_source for i in local.lambda_invocations()] == [
+        "TokenGeneration_NewPasswordChallenge", "TokenGeneration_AuthenticateDevice",
+        "TokenGeneration_RefreshTokens"]

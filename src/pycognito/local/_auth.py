@@ -201,7 +201,8 @@ def finish(pool: Pool, client: Client, user: User, *, device_key: Optional[str])
         if device is not None:
             _devices.touch(device)
     _triggers.post_authentication(pool, user, client.id, new_device=new_device is not None)
-    result = STATE.tokens.issue(pool, client, user, device_key=device_key)
+    result = STATE.tokens.issue(pool, client, user, device_key=device_key,
+                                trigger_source=_triggers.token_source())
     if new_device is not None:
         result["NewDeviceMetadata"] = {"DeviceKey": new_device.key,
                                        "DeviceGroupKey": new_device.group_key}
@@ -584,7 +585,8 @@ def _device_password_verifier(answer: _Answer) -> dict[str, Any]:
     if _devices.confirmed_device(answer.pool, user, session.device_key) is None:
         raise resource_not_found("Device does not exist.")
     _check_status(user)
-    return finish(answer.pool, answer.client, user, device_key=session.device_key)
+    with _triggers.tokens_for("TokenGeneration_AuthenticateDevice"):
+        return finish(answer.pool, answer.client, user, device_key=session.device_key)
 
 
 @_answers("NEW_PASSWORD_REQUIRED")
@@ -606,8 +608,9 @@ def _new_password_required(answer: _Answer) -> dict[str, Any]:
         user.update_attributes([{"Name": k, "Value": v} for k, v in updates.items()])
     user.password = new_password
     user.status = UserStatus.CONFIRMED
-    return after_password(answer.pool, answer.client, user, admin=answer.admin,
-                          device_key=session.device_key)
+    with _triggers.tokens_for("TokenGeneration_NewPasswordChallenge"):
+        return after_password(answer.pool, answer.client, user, admin=answer.admin,
+                              device_key=session.device_key)
 
 
 @_answers("SMS_MFA", "EMAIL_OTP", "SMS_OTP", "SOFTWARE_TOKEN_MFA")

@@ -40,6 +40,25 @@ def request_metadata(params: dict[str, Any]) -> Iterator[None]:
         _METADATA.reset(token)
 
 
+_TOKEN_SOURCE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
+    "pycognito_local_token_source", default=None)
+
+
+@contextmanager
+def tokens_for(source: str) -> Iterator[None]:
+    """Tokens issued inside are PreTokenGeneration's ``source`` (``TokenGeneration_...``)."""
+    token = _TOKEN_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _TOKEN_SOURCE.reset(token)
+
+
+def token_source() -> Optional[str]:
+    """The ``triggerSource`` of the tokens being issued (``None``: the default)."""
+    return _TOKEN_SOURCE.get()
+
+
 def client_metadata() -> dict[str, str]:
     return dict(_METADATA.get() or {})
 
