@@ -405,9 +405,8 @@ class AuthMixin(VerifyMixin):
         client_id = self._need_client_id("renewing the tokens")
         device = peek_claims(self.access_token).get("device_key") or self.device_key
         device = device if isinstance(device, str) and device else None
-        app = self._app()
+        app, username = self._app(), self._real_username()
         if client_id not in _ROTATING_CLIENTS:
-            username = self._real_username()
             try:
                 call = refresh_call(app, self.refresh_token, username, device)
             except ValueError:
@@ -418,16 +417,17 @@ class AuthMixin(VerifyMixin):
                 ) from None
             log.debug("renewing the tokens of %s", username)
             try:
-                return self._refreshed(REFRESH_TOKEN_AUTH, call)
+                return self._refreshed(SignIn(app, username, auth_flow=REFRESH_TOKEN_AUTH), call)
             except Exception as exc:
                 if not needs_rotation(exc):
                     raise
                 _ROTATING_CLIENTS.add(client_id)
         log.debug("renewing the tokens with rotation")
-        return self._refreshed(None, rotating_refresh_call(app, self.refresh_token, device))
+        return self._refreshed(SignIn(app, username, auth_flow=None),
+                               rotating_refresh_call(app, self.refresh_token, device))
 
-    def _refreshed(self, auth_flow: Optional[str], call: Call) -> TokenSet:
-        self._run(SignIn(self._app(), self._real_username(), auth_flow=auth_flow), call)
+    def _refreshed(self, flow: SignIn, call: Call) -> TokenSet:
+        self._run(flow, call)
         tokens = self._lifecycle.tokens
         assert tokens is not None, "tokens were just stored"
         return tokens
