@@ -129,13 +129,11 @@ class TokenLifecycle:
 
     def is_stale(self) -> bool:
         """Whether the tokens are missing or within the refresh margin of expiring."""
-        state = self._current_state()
-        return state is None or self._stale(state)
+        return is_stale(self._current_state(), self._clock(), self.margin)
 
     def is_expired(self) -> bool:
         """Whether the tokens are missing or past their expiry by Cognito's clock."""
-        state = self._current_state()
-        return state is None or self._expired(state)
+        return is_expired(self._current_state(), self._clock())
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -268,9 +266,6 @@ class TokenLifecycle:
 
     def _stale(self, state: _State) -> bool:
         return is_stale(state, self._clock(), self.margin)
-
-    def _expired(self, state: _State) -> bool:
-        return is_expired(state, self._clock())
 
     def _renew(self, state: Optional[_State], *, force: bool) -> TokenSet:
         """Renew under the lock: the decisions are :mod:`pycognito._renewal`'s."""
