@@ -76,9 +76,10 @@ def test_a_huge_srp_a_is_refused(local: LocalCognito, pool: PoolInfo) -> None:
                "AuthParameters": {"USERNAME": "bob", "SRP_A": "ab" * 70_000}}
     assert _error(_post(local, "InitiateAuth", request))[:2] == (400,
                                                                  "InvalidParameterException")
-    request["AuthParameters"]["SRP_A"] = "ab" * 5_000_000  # 10 MB: never read
-    assert _error(_post(local, "InitiateAuth", request))[:2] == (
-        413, "RequestEntityTooLargeException")
+    for size in (600_000, 5_000_000, 10_000_000):  # 1.2, 10 and 20 MB: refused unread
+        request["AuthParameters"]["SRP_A"] = "ab" * size
+        assert _error(_post(local, "InitiateAuth", request))[:2] == (
+            413, "RequestEntityTooLargeException")
     assert MAX_BODY_BYTES == 1 << 20
 
 

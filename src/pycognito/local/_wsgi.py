@@ -10,15 +10,18 @@ small, so the app's body is gathered and always sent with its ``Content-Length``
 from __future__ import annotations
 
 import io
+import json
 import socketserver
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
 
+from ._validation import MAX_BODY_BYTES
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-#: Request bodies larger than this are refused before they are read (413).
-MAX_BODY = 16 * 1024 * 1024
+#: Request bodies larger than this are refused before they are read (413): the front door's cap.
+MAX_BODY = MAX_BODY_BYTES
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -52,11 +55,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length_text = self.headers.get("Content-Length") or "0"
         if self.headers.get("Transfer-Encoding") or not length_text.isdigit():
-            self._fail(411, "a Content-Length is required")
+            self._fail(411, "LengthRequiredException", "A Content-Length is required.")
             return
         length = int(length_text)
         if length > MAX_BODY:
-            self._fail(413, "the request body is too large")
+            self._fail(413, "RequestEntityTooLargeException",
+                       f"The request body is larger than {MAX_BODY} bytes.")
             return
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
@@ -111,10 +115,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content)
 
-    def _fail(self, code: int, message: str) -> None:
-        body = message.encode()
+    def _fail(self, code: int, error_type: str, message: str) -> None:
+        """An AWS-style JSON error, and the connection closed (the body was not read)."""
+        body = json.dumps({"__type": error_type, "message": message}).encode()
         self.send_response_only(code)
-        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("x-amzn-ErrorType", error_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
         self.end_headers()
