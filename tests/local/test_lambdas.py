@@ -372,3 +372,12 @@ def test_token_generation_sources_of_new_password_and_device(
     assert [i.trigger_source for i in local.lambda_invocations()] == [
         "TokenGeneration_NewPasswordChallenge", "TokenGeneration_AuthenticateDevice",
         "TokenGeneration_RefreshTokens"]
+
+
+def test_the_invocation_log_keeps_the_newest() -> None:
+    from pycognito.local._lambdas import Invocation, LambdaStore
+
+    store = LambdaStore(size=3)
+    for n in range(5):
+        store.invocations.append(Invocation(arn("f"), f"Source_{n}", {}))
+    assert [i.trigger_source for i in store.select()] == ["Source_2", "Source_3", "Source_4"]

@@ -21,6 +21,7 @@ import copy
 import importlib
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -84,12 +85,16 @@ class Invocation:
                 "event": self.event, "response": self.response, "error": self.error}
 
 
-class LambdaStore:
-    """Registered handlers (kept across resets: they are code) and the invocations made."""
+#: Invocations kept (the newest), as the call log and the outbox keep theirs.
+INVOCATION_LOG_SIZE = 10_000
 
-    def __init__(self) -> None:
+
+class LambdaStore:
+    """Registered handlers (kept across resets: they are code) and the newest invocations."""
+
+    def __init__(self, size: int = INVOCATION_LOG_SIZE) -> None:
         self.handlers: dict[str, LambdaHandler] = {}
-        self.invocations: list[Invocation] = []
+        self.invocations: deque[Invocation] = deque(maxlen=size)
 
     def register(self, function_arn: str, handler: LambdaHandler) -> None:
         if not isinstance(function_arn, str) or not function_arn.startswith("arn:"):
