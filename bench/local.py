@@ -11,7 +11,9 @@ Figures (medians of ``--repeat`` runs):
 - cheap calls per second: ``ListUsers`` on a pool of 5 users, from 4 client threads in a separate
   load process (keep-alive HTTP/1.1, fixed request bytes, so the client costs little);
 - SRP logins per second (``pycognito local`` only, the only one that checks SRP): complete
-  ``USER_SRP_AUTH`` logins through ``AWSSRP`` from 4 threads, each one verified by the server.
+  ``USER_SRP_AUTH`` logins (InitiateAuth, then the PASSWORD_VERIFIER proof computed with
+  ``pycognito.srp`` for that challenge) from 4 threads of a separate load process over
+  keep-alive connections, each one verified by the server (a wrong password must be refused).
 
 Targets (issue 12): cheap calls/s >= cognito-local's; SRP logins/s >= 2x the baseline's;
 start-up <= moto_server's.
@@ -196,49 +198,90 @@ def cheap_calls_per_second(server: Server, seconds: float) -> float:
     return float(counts["ok"]) / seconds
 
 
-def srp_logins_per_second(server: Server, seconds: float) -> float:
-    import boto3
-    from botocore.config import Config
+def srp_login(conn: http.client.HTTPConnection, pool_id: str, client_id: str, username: str,
+              password: str) -> int:
+    """One USER_SRP_AUTH login over ``conn``; the HTTP status of the proof's answer."""
+    import secrets
+    from datetime import datetime, timezone
 
-    from pycognito.aws_srp import AWSSRP
+    from pycognito import srp
 
-    idp = boto3.client("cognito-idp", region_name="us-east-1",
-                       endpoint_url=f"http://127.0.0.1:{server.port}",
-                       aws_access_key_id="testing", aws_secret_access_key="testing",
-                       config=Config(retries={"total_max_attempts": 1, "mode": "standard"},
-                                     max_pool_connections=THREADS * 2))
-    pool_id = idp.create_user_pool(PoolName="bench-srp")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="bench",
-        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    for i in range(THREADS):
-        idp.admin_create_user(UserPoolId=pool_id, Username=f"srp{i}", MessageAction="SUPPRESS")
-        idp.admin_set_user_password(UserPoolId=pool_id, Username=f"srp{i}", Password=PASSWORD,
-                                    Permanent=True)
-    # a wrong password must be refused, or this server is not checking SRP at all
-    try:
-        AWSSRP("srp0", "Wrong-Password-1!", pool_id, client_id, client=idp).authenticate_user()
-        raise RuntimeError(f"{server.name} accepted a wrong SRP password")
-    except idp.exceptions.NotAuthorizedException:
-        pass  # refused, as it must be
-    done = [0] * THREADS
+    small_a = secrets.randbits(1024) | 1
+    _, challenge = _post(conn, "InitiateAuth", {
+        "ClientId": client_id, "AuthFlow": "USER_SRP_AUTH",
+        "AuthParameters": {"USERNAME": username, "SRP_A": format(srp.calculate_a(small_a), "x")}})
+    params = challenge["ChallengeParameters"]
+    stamp = srp.timestamp(datetime.now(timezone.utc))
+    claim = srp.password_claim(
+        pool_id=pool_id, user_id_for_srp=params["USER_ID_FOR_SRP"], password=password,
+        small_a=small_a, srp_b=params["SRP_B"], salt=params["SALT"],
+        secret_block=params["SECRET_BLOCK"], timestamp=stamp)
+    status, answer = _post(conn, "RespondToAuthChallenge", {
+        "ClientId": client_id, "ChallengeName": "PASSWORD_VERIFIER",
+        "Session": challenge["Session"],
+        "ChallengeResponses": {"USERNAME": params["USERNAME"], "TIMESTAMP": stamp,
+                               "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+                               "PASSWORD_CLAIM_SIGNATURE": claim}})
+    if status == 200 and not answer.get("AuthenticationResult", {}).get("AccessToken"):
+        raise RuntimeError(f"no tokens: {answer}")
+    return status
+
+
+def _post(conn: http.client.HTTPConnection, operation: str, params: dict[str, Any]
+          ) -> tuple[int, dict[str, Any]]:
+    conn.request("POST", "/", body=json.dumps(params), headers=_headers(operation))
+    answer = conn.getresponse()
+    return answer.status, json.loads(answer.read() or b"{}")
+
+
+def srp_load(port: int, pool_id: str, client_id: str, seconds: float, threads: int) -> None:
+    """(In its own process) SRP logins of ``srp0``.. from ``threads`` keep-alive connections
+    for ``seconds``; print how many succeeded."""
+    done = [0] * threads
     stop_at = time.perf_counter() + seconds
 
     def worker(index: int) -> None:
-        srp_login = AWSSRP(f"srp{index}", PASSWORD, pool_id, client_id, client=idp)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.perf_counter() < stop_at:
-            tokens = srp_login.authenticate_user()
-            assert tokens["AuthenticationResult"]["AccessToken"]
+            if srp_login(conn, pool_id, client_id, f"srp{index}", PASSWORD) != 200:
+                raise RuntimeError("an SRP login was refused")
             done[index] += 1
+        conn.close()
 
-    workers = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
     started = time.perf_counter()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    return sum(done) / (time.perf_counter() - started)
+    print(json.dumps({"per_second": sum(done) / (time.perf_counter() - started)}))
+
+
+def srp_logins_per_second(server: Server, seconds: float) -> float:
+    _, answer = call(server.port, "CreateUserPool", {"PoolName": "bench-srp"})
+    pool_id = answer["UserPool"]["Id"]
+    _, answer = call(server.port, "CreateUserPoolClient", {
+        "UserPoolId": pool_id, "ClientName": "bench",
+        "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})
+    client_id = answer["UserPoolClient"]["ClientId"]
+    for i in range(THREADS):
+        call(server.port, "AdminCreateUser", {"UserPoolId": pool_id, "Username": f"srp{i}",
+                                              "MessageAction": "SUPPRESS"})
+        status, answer = call(server.port, "AdminSetUserPassword", {
+            "UserPoolId": pool_id, "Username": f"srp{i}", "Password": PASSWORD,
+            "Permanent": True})
+        if status != 200:
+            raise RuntimeError(f"{server.name}: AdminSetUserPassword answered {status} {answer}")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    if srp_login(conn, pool_id, client_id, "srp0", PASSWORD) != 200:
+        raise RuntimeError(f"{server.name} refused a right SRP password")
+    if srp_login(conn, pool_id, client_id, "srp0", "Wrong-Password-1!") == 200:
+        raise RuntimeError(f"{server.name} accepted a wrong SRP password")
+    conn.close()
+    out = subprocess.run([sys.executable, __file__, "--srp-load", str(server.port),  # noqa: S603
+                          pool_id, client_id, str(seconds), str(THREADS)],
+                         capture_output=True, check=True)
+    return float(json.loads(out.stdout)["per_second"])
 
 
 def main() -> None:
@@ -247,10 +290,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--load", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--srp-load", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
         port, operation, body, seconds, threads = args.load
         load(int(port), operation, body, float(seconds), int(threads))
+        return
+    if args.srp_load:
+        port, pool_id, client_id, seconds, threads = args.srp_load
+        srp_load(int(port), pool_id, client_id, float(seconds), int(threads))
         return
     rows = []
     for server in servers(args.baseline_src):
