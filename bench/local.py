@@ -15,6 +15,10 @@ Figures (medians of ``--repeat`` runs):
   ``pycognito.srp`` for that challenge) from 4 threads of a separate load process over
   keep-alive connections, each one verified by the server (a wrong password must be refused).
 
+Beside each rate, the server process's own CPU time per call (``/proc``, user + system, all its
+threads): on a machine shared with other work, wall-clock rates move with the neighbours' load,
+while what a call costs the server does not.
+
 Targets (issue 12): cheap calls/s >= cognito-local's; SRP logins/s >= 2x the baseline's;
 start-up <= moto_server's.
 
@@ -81,8 +85,9 @@ class Server:
         self.cwd = cwd
         self.process: Optional[subprocess.Popen[bytes]] = None
 
-    def start(self) -> float:
-        """Spawn and wait for the first answered ListUserPools; the seconds it took."""
+    def start(self) -> tuple[float, float]:
+        """Spawn and wait for the first answered ListUserPools: the seconds it took, and the
+        CPU seconds the server process used meanwhile."""
         started = time.perf_counter()
         self.process = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd,  # noqa: S603
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -91,13 +96,19 @@ class Server:
             try:
                 status, _ = call(self.port, "ListUserPools", {"MaxResults": 1}, timeout=2)
                 if status == 200:
-                    return time.perf_counter() - started
+                    return time.perf_counter() - started, self.cpu_seconds()
             except OSError:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
             time.sleep(0.005)
         raise RuntimeError(f"{self.name} did not answer within 30 s")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far (Linux ``/proc``)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -177,7 +188,7 @@ def load(port: int, operation: str, body: str, seconds: float, threads: int) -> 
     print(json.dumps(counts))
 
 
-def cheap_calls_per_second(server: Server, seconds: float) -> float:
+def cheap_calls_per_second(server: Server, seconds: float) -> tuple[float, float]:
     status, answer = call(server.port, "CreateUserPool", {"PoolName": "bench"})
     pool_id = answer["UserPool"]["Id"]
     for i in range(5):  # e-mail usernames: cognito-local's pools want them
@@ -190,12 +201,14 @@ def cheap_calls_per_second(server: Server, seconds: float) -> float:
     if status != 200 or len(answer.get("Users", [])) != 5:
         raise RuntimeError(f"{server.name}: ListUsers answered {status} {answer}")
     body = json.dumps({"UserPoolId": pool_id})
+    cpu = server.cpu_seconds()
     out = subprocess.run([sys.executable, __file__, "--load", str(server.port), "ListUsers",  # noqa: S603
                           body, str(seconds), str(THREADS)], capture_output=True, check=True)
+    cpu = server.cpu_seconds() - cpu
     counts = json.loads(out.stdout)
     if counts["bad"]:
         raise RuntimeError(f"{server.name}: {counts['bad']} ListUsers calls failed")
-    return float(counts["ok"]) / seconds
+    return float(counts["ok"]) / seconds, 1000 * cpu / max(1, counts["ok"])
 
 
 def srp_login(conn: http.client.HTTPConnection, pool_id: str, client_id: str, username: str,
@@ -254,10 +267,11 @@ def srp_load(port: int, pool_id: str, client_id: str, seconds: float, threads: i
         w.start()
     for w in workers:
         w.join()
-    print(json.dumps({"per_second": sum(done) / (time.perf_counter() - started)}))
+    print(json.dumps({"per_second": sum(done) / (time.perf_counter() - started),
+                      "logins": sum(done)}))
 
 
-def srp_logins_per_second(server: Server, seconds: float) -> float:
+def srp_logins_per_second(server: Server, seconds: float) -> tuple[float, float]:
     _, answer = call(server.port, "CreateUserPool", {"PoolName": "bench-srp"})
     pool_id = answer["UserPool"]["Id"]
     _, answer = call(server.port, "CreateUserPoolClient", {
@@ -278,10 +292,17 @@ def srp_logins_per_second(server: Server, seconds: float) -> float:
     if srp_login(conn, pool_id, client_id, "srp0", "Wrong-Password-1!") == 200:
         raise RuntimeError(f"{server.name} accepted a wrong SRP password")
     conn.close()
+    cpu = server.cpu_seconds()
     out = subprocess.run([sys.executable, __file__, "--srp-load", str(server.port),  # noqa: S603
                           pool_id, client_id, str(seconds), str(THREADS)],
                          capture_output=True, check=True)
-    return float(json.loads(out.stdout)["per_second"])
+    cpu = server.cpu_seconds() - cpu
+    result = json.loads(out.stdout)
+    return float(result["per_second"]), 1000 * cpu / max(1, result["logins"])
+
+
+def _medians(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def main() -> None:
@@ -302,7 +323,9 @@ def main() -> None:
         return
     rows = []
     for server in servers(args.baseline_src):
-        startups, cheap, srp_rates = [], [], []
+        startups: list[tuple[float, float]] = []
+        cheap: list[tuple[float, float]] = []
+        srp_rates: list[tuple[float, float]] = []
         for _ in range(args.repeat):
             try:
                 startups.append(server.start())
@@ -311,13 +334,15 @@ def main() -> None:
                     srp_rates.append(srp_logins_per_second(server, args.seconds))
             finally:
                 server.stop()
-        rows.append((server.name, statistics.median(startups), statistics.median(cheap),
-                     statistics.median(srp_rates) if srp_rates else None))
+        rows.append((server.name, _medians(startups), _medians(cheap),
+                     _medians(srp_rates) if srp_rates else None))
         print(f"measured {server.name}", file=sys.stderr, flush=True)
-    print(f"{'server':28} {'start-up s':>10} {'ListUsers/s':>12} {'SRP logins/s':>13}")
-    for name, startup, cheap_rate, srp_rate in rows:
-        srp_text = f"{srp_rate:13.1f}" if srp_rate is not None else f"{'-':>13}"
-        print(f"{name:28} {startup:10.3f} {cheap_rate:12.0f} {srp_text}")
+    print(f"{'server':28} {'start-up s':>10} {'(CPU s)':>8} {'ListUsers/s':>12} {'(CPU ms)':>9} "
+          f"{'SRP logins/s':>13} {'(CPU ms)':>9}")
+    for name, (startup, startup_cpu), (cheap_rate, cheap_cpu), srp in rows:
+        srp_text = f"{srp[0]:13.1f} {srp[1]:9.2f}" if srp else f"{'-':>13} {'-':>9}"
+        print(f"{name:28} {startup:10.3f} {startup_cpu:8.3f} {cheap_rate:12.0f} "
+              f"{cheap_cpu:9.2f} {srp_text}")
     print(f"({THREADS} client threads; medians of {args.repeat} runs of {args.seconds:g} s; "
           f"{os.cpu_count()} CPUs)")
 

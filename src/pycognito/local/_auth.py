@@ -13,6 +13,7 @@ and GetTokensFromRefreshToken) is here too.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from typing import Any, Callable, Optional
@@ -316,6 +317,17 @@ def _start_srp(pool: Pool, client: Client, username: str, params: dict[str, str]
                          device_key=params.get("DEVICE_KEY"))
 
 
+def _password_verifier_of(extras: Any, prefix: str, identity: str, password: str) -> int:
+    """The user's SRP verifier ``g^x``, kept until the salt, name or password changes (as
+    Cognito keeps a verifier, not a password)."""
+    salt = str(extras.srp_salt)
+    inputs = hashlib.sha256("\0".join((salt, prefix, identity, password)).encode()).digest()
+    if extras.srp_verifier is None or not hmac.compare_digest(extras.srp_verifier[0], inputs):
+        extras.srp_verifier = (inputs, srp_server.password_verifier(
+            salt_hex=salt, prefix=prefix, identity=identity, password=password))
+    return int(extras.srp_verifier[1])
+
+
 def srp_challenge(pool: Pool, client: Client, user: User, big_a: int, *, admin: bool,
                   device_key: Optional[str], data: Optional[dict[str, Any]] = None
                   ) -> dict[str, Any]:
@@ -324,8 +336,7 @@ def srp_challenge(pool: Pool, client: Client, user: User, big_a: int, *, admin: 
     if extras.srp_salt is None:
         extras.srp_salt = srp_server.new_salt_hex()
     prefix, identity = srp_pool_name(pool.id), user.username
-    verifier = srp_server.password_verifier(salt_hex=extras.srp_salt, prefix=prefix,
-                                            identity=identity, password=str(user.password or ""))
+    verifier = _password_verifier_of(extras, prefix, identity, str(user.password or ""))
     challenge = srp_server.start(big_a=big_a, verifier=verifier, prefix=prefix, identity=identity)
     session = STATE.sessions.create(
         pool_id=pool.id, client=client, sub=user.id, challenge="PASSWORD_VERIFIER", admin=admin,

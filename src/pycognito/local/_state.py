@@ -27,6 +27,7 @@ class UserExtras:
     """Per-user data moto has no place for (keyed by pool id and ``sub``)."""
 
     srp_salt: Optional[str] = None
+    srp_verifier: Optional[tuple[bytes, int]] = None  # (digest of its inputs, g^x)
     totp_secret: Optional[str] = None
     totp_pending: Optional[str] = None
     totp_name: Optional[str] = None
