@@ -137,3 +137,17 @@ def test_a_null_map_value_is_an_absent_one(local: LocalCognito, cognito_idp: Any
                                           "DEVICE_KEY": None}}).encode()
     status, answer = _post(local, "AWSCognitoIdentityProviderService.InitiateAuth", body)
     assert status == 200 and answer["AuthenticationResult"]["AccessToken"]
+
+
+def test_naive_datetimes_are_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from datetime import datetime
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        _, _, body = _dispatch.json_reply(200, {"When": datetime(2026, 1, 1)})
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert json.loads(body) == {"When": 1767225600}

@@ -65,8 +65,8 @@ def error_reply(error: CognitoError) -> Reply:
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.timestamp()
+    if isinstance(value, datetime):  # epoch seconds; a naive one is UTC, as moto keeps them
+        return _moto.plain(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
