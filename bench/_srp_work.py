@@ -39,7 +39,7 @@ def unavoidable(
     """``(floor, s_alone, bits)`` for this challenge on the active big-integer backend:
     ``floor()`` computes the three exponentiations of a login as the library does, ``s_alone()``
     only S; ``bits`` is the length of S's exponent."""
-    small_a = int.from_bytes(os.urandom(128), "big") % srp.N
+    small_a = int.from_bytes(os.urandom(128), "big") | 1 << 1023  # a full 1,024-bit a
     big_b = int(challenge["SRP_B"], 16)
     x = srp.calculate_x(int(challenge["SALT"], 16), pool_id.split("_", 1)[1], username, password)
     exponent = small_a + srp.calculate_u(srp.calculate_a(small_a), big_b) * x
