@@ -132,3 +132,13 @@ def test_a_refused_token_is_replaced_in_the_shared_cache(local: LocalCognito,
     renewed = first.token()
     assert renewed != token and token_requests(local) == 2
     assert second.token() == renewed  # the others get the replacement from Redis
+
+
+def test_an_entry_whose_clock_offset_is_not_finite_is_no_entry() -> None:
+    """An offset of NaN (JSON allows it) would make every freshness check false: the token
+    would never go stale. The entry is refused, as a token file with it is."""
+    good = _entry("good")
+    assert CachedToken.from_json(good.to_json()) == good
+    for offset in ("NaN", "Infinity", "-Infinity", '"nan"', "true"):
+        text = good.to_json().replace('"clock_offset": 0.0', f'"clock_offset": {offset}')
+        assert offset in text and CachedToken.from_json(text) is None

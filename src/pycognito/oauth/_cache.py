@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol
 
-from .._tokens import TokenSet
+from .._tokens import TokenSet, finite_number
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class CachedToken:
         """The entry, or ``None`` if ``text`` is not one (never trusted beyond timing)."""
         try:
             data = json.loads(text)
-            return cls(TokenSet.from_dict(data["tokens"]), float(data["clock_offset"]))
+            offset = finite_number(data["clock_offset"], "clock_offset")  # as a token file's
+            return cls(TokenSet.from_dict(data["tokens"]), offset)
         except (KeyError, TypeError, ValueError):
             return None
 
