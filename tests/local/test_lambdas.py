@@ -381,3 +381,14 @@ def test_the_invocation_log_keeps_the_newest() -> None:
     for n in range(5):
         store.invocations.append(Invocation(arn("f"), f"Source_{n}", {}))
     assert [i.trigger_source for i in store.select()] == ["Source_2", "Source_3", "Source_4"]
+
+
+def test_user_migration_without_attributes_finds_no_user(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    local.register_lambda(arn("nothing"), lambda event, context: event)
+    pool = triggered(UserMigration="nothing")
+    with pytest.raises(ClientError) as caught:
+        password_login(cognito_idp, pool, "zed")
+    assert error_of(caught)[0] == "UserNotFoundException"
+    with pytest.raises(ClientError):
+        cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="zed")

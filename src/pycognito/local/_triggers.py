@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, Optional
 
 from . import _lambdas
+from ._errors import CognitoError
 from ._moto import Pool, User, UserStatus, attributes_of
 
 _METADATA: contextvars.ContextVar[Optional[dict[str, str]]] = contextvars.ContextVar(
@@ -150,8 +151,6 @@ def migrate_user(pool: Pool, source: str, *, username: str, password: Optional[s
                                request=request, client_id=client_id) or {}
     attrs = response.get("userAttributes")
     if not isinstance(attrs, dict):
-        from ._errors import CognitoError
-
         raise CognitoError("UserNotFoundException", "Exception migrating user in app client "
                            f"{client_id}")
     attributes = [{"Name": str(k), "Value": str(v)} for k, v in attrs.items()
