@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 from ._refusals import refresh_token_dead, refresh_token_expired, service_error
 from ._tokens import TokenSet
@@ -38,6 +38,10 @@ class TokenState:
 
     tokens: TokenSet
     clock_offset: float
+
+    def record(self) -> dict[str, Any]:
+        """What a token storage keeps: ``{"tokens": {...}, "clock_offset": seconds}``."""
+        return {"tokens": self.tokens.to_dict(), "clock_offset": self.clock_offset}
 
 
 class Step(Enum):

@@ -260,9 +260,7 @@ class TokenLifecycle:
         self._given = None
         self._loaded = True
         if self._storage is not None:
-            self._storage.save(
-                {"tokens": state.tokens.to_dict(), "clock_offset": state.clock_offset}
-            )
+            self._storage.save(state.record())
 
     def _stale(self, state: _State) -> bool:
         return is_stale(state, self._clock(), self.margin)

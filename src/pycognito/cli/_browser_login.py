@@ -13,6 +13,7 @@ import os
 import webbrowser
 
 from .. import _clock
+from .._renewal import received
 from .._tokens import token_username
 from ..oauth import AuthorizationCodeFlow, LoopbackRedirect
 from ..verification import CognitoTokenVerifier, jwks_url_for_endpoint
@@ -63,10 +64,10 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
         webbrowser.open(request.url)
         redirected = receiver.wait(args.browser_timeout)
     tokens = flow.finish(request, redirected)
-    offset = tokens.issued_at - _clock.now()
+    state = received(tokens, _clock.now())  # the offset as the SRP login's lifecycle measures it
     username = token_username(tokens.access_token, tokens.id_token) or ""
     if not args.no_save:
-        store.save({"tokens": tokens.to_dict(), "clock_offset": offset})
+        store.save(state.record())
         store.save_session({**connection.to_json(), "username": username, "device_key": None})
     report_login(tokens, username, as_json=args.json,
                  saved_to=None if args.no_save else store.path)
