@@ -555,6 +555,13 @@ class AuthMixin(VerifyMixin):
 
     def _accept(self, response: Mapping[str, Any]) -> None:
         """Verify and store the tokens of Cognito's final response; confirm a new device."""
+        tokens = self._store(response)
+        if tokens.new_device:
+            self._confirm_new_device(tokens)
+
+    def _store(self, response: Mapping[str, Any]) -> TokenSet:
+        """Verify and store the tokens of Cognito's final response (no I/O once the pool's
+        keys are loaded); return them."""
         tokens = TokenSet.from_result(
             response["AuthenticationResult"], previous_refresh_token=self.refresh_token
         )
@@ -567,8 +574,7 @@ class AuthMixin(VerifyMixin):
             if tokens.id_token:
                 self.verify_token(tokens.id_token, "id_token", "id")
             self.verify_token(tokens.access_token, "access_token", "access")
-        if tokens.new_device:
-            self._confirm_new_device(tokens)
+        return tokens
 
     def _confirm_new_device(self, tokens: TokenSet) -> None:
         """Confirm the device this login announced, as AWS's JavaScript clients do.
@@ -584,12 +590,20 @@ class AuthMixin(VerifyMixin):
         try:
             password = self._register_device(tokens.access_token, new)
         except Exception as exc:
-            log.warning(
-                "could not confirm the device announced at login (%s): renewing these tokens "
-                "will need a new login", service_error(exc)[0] or type(exc).__name__
-            )
+            self._device_not_confirmed(exc)
             return
-        self.device_key, self.device_group_key = new["DeviceKey"], new["DeviceGroupKey"]
+        self._device_confirmed(new, password)
+
+    @staticmethod
+    def _device_not_confirmed(exc: BaseException) -> None:
+        log.warning(
+            "could not confirm the device announced at login (%s): renewing these tokens "
+            "will need a new login", service_error(exc)[0] or type(exc).__name__
+        )
+
+    def _device_confirmed(self, new_device: Mapping[str, str], password: str) -> None:
+        self.device_key = new_device["DeviceKey"]
+        self.device_group_key = new_device["DeviceGroupKey"]
         self._device_password = password
 
     def _register_device(

@@ -59,6 +59,7 @@ __all__ = [
     "refresh_call",
     "rotating_refresh_call",
     "run",
+    "run_async",
 ]
 
 USER_SRP_AUTH = "USER_SRP_AUTH"
@@ -381,6 +382,13 @@ def run(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
         step = flow.receive(response)
     return step
 
+
+async def run_async(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
+    """:func:`run` for a client whose methods are coroutines (``pycognito.aio``'s transport)."""
+    step: Step = call
+    while isinstance(step, Call):
+        step = flow.receive(await getattr(client, step.operation)(**step.params))
+    return step
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..exceptions import (
 )
 from . import _claims
 from ._claims import CustomCheck
-from ._jwk import KeySet, PublicKey, parse_jwks
+from ._jwk import KeySet, PublicKey, parse_jwks, parse_jwks_bytes
 from ._jwks_cache import JwksCache, default_cache
 from ._jwt import DEFAULT_MAX_TOKEN_SIZE, ParsedJwt, check_size, parse_jwt
 
@@ -218,6 +218,16 @@ class CognitoTokenVerifier:
         """Load the pool's keys now (ahead of the first request); a no-op for a static JWKS."""
         if self._static is None:
             self._cache.refresh(self.jwks_url)
+
+    def keys_loaded(self) -> bool:
+        """Whether verifying needs no fetch first (static keys, or the pool's keys cached)."""
+        return self._static is not None or self._cache.cached(self.jwks_url) is not None
+
+    def add_fetched_jwks(self, body: bytes) -> None:
+        """Use ``body``, the pool's JWKS fetched by the caller (an async client, say), as if
+        this verifier had fetched it (the same parsing and limits)."""
+        if self._static is None:
+            self._cache.add_jwks(self.jwks_url, parse_jwks_bytes(body).document)
 
     def get_jwks(self) -> dict[str, Any]:
         """The usable keys of the pool's JWKS, as ``{"keys": [jwk, ...]}`` (fetched if needed)."""

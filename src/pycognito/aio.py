@@ -1,0 +1,530 @@
+"""``AsyncCognito``: the ``Cognito`` facade on an event loop, without a thread per call.
+
+::
+
+    async with AsyncCognito(pool_id, client_id, username="bob") as user:
+        await user.authenticate(password)
+        await user.check_token()          # one refresh however many tasks ask at once
+        profile = await user.get_user()
+
+The same constructor, attributes and typed challenge exceptions as ``Cognito``; the methods are
+coroutines. Nothing here is a second implementation: the sign-in flows are the engine's
+(:mod:`pycognito._signin`, driven by :func:`~pycognito._signin.run_async`), the renewal
+decisions are :mod:`pycognito._renewal`'s, validation, challenge bookkeeping and token storage
+are the facade's own helpers; only the I/O is awaited. The transport
+(:mod:`pycognito._aio_transport`) is botocore's serializer, SigV4 signer and parser with an
+``httpx.AsyncClient`` round trip (extra ``httpx``). See docs/async.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from types import TracebackType
+from typing import Any, Mapping, Optional
+
+import httpx
+
+from ._auth import _ROTATING_CLIENTS, _metadata, _text
+from ._challenges import (
+    CODE_KEYS,
+    CUSTOM_CHALLENGE,
+    EMAIL_OTP,
+    MFA_SETUP,
+    NEW_PASSWORD_REQUIRED,
+    SELECT_MFA_TYPE,
+    SMS_MFA,
+    SMS_OTP,
+    SOFTWARE_TOKEN_MFA,
+    challenge_username,
+    mfa_type_answer,
+    required_attributes,
+)
+from ._aio_transport import AsyncIdpClient
+from ._attributes import dict_to_cognito
+from ._clients import cognito_client
+from ._cognito import Cognito
+from ._core import service_errors
+from ._models import UserObj
+from ._refusals import needs_rotation
+from ._renewal import Step, after_refresh_failure, refreshed, refusal, renewal_step
+from ._signin import (
+    ADMIN_USER_PASSWORD_AUTH,
+    CUSTOM_AUTH,
+    REFRESH_TOKEN_AUTH,
+    USER_SRP_AUTH,
+    Call,
+    SignIn,
+    device_registration,
+    refresh_call,
+    rotating_refresh_call,
+    run_async,
+)
+from ._tokens import TokenSet, peek_claims
+from ._users import _SELF_METADATA, _metadata_of
+from .aws_srp import default_device_name
+from .exceptions import (
+    ForceChangePasswordException,
+    InvalidValueError,
+    JWKSUnavailableError,
+    LoginRequiredException,
+    MissingValueError,
+)
+
+__all__ = ["AsyncCognito"]
+
+#: Attributes read from (and written to) the facade's state as they are; every method that
+#: talks to Cognito is one of this class's coroutines instead.
+_PLAIN_METHODS = frozenset({"get_user_obj", "get_group_obj", "user_pool_url"})
+_JWKS_TIMEOUT = 3.0
+_MAX_JWKS_BYTES = 256 * 1024
+
+
+class AsyncCognito:
+    """``Cognito`` with coroutine methods (see the module docstring).
+
+    ``AsyncCognito(user_pool_id, client_id, user_pool_region=None, username=None, ...)``: the
+    arguments of ``Cognito``, plus ``http_client`` (an ``httpx.AsyncClient`` to send through;
+    by default one is made and closed by :meth:`aclose` / ``async with``).
+    """
+
+    def __init__(
+        self, *args: Any, http_client: Optional[httpx.AsyncClient] = None, **kwargs: Any
+    ) -> None:
+        state = Cognito(*args, **kwargs)  # validation and state: the facade's own
+        transport = AsyncIdpClient(
+            lambda: cognito_client(
+                session=state._session, region_name=state.user_pool_region,
+                **state._client_kwargs,
+            ),
+            self._credentials,
+            http=http_client,
+        )
+        # The facade's flows hand their client to the SRP prover; ours is the async one, so a
+        # sync call through it can never silently reach the network.
+        state.client = transport
+        object.__setattr__(self, "_state", state)
+        object.__setattr__(self, "_idp", transport)
+        object.__setattr__(self, "_renewing", None)
+        object.__setattr__(self, "_keys_lock", None)
+
+    # -- the facade's attributes ------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        state = object.__getattribute__(self, "_state")
+        value = getattr(state, name)
+        if callable(value) and getattr(value, "__self__", None) is state and not (
+            name in _PLAIN_METHODS or name.startswith("_")
+        ):
+            raise AttributeError(
+                f"AsyncCognito.{name} is not available yet (Cognito.{name} is synchronous)"
+            )
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._state, name, value)
+
+    def __repr__(self) -> str:
+        return "Async" + repr(self._state)
+
+    @property
+    def client(self) -> AsyncIdpClient:
+        """The async ``cognito-idp`` client: ``await client.admin_get_user(...)``, boto3's
+        names, results and exceptions."""
+        return self._idp
+
+    def _credentials(self) -> Any:
+        """The credentials boto3 would sign with for this instance (or ``None``)."""
+        kwargs = self._state._client_kwargs
+        if kwargs.get("aws_access_key_id") is not None:
+            from botocore.credentials import Credentials
+
+            return Credentials(
+                kwargs["aws_access_key_id"],
+                kwargs.get("aws_secret_access_key"),
+                kwargs.get("aws_session_token"),
+            )
+        session = self._state._session
+        if session is None:
+            import boto3
+
+            session = boto3.Session()
+        return session.get_credentials()
+
+    async def __aenter__(self) -> AsyncCognito:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (an ``http_client`` given to the constructor stays open)."""
+        await self._idp.aclose()
+
+    # -- logins -----------------------------------------------------------------------------
+
+    async def authenticate(
+        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """Log in with SRP (USER_SRP_AUTH); see ``Cognito.authenticate``."""
+        state = self._state
+        username = state._need_username(what="authenticate")
+        state._need_client_id("authenticate")
+        _text(password, "password")
+        metadata = _metadata(client_metadata).get("ClientMetadata")
+        prover = state._srp(username, password)
+        flow = SignIn(
+            state._app(), username, auth_flow=USER_SRP_AUTH, prover=prover,
+            device_key=state.device_key, client_metadata=metadata,
+        )
+        await self._run(flow, flow.start_srp())
+
+    async def admin_authenticate(
+        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """Log in with ADMIN_USER_PASSWORD_AUTH (signed with AWS credentials)."""
+        state = self._state
+        username = state._need_username(what="admin_authenticate")
+        password = _text(password, "password")
+        state._need_client_id("admin_authenticate")
+        flow = state._flow(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
+        await self._run(flow, flow.start({"PASSWORD": password}))
+
+    async def custom_authenticate(
+        self, client_metadata: Optional[Mapping[str, str]] = None
+    ) -> None:
+        """Start a CUSTOM_AUTH login (raises ``CustomChallengeException``)."""
+        state = self._state
+        username = state._need_username(what="custom_authenticate")
+        state._need_client_id("custom_authenticate")
+        flow = state._flow(CUSTOM_AUTH, username, client_metadata)
+        await self._run(flow, flow.start({}))
+
+    # -- answering challenges ---------------------------------------------------------------
+
+    async def new_password_challenge(
+        self,
+        password: str,
+        new_password: str,
+        *,
+        user_attributes: Optional[Mapping[str, Any]] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Complete NEW_PASSWORD_REQUIRED; see ``Cognito.new_password_challenge``."""
+        state = self._state
+        _text(new_password, "new_password")
+        pending = state._pending_or_none((NEW_PASSWORD_REQUIRED,), mfa_tokens)
+        if pending is None:
+            try:
+                await self.authenticate(password, client_metadata)
+            except ForceChangePasswordException as exc:
+                pending = exc.get_tokens()
+            else:
+                return
+        attrs = dict_to_cognito(user_attributes or {})
+        given = {item["Name"] for item in attrs}
+        missing = [name for name in required_attributes(pending) if name not in given]
+        if missing:
+            raise MissingValueError(
+                "the new password needs these attributes in user_attributes: " + ", ".join(missing),
+                "user_attributes",
+            )
+        responses = {"NEW_PASSWORD": new_password}
+        for item in attrs:
+            responses[f"userAttributes.{item['Name']}"] = item["Value"]
+        await self._answer(pending, responses, client_metadata)
+
+    async def respond_to_software_token_mfa_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SOFTWARE_TOKEN_MFA with the authenticator app's code."""
+        await self._answer_code((SOFTWARE_TOKEN_MFA,), code, mfa_tokens)
+
+    async def respond_to_sms_mfa_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SMS_MFA (or SMS_OTP) with the code sent by text message."""
+        await self._answer_code((SMS_MFA, SMS_OTP), code, mfa_tokens)
+
+    async def respond_to_email_otp_challenge(
+        self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer EMAIL_OTP with the code sent by e-mail."""
+        await self._answer_code((EMAIL_OTP,), code, mfa_tokens)
+
+    async def respond_to_select_mfa_type_challenge(
+        self, mfa_type: str, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> None:
+        """Answer SELECT_MFA_TYPE; Cognito then asks for that code (raised)."""
+        pending = self._state._pending(
+            (SELECT_MFA_TYPE,), mfa_tokens, "respond_to_select_mfa_type"
+        )
+        try:
+            answer = mfa_type_answer(_text(mfa_type, "mfa_type"), pending)
+        except ValueError as exc:
+            raise InvalidValueError(str(exc)) from None
+        await self._answer(pending, {"ANSWER": answer})
+
+    async def respond_to_mfa_setup_challenge(
+        self,
+        code: str,
+        device_name: str = "",
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Finish MFA_SETUP: verify the authenticator code, then complete the login."""
+        _text(code, "code")
+        pending = self._state._pending(
+            (MFA_SETUP,), mfa_tokens, "respond_to_mfa_setup_challenge"
+        )
+        extra = {"FriendlyDeviceName": device_name} if device_name else {}
+        result = await self._idp.verify_software_token(
+            Session=pending["Session"], UserCode=code, **extra
+        )
+        if result.get("Status") != "SUCCESS":
+            raise InvalidValueError("Cognito did not accept the authenticator code")
+        if result.get("Session"):
+            pending = {**pending, "Session": result["Session"]}
+        await self._answer(pending, {})
+
+    async def respond_to_custom_challenge(
+        self,
+        answer: str,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Answer CUSTOM_CHALLENGE; a further custom challenge is raised again."""
+        pending = self._state._pending(
+            (CUSTOM_CHALLENGE,), mfa_tokens, "respond_to_custom_challenge"
+        )
+        await self._answer(pending, {"ANSWER": _text(answer, "answer")}, client_metadata)
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    async def verify_tokens(self) -> None:
+        """Verify ``id_token`` and ``access_token`` (the pool's keys fetched first, awaited,
+        if they are not loaded yet); see ``Cognito.verify_tokens``."""
+        await self.load_keys()
+        self._state.verify_tokens()
+
+    async def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
+        """Verify one token; see ``Cognito.verify_token``."""
+        await self.load_keys()
+        return self._state.verify_token(token, id_name, token_use)
+
+    async def load_keys(self) -> None:
+        """Fetch the pool's keys unless they are loaded (once for all tasks). Verifying is
+        then synchronous and CPU-only: ``Cognito.verify_token`` and the verifiers never wait."""
+        verifier = self._state._verifier(None)
+        if verifier.keys_loaded():
+            return
+        lock = self._keys_lock
+        if lock is None:
+            lock = asyncio.Lock()
+            object.__setattr__(self, "_keys_lock", lock)
+        async with lock:
+            if verifier.keys_loaded():
+                return
+            await self._idp.start()
+            http = self._idp.http()
+            try:
+                response = await http.get(verifier.jwks_url, timeout=_JWKS_TIMEOUT)
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise JWKSUnavailableError(
+                    f"the pool's keys could not be fetched ({type(exc).__name__}; "
+                    f"JWKS URL {verifier.jwks_url})"
+                ) from None
+            if len(response.content) > _MAX_JWKS_BYTES:
+                raise JWKSUnavailableError("the pool's JWKS is too large")
+            verifier.add_fetched_jwks(response.content)
+
+    async def check_token(self, renew: bool = True) -> bool:
+        """Whether the access token has expired or is about to; if so and ``renew``, renew
+        it (one Cognito call for every task that asks at once)."""
+        life = self._state._lifecycle
+        if life.tokens is None:
+            raise MissingValueError("check_token needs an access token", "access_token")
+        expired = life.is_stale()
+        if expired and renew:
+            with service_errors():
+                await self._renew(force=False)
+        return expired
+
+    check_tokens = check_token
+
+    async def renew_access_token(self) -> None:
+        """Get new id and access tokens with the refresh token."""
+        if self._state._lifecycle.tokens is None:
+            await self._refresh()  # only a refresh token was given
+        else:
+            with service_errors():
+                await self._renew(force=True)
+
+    async def valid_access_token(self) -> str:
+        """An access token that is not stale (renewed first if needed, once for all tasks)."""
+        tokens = self._state._lifecycle.fresh_tokens()
+        if tokens is None:
+            with service_errors():
+                tokens = await self._renew(force=False)
+        return tokens.access_token
+
+    async def _renew(self, *, force: bool) -> TokenSet:
+        """Single flight: a renewal in progress is joined, never started twice."""
+        life = self._state._lifecycle
+        while True:
+            if not force:
+                tokens = life.fresh_tokens()
+                if tokens is not None:
+                    return tokens
+            task: Optional[asyncio.Future[TokenSet]] = self._renewing
+            if task is None:
+                task = asyncio.ensure_future(self._renew_now(force))
+                object.__setattr__(self, "_renewing", task)
+                task.add_done_callback(lambda _: object.__setattr__(self, "_renewing", None))
+                return await asyncio.shield(task)
+            try:
+                return await asyncio.shield(task)
+            except Exception:
+                if task.cancelled():
+                    continue
+                raise
+
+    async def _renew_now(self, force: bool) -> TokenSet:
+        """The lifecycle's decisions (:mod:`pycognito._renewal`), driven with awaited calls."""
+        life = self._state._lifecycle
+        state = life._current_state()
+        now = life._clock()
+        step, why = renewal_step(state, now, force=force, can_login=False)
+        if step is Step.USE:
+            assert state is not None
+            return state.tokens
+        if step is not Step.REFRESH:
+            raise LoginRequiredException(f"{why}, and no password is available to log in with")
+        assert state is not None
+        try:
+            fresh = await self._refresh()
+        except Exception as exc:
+            step = after_refresh_failure(exc, state, life._clock(), force=force, can_login=False)
+            if step is Step.USE:
+                return state.tokens
+            if step is Step.LOGIN_REQUIRED:
+                life.clear()
+                raise refusal(exc) from exc
+            raise
+        return life.accept(refreshed(fresh, state.tokens))
+
+    async def _refresh(self) -> TokenSet:
+        """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for rotating app clients (as
+        ``Cognito._refresh``: the same calls from :mod:`pycognito._signin`)."""
+        state = self._state
+        if not state.refresh_token:
+            raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
+        client_id = state._need_client_id("renewing the tokens")
+        device = peek_claims(state.access_token).get("device_key") or state.device_key
+        device = device if isinstance(device, str) and device else None
+        app = state._app()
+        if client_id not in _ROTATING_CLIENTS:
+            username = state._real_username()
+            try:
+                call = refresh_call(app, state.refresh_token, username, device)
+            except ValueError:
+                raise MissingValueError(
+                    "with a client secret, renewing needs the username", "username"
+                ) from None
+            try:
+                return await self._refreshed(REFRESH_TOKEN_AUTH, call)
+            except Exception as exc:
+                if not needs_rotation(exc):
+                    raise
+                _ROTATING_CLIENTS.add(client_id)
+        return await self._refreshed(None, rotating_refresh_call(app, state.refresh_token, device))
+
+    async def _refreshed(self, auth_flow: Optional[str], call: Call) -> TokenSet:
+        state = self._state
+        return await self._run(SignIn(state._app(), state._real_username(), auth_flow=auth_flow),
+                               call)
+
+    async def _need_access_token(self, what: str) -> str:
+        life = self._state._lifecycle
+        tokens = life.tokens
+        if tokens is None:
+            raise MissingValueError(
+                f"{what} needs an access token: log in first or pass access_token=...",
+                "access_token",
+            )
+        if tokens.refresh_token and life.is_stale():
+            with service_errors():
+                tokens = await self._renew(force=False)
+        return tokens.access_token
+
+    # -- the user ---------------------------------------------------------------------------
+
+    async def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> UserObj:
+        """The logged-in user (GetUser) as ``user_class`` (a value: its methods that talk to
+        Cognito are the synchronous facade's)."""
+        user = await self._idp.get_user(AccessToken=await self._need_access_token("get_user"))
+        return self._state.get_user_obj(
+            username=user.get("Username"),
+            attribute_list=user.get("UserAttributes"),
+            metadata=_metadata_of(user, _SELF_METADATA),
+            attr_map=attr_map,
+        )
+
+    async def logout(self) -> None:
+        """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
+        access = await self._need_access_token("logout")
+        await self._idp.global_sign_out(AccessToken=access)
+        self._state._clear_tokens()
+
+    # -- the engine's async driver ----------------------------------------------------------
+
+    async def _answer_code(
+        self, expected: tuple[str, ...], code: str, mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> None:
+        _text(code, "code")
+        pending = self._state._pending(expected, mfa_tokens, f"answering {expected[0]}")
+        await self._answer(pending, {CODE_KEYS[str(pending["ChallengeName"])]: code})
+
+    async def _answer(
+        self,
+        pending: Mapping[str, Any],
+        responses: Mapping[str, str],
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        state = self._state
+        what = f"answering {pending.get('ChallengeName')}"
+        username = challenge_username(pending) or state._need_username(what=what)
+        state._need_client_id(what)
+        flow = state._flow(pending.get("AuthFlow"), username, client_metadata)
+        await self._run(flow, flow.answer(pending, responses))
+
+    async def _run(self, flow: SignIn, call: Call) -> TokenSet:
+        """Drive ``flow`` to the end; verify and store the tokens; confirm a new device."""
+        state = self._state
+        with state._challenge_raised(flow.auth_flow, flow.username):
+            response = await run_async(flow, call, self._idp)
+        await self.load_keys()
+        tokens = state._store(response)
+        if tokens.new_device:
+            await self._confirm_new_device(tokens)
+        return tokens
+
+    async def _confirm_new_device(self, tokens: TokenSet) -> None:
+        new = tokens.new_device
+        assert new is not None
+        try:
+            call, password = device_registration(
+                tokens.access_token, new, default_device_name(), os.urandom
+            )
+            await self._idp.confirm_device(**call.params)
+        except Exception as exc:
+            self._state._device_not_confirmed(exc)
+            return
+        self._state._device_confirmed(new, password)
+
