@@ -11,18 +11,25 @@ used per call. See docs/async.md for why this and not aiobotocore.
 
 The boto3 client these parts come from is the facade's shared one; creating it (tens of
 milliseconds of CPU, more for the first in a process) and resolving credentials (which may
-read files or ask an instance metadata service) happen once, in a worker thread.
+read files or ask an instance metadata service) happen once per shared client, in a worker
+thread; an instance's first call looks them up there (a dict lookup), later calls never leave
+the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
+import threading
+import weakref
 from collections.abc import Awaitable
 from typing import Any, Callable, Mapping, Optional
 
 import httpx
 
-__all__ = ["AsyncIdpClient"]
+__all__ = ["AsyncIdpClient", "close_shared_http", "shared_http"]
+
+_PARTS_LOCK = threading.Lock()
 
 
 class AsyncIdpClient:
@@ -42,8 +49,8 @@ class AsyncIdpClient:
     ) -> None:
         self._make_client = make_client
         self._make_credentials = make_credentials
-        self._given_http = http
-        self._http: Optional[httpx.AsyncClient] = http
+        self._http = http
+        self._closed = False
         self._parts: Optional[_Parts] = None
         self._ready: Optional[asyncio.Lock] = None
 
@@ -77,7 +84,7 @@ class AsyncIdpClient:
         async with self._ready:
             if self._parts is None:
                 self._parts = await asyncio.to_thread(
-                    _Parts, self._make_client, self._make_credentials
+                    _parts_for, self._make_client, self._make_credentials
                 )
 
     async def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,34 +101,88 @@ class AsyncIdpClient:
         prepared = parts.prepare(request, model, credentials)
         response = await self.http().request(
             prepared.method, prepared.url, headers=dict(prepared.headers.items()),
-            content=prepared.body,
+            content=prepared.body, timeout=parts.timeout,
         )
         return parts.parse(response, model)
 
     def http(self) -> httpx.AsyncClient:
-        """The ``httpx.AsyncClient`` requests go through (made on first use)."""
-        http = self._http
-        if http is None:
-            timeout = self._parts.timeout if self._parts is not None else None
-            http = self._http = httpx.AsyncClient(timeout=timeout)
-        return http
+        """The ``httpx.AsyncClient`` requests go through: the one given, else the connection
+        pool this event loop's instances share."""
+        if self._closed:
+            raise RuntimeError("this AsyncCognito was closed")
+        return self._http if self._http is not None else shared_http()
 
     async def aclose(self) -> None:
-        """Close the HTTP client this transport made (one given to it stays open)."""
-        http, self._http = self._http, self._given_http
-        if http is not None and http is not self._given_http:
-            await http.aclose()
+        """Stop using the connections (a client given to the constructor stays open; the
+        shared pool is closed by :func:`close_shared_http`)."""
+        self._closed = True
+
+
+#: One connection pool per event loop: keep-alive connections reused by every instance (a
+#: client per instance would open a connection, and a TLS context, per user).
+_SHARED_HTTP: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+#: Requests beyond this many open connections wait for one (boto3's pool holds 10).
+_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+
+
+def shared_http() -> httpx.AsyncClient:
+    """The running loop's shared ``httpx.AsyncClient`` (made on first use)."""
+    loop = asyncio.get_running_loop()
+    http = _SHARED_HTTP.get(loop)
+    if http is None or http.is_closed:
+        http = _SHARED_HTTP[loop] = httpx.AsyncClient(verify=_tls_context(), limits=_LIMITS)
+    return http
+
+
+async def close_shared_http() -> None:
+    """Close the running loop's shared connection pool (at application shutdown)."""
+    http = _SHARED_HTTP.pop(asyncio.get_running_loop(), None)
+    if http is not None:
+        await http.aclose()
+
+
+_TLS: list[ssl.SSLContext] = []
+_TLS_LOCK = threading.Lock()
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The TLS context of the shared pools (made once: it costs tens of milliseconds)."""
+    if not _TLS:
+        with _TLS_LOCK:
+            if not _TLS:
+                import certifi
+
+                _TLS.append(ssl.create_default_context(cafile=certifi.where()))
+    return _TLS[0]
+
+
+_PARTS: weakref.WeakKeyDictionary[Any, _Parts] = weakref.WeakKeyDictionary()
+
+
+def _parts_for(make_client: Callable[[], Any], make_credentials: Callable[[], Any]) -> _Parts:
+    """The parts of the shared boto3 client (one set per client: the client is shared per
+    session, region, endpoint, config and credentials, so the credentials are its too)."""
+    client = make_client()
+    with _PARTS_LOCK:
+        parts = _PARTS.get(client)
+        if parts is None:
+            parts = _PARTS[client] = _Parts(client, make_credentials())
+        return parts
 
 
 class _Parts:
     """The botocore pieces of one boto3 client (built in a worker thread)."""
 
-    def __init__(self, make_client: Callable[[], Any], make_credentials: Callable[[], Any]) -> None:
+    def __init__(self, client: Any, credentials: Any) -> None:
+        from botocore import xform_name
         from botocore.parsers import create_parser
         from botocore.serialize import create_serializer
-        from botocore import xform_name
 
-        self.client = client = make_client()
+        self.client = client
         meta = client.meta
         self.model = meta.service_model
         self.endpoint_url: str = meta.endpoint_url
@@ -133,7 +194,8 @@ class _Parts:
         self.timeout = httpx.Timeout(
             float(config.read_timeout), connect=float(config.connect_timeout)
         )
-        self.credentials = make_credentials()
+        self.credentials = credentials
+        _tls_context()  # made here, off the loop
 
     def operation(self, name: str) -> Any:
         try:

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional, Protocol, Union
+from functools import partial
+from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Union
 
 from . import srp
 from ._challenges import (
@@ -383,11 +384,18 @@ def run(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
     return step
 
 
-async def run_async(flow: SignIn, call: Call, client: Any) -> dict[str, Any]:
-    """:func:`run` for a client whose methods are coroutines (``pycognito.aio``'s transport)."""
+async def run_async(
+    flow: SignIn,
+    call: Call,
+    client: Any,
+    compute: Optional[Callable[[Callable[[], Step]], Awaitable[Step]]] = None,
+) -> dict[str, Any]:
+    """:func:`run` for a client whose methods are coroutines (``pycognito.aio``'s transport);
+    ``compute`` runs each of the flow's steps (SRP arithmetic) when it is its turn."""
     step: Step = call
     while isinstance(step, Call):
-        step = flow.receive(await getattr(client, step.operation)(**step.params))
+        received = partial(flow.receive, await getattr(client, step.operation)(**step.params))
+        step = received() if compute is None or flow.prover is None else await compute(received)
     return step
 
 

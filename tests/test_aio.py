@@ -1,0 +1,321 @@
+"""``pycognito.aio.AsyncCognito`` on the local Cognito (in a thread of this process)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from typing import Any, Callable, Iterator
+
+import boto3
+import httpx
+import pytest
+from botocore.exceptions import ClientError, ParamValidationError
+
+from pycognito import Cognito
+from pycognito.aio import AsyncCognito
+from pycognito.exceptions import (
+    ForceChangePasswordException,
+    LoginRequiredException,
+    MissingValueError,
+    SoftwareTokenMFAChallengeException,
+)
+
+from .conftest import PoolFactory, PoolInfo, UserInfo
+
+UserFactory = Callable[..., UserInfo]
+
+
+def _make(pool: PoolInfo, **kwargs: Any) -> AsyncCognito:
+    return AsyncCognito(
+        pool.pool_id, pool.client_id, client_secret=pool.client_secret,
+        boto3_client_kwargs=pool.boto3_client_kwargs(), **kwargs,
+    )
+
+
+def _run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+def test_authenticate_get_user_and_logout(pool: PoolInfo, make_user: UserFactory,
+                                          local: Any) -> None:
+    alice = make_user(pool, "alice")
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as u:
+            await u.authenticate(alice.password)
+            assert u.access_claims["sub"] == alice.sub
+            assert u.id_claims["email"] == "alice@example.com"
+            user = await u.get_user()
+            assert (user.username, user.email) == ("alice", "alice@example.com")
+            await u.logout()
+            assert u.access_token is None and u.refresh_token is None
+
+    _run(main())
+    operations = [call.operation for call in local.calls()][-4:]
+    assert operations == ["InitiateAuth", "RespondToAuthChallenge", "GetUser", "GlobalSignOut"]
+
+
+def test_errors_are_the_boto3_clients_own(pool: PoolInfo, make_user: UserFactory) -> None:
+    make_user(pool, "alice")
+    classes = Cognito(pool.pool_id, pool.client_id,
+                      boto3_client_kwargs=pool.boto3_client_kwargs()).client.exceptions
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as u:
+            with pytest.raises(classes.NotAuthorizedException) as info:
+                await u.authenticate("Wrong-password-1!")
+            assert info.value.response["Error"]["Code"] == "NotAuthorizedException"
+            assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+            with pytest.raises(u.client.exceptions.UserNotFoundException):  # signed admin call
+                await u.client.admin_get_user(UserPoolId=pool.pool_id, Username="nobody")
+            with pytest.raises(ParamValidationError):  # botocore's validation, before sending
+                await u.client.admin_get_user(UserPoolId=pool.pool_id)
+
+    _run(main())
+
+
+def test_admin_authenticate_is_signed_with_the_given_keys(pool: PoolInfo,
+                                                          make_user: UserFactory,
+                                                          local: Any) -> None:
+    alice = make_user(pool, "alice")
+    sent: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    async def main() -> None:
+        async with httpx.AsyncClient(event_hooks={"request": [record]}) as http:
+            async with _make(pool, username="alice", access_key="AKIDEXAMPLE",
+                             secret_key="secret", http_client=http) as u:
+                await u.admin_authenticate(alice.password)
+                assert u.access_claims["username"] == "alice"
+            assert not http.is_closed  # the caller's client stays open
+
+    _run(main())
+    (call,) = local.calls("AdminInitiateAuth")
+    assert call.user_pool_id == pool.pool_id
+    (request,) = [request for request in sent if "X-Amz-Target" in request.headers]
+    assert request.headers["X-Amz-Target"].endswith(".AdminInitiateAuth")
+    authorization = request.headers["Authorization"]
+    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/us-east-1/cognito-idp/aws4_request" in authorization
+
+
+def test_new_password_challenge(pool: PoolInfo, make_user: UserFactory) -> None:
+    make_user(pool, "newbie", status="FORCE_CHANGE_PASSWORD")
+
+    async def main() -> None:
+        async with _make(pool, username="newbie") as u:
+            with pytest.raises(ForceChangePasswordException):
+                await u.authenticate("Correct-Horse-9!")
+            assert u.mfa_tokens["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+            await u.new_password_challenge("Correct-Horse-9!", "Brand-New-Pass-1!")
+            assert u.access_claims["username"] == "newbie"
+        async with _make(pool, username="newbie") as again:
+            await again.authenticate("Brand-New-Pass-1!")
+
+    _run(main())
+
+
+def test_mfa_setup_and_software_token_challenge(make_pool: PoolFactory,
+                                                make_user: UserFactory, local: Any) -> None:
+    pool = make_pool(mfa="ON", client_secret=True)
+    user = make_user(pool, "newbie")
+
+    async def main() -> None:
+        async with _make(pool, username="newbie") as u:
+            with pytest.raises(Exception) as info:
+                await u.authenticate(user.password)
+            assert u.mfa_tokens["ChallengeName"] == "MFA_SETUP"
+            associated = await u.client.associate_software_token(
+                Session=info.value.get_tokens()["Session"]
+            )
+            setup = {**u.mfa_tokens, "Session": associated["Session"]}
+            code = local.totp_code(associated["SecretCode"])
+            await u.respond_to_mfa_setup_challenge(code, "my phone", mfa_tokens=setup)
+            assert u.access_claims["username"] == "newbie"
+        async with _make(pool, username="newbie") as again:
+            with pytest.raises(SoftwareTokenMFAChallengeException):
+                await again.authenticate(user.password)
+            local.advance_clock(30)  # a code is accepted once: the next time step's
+            await again.respond_to_software_token_mfa_challenge(
+                local.totp_code(associated["SecretCode"])
+            )
+            assert again.access_claims["username"] == "newbie"
+
+    _run(main())
+
+
+def test_check_token_renews_once_for_200_tasks(pool: PoolInfo, make_user: UserFactory,
+                                               local: Any,
+                                               move_clocks: Callable[..., None]) -> None:
+    alice = make_user(pool, "alice")
+
+    async def main() -> list[bool]:
+        async with _make(pool, username="alice") as u:
+            await u.authenticate(alice.password)
+            before = u.access_token
+            move_clocks(3600 - 30)  # within the refresh margin
+            results = await asyncio.gather(*(u.check_token() for _ in range(200)))
+            assert u.access_token != before
+            assert await u.check_token() is False
+            return list(results)
+
+    results = _run(main())
+    assert results == [True] * 200
+    refreshes = [call for call in local.calls("InitiateAuth")
+                 if call.auth_flow == "REFRESH_TOKEN_AUTH"]
+    assert len(refreshes) == 1
+
+
+def test_a_refused_refresh_token_asks_for_a_login(pool: PoolInfo, make_user: UserFactory,
+                                                  cognito_idp: Any) -> None:
+    alice = make_user(pool, "alice")
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as u:
+            await u.authenticate(alice.password)
+            cognito_idp.admin_user_global_sign_out(UserPoolId=pool.pool_id, Username="alice")
+            with pytest.raises(u.client.exceptions.NotAuthorizedException):  # as Cognito's
+                await u.renew_access_token()
+            assert u.access_token is None  # forgotten: a login is needed
+            with pytest.raises(LoginRequiredException):
+                await u.valid_access_token()
+
+    _run(main())
+
+
+def test_verify_tokens_fetches_keys_without_blocking(pool: PoolInfo,
+                                                     make_user: UserFactory) -> None:
+    alice = make_user(pool, "alice")
+    sync = Cognito(pool.pool_id, pool.client_id, username="alice",
+                   boto3_client_kwargs=pool.boto3_client_kwargs())
+    sync.authenticate(alice.password)
+
+    async def main() -> None:
+        async with _make(pool, id_token=sync.id_token, access_token=sync.access_token) as u:
+            await u.verify_tokens()
+            assert u.access_claims["username"] == "alice"
+            started = time.perf_counter()
+            for _ in range(100):  # keys cached: synchronous, CPU only
+                u._state.verify_tokens()
+            assert time.perf_counter() - started < 2.0
+            u.access_token = sync.id_token
+            with pytest.raises(Exception, match="token_use|access"):
+                await u.verify_tokens()
+
+    _run(main())
+
+
+def test_methods_not_ported_are_refused_not_run_synchronously(pool: PoolInfo) -> None:
+    u = _make(pool, username="alice")
+    assert u.username == "alice" and u.user_pool_id == pool.pool_id
+    with pytest.raises(AttributeError, match="not available"):
+        u.get_users
+    with pytest.raises(MissingValueError):
+        _run(u.check_token())
+
+
+def test_errors_keep_their_codes_through_the_facade_helpers(pool: PoolInfo,
+                                                             make_user: UserFactory) -> None:
+    make_user(pool, "alice")
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as u:
+            with pytest.raises(ClientError) as info:
+                await u.admin_authenticate("Wrong-password-1!")
+            assert info.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+    _run(main())
+
+
+# -- many logins on one loop ------------------------------------------------------------------
+
+#: Concurrent logins in make test (the full 500 run in bench/aio.py; 2 shared cores here).
+CONCURRENT_LOGINS = 100
+#: Issue 14 asks for 20 ms; measured here so far: ~100 ms of loop CPU in one burst of
+#: responses (not met yet: see docs/async.md and bench/aio.py). This bound catches a
+#: regression to blocking I/O or SRP on the loop (which is seconds at this count).
+MAX_LOOP_WAIT = 0.250
+
+
+@pytest.fixture(scope="module")
+def local_process() -> Iterator[str]:
+    """A local Cognito in its own process (so its CPU work does not hold this process's GIL
+    and the loop's latency is the library's own); yields its endpoint URL."""
+    pytest.importorskip("moto")
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", "from pycognito.local._cli import serve; serve()"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_concurrent_logins_of_distinct_users_keep_the_loop_responsive(
+    local_process: str,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    idp = boto3.client("cognito-idp", endpoint_url=local_process, region_name="us-east-1")
+    pool_id = idp.create_user_pool(PoolName="many")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="many", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH",
+                                                                  "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    names = [f"user{index:03d}" for index in range(CONCURRENT_LOGINS)]
+
+    def create(name: str) -> None:
+        idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS",
+                              TemporaryPassword="Correct-Horse-9!")
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=name,
+                                    Password="Correct-Horse-9!", Permanent=True)
+
+    with ThreadPoolExecutor(8) as executor:
+        list(executor.map(create, names))
+
+    async def main() -> tuple[list[str], float]:
+        done = asyncio.Event()
+        worst = 0.0
+
+        async def heartbeat() -> None:
+            # The loop thread's CPU time between two beats: what the loop spent running
+            # callbacks instead of waking the heartbeat. Wall time would also count the OS
+            # scheduling this process out (2 cores shared by many jobs here: an idle sleep
+            # loop already overshoots by tens of ms); bench/aio.py reports both.
+            nonlocal worst
+            while not done.is_set():
+                started = time.thread_time()
+                await asyncio.sleep(0.002)
+                worst = max(worst, time.thread_time() - started)
+
+        async def login(name: str) -> str:
+            async with AsyncCognito(pool_id, client_id, username=name,
+                                    boto3_client_kwargs={"endpoint_url": local_process}) as u:
+                await u.authenticate("Correct-Horse-9!")
+                return str(u.access_claims["username"])
+
+        beating = asyncio.create_task(heartbeat())
+        await asyncio.sleep(0.01)
+        users = await asyncio.gather(*(login(name) for name in names))
+        done.set()
+        await beating
+        return list(users), worst
+
+    # A first login outside the measurement: the shared boto3 client and the keys are made once.
+    asyncio.run(_first_login(pool_id, client_id, local_process))
+    users, worst = asyncio.run(main())
+    assert users == names
+    assert worst < MAX_LOOP_WAIT, f"the loop was busy for {worst * 1000:.1f} ms"
+
+
+async def _first_login(pool_id: str, client_id: str, endpoint_url: str) -> None:
+    async with AsyncCognito(pool_id, client_id, username="user000",
+                            boto3_client_kwargs={"endpoint_url": endpoint_url}) as u:
+        await u.authenticate("Correct-Horse-9!")
