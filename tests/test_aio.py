@@ -203,7 +203,7 @@ def test_verify_tokens_fetches_keys_without_blocking(pool: PoolInfo,
                 u._state.verify_tokens()
             assert time.perf_counter() - started < 2.0
             u.access_token = sync.id_token
-            with pytest.raises(Exception, match="token_use|access"):
+            with pytest.raises(Exception, match=r"token_use|access"):
                 await u.verify_tokens()
 
     _run(main())
@@ -213,7 +213,7 @@ def test_methods_not_ported_are_refused_not_run_synchronously(pool: PoolInfo) ->
     u = _make(pool, username="alice")
     assert u.username == "alice" and u.user_pool_id == pool.pool_id
     with pytest.raises(AttributeError, match="not available"):
-        u.get_users
+        _ = u.get_users
     with pytest.raises(MissingValueError):
         _run(u.check_token())
 
@@ -246,7 +246,7 @@ def local_process() -> Iterator[str]:
     """A local Cognito in its own process (so its CPU work does not hold this process's GIL
     and the loop's latency is the library's own); yields its endpoint URL."""
     pytest.importorskip("moto")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-c", "from pycognito.local._cli import serve; serve()"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )

@@ -394,8 +394,13 @@ async def run_async(
     ``compute`` runs each of the flow's steps (SRP arithmetic) when it is its turn."""
     step: Step = call
     while isinstance(step, Call):
-        received = partial(flow.receive, await getattr(client, step.operation)(**step.params))
-        step = received() if compute is None or flow.prover is None else await compute(received)
+        try:
+            response = await getattr(client, step.operation)(**step.params)
+        except Exception as error:
+            after: Callable[[], Step] = partial(flow.refused, step, error)
+        else:
+            after = partial(flow.receive, response)
+        step = after() if compute is None or flow.prover is None else await compute(after)
     return step
 
 

@@ -256,7 +256,17 @@ class AsyncCognito:
             state._app(), username, auth_flow=USER_SRP_AUTH, prover=prover,
             device_key=state.device_key, client_metadata=metadata,
         )
-        await self._run(flow, await _turns().run(flow.start_srp))
+        state.forgotten_device_key = None
+        try:
+            with state._challenge_raised(USER_SRP_AUTH, username):
+                response = await run_async(
+                    flow, await _turns().run(flow.start_srp), self._idp, _turns().run
+                )
+        finally:
+            if flow.forgotten_device_key:  # Cognito no longer knows the device (as Cognito)
+                state.forgotten_device_key = flow.forgotten_device_key
+                state.device_key = state.device_group_key = state._device_password = None
+        await self._accept(response)
 
     async def admin_authenticate(
         self, password: str, client_metadata: Optional[Mapping[str, str]] = None
@@ -583,6 +593,10 @@ class AsyncCognito:
         state = self._state
         with state._challenge_raised(flow.auth_flow, flow.username):
             response = await run_async(flow, call, self._idp, _turns().run)
+        return await self._accept(response)
+
+    async def _accept(self, response: Mapping[str, Any]) -> TokenSet:
+        state = self._state
         await self.load_keys()
         tokens = state._store(response)
         if tokens.new_device:
