@@ -623,6 +623,11 @@ def check_httpx(h: Harness) -> None:
     assert h.logins() == 1 and len(h.api.tokens_seen) == 11
 
 
+def check_asyncio(h: Harness) -> None:
+    assert h.output.split() == ["bob", "200"]
+    assert h.logins() == 1 and len(h.api.tokens_seen) == 1
+
+
 def check_aws_credentials(h: Harness) -> None:
     role = AUTHENTICATED_ROLE.rsplit("/", 1)[1]
     assert h.output.startswith(f"arn:aws:sts::123456789012:assumed-role/{role}/")
@@ -663,6 +668,7 @@ EXAMPLES: dict[str, Example] = {
     "requests": Example((user_and_api,), check_requests),
     "requests-storage": Example((user_and_api,), check_requests_storage),
     "httpx": Example((user_and_api,), check_httpx),
+    "asyncio": Example((user_and_api,), check_asyncio),
     "aws-credentials": Example((identity_pool_user,), check_aws_credentials),
     "service-to-service": Example((machine_client,), check_service_to_service),
     "pytest": Example((empty_pool,), lambda h: None, run_pytest_module),
