@@ -319,3 +319,41 @@ async def _first_login(pool_id: str, client_id: str, endpoint_url: str) -> None:
     async with AsyncCognito(pool_id, client_id, username="user000",
                             boto3_client_kwargs={"endpoint_url": endpoint_url}) as u:
         await u.authenticate("Correct-Horse-9!")
+
+
+def test_httpx_auth_uses_the_async_core_without_threads(
+    pool: PoolInfo, make_user: UserFactory, api: Any, local: Any,
+    move_clocks: Callable[..., None], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import anyio.to_thread
+
+    from pycognito.httpx_auth import HttpxSrpAuth
+
+    alice = make_user(pool, "alice")
+
+    def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker thread was used")
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
+
+    def count() -> tuple[int, int]:
+        flows = [call.auth_flow for call in local.calls("InitiateAuth")]
+        return flows.count("USER_SRP_AUTH"), flows.count("REFRESH_TOKEN_AUTH")
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as user:
+            auth = HttpxSrpAuth(cognito=user, password=alice.password)  # type: ignore[arg-type]
+            async with httpx.AsyncClient(auth=auth, timeout=30) as client:
+                responses = await asyncio.gather(*(client.get(api.url) for _ in range(32)))
+                assert [r.status_code for r in responses] == [200] * 32
+                assert count() == (1, 0)
+                move_clocks(3600)
+                responses = await asyncio.gather(*(client.get(api.url) for _ in range(32)))
+                assert [r.status_code for r in responses] == [200] * 32
+                assert count() == (1, 1)
+                api.denied.add(api.tokens_seen[-1])
+                response = await client.get(api.url)
+                assert response.status_code == 200 and len(response.history) == 1
+                assert count() == (1, 2)
+
+    asyncio.run(main())

@@ -624,7 +624,7 @@ def check_httpx(h: Harness) -> None:
 
 
 def check_asyncio(h: Harness) -> None:
-    assert h.output.split() == ["bob", "200"]
+    assert h.output.split() == ["200", "bob"]
     assert h.logins() == 1 and len(h.api.tokens_seen) == 1
 
 

@@ -8,7 +8,8 @@ on a 401 from the API, ask it to renew the rejected token once before retrying o
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
+from functools import partial
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, Optional
 
 from .exceptions import WarrantException
 
@@ -76,8 +77,14 @@ class BearerAuth:
             self._lifecycle.attach_storage(storage)
         if refresh_margin is not None:
             self._lifecycle.margin = refresh_margin
+        #: For an ``AsyncCognito``: the login coroutine (the password in its closure).
+        self._async_login: Optional[Callable[[], Awaitable[None]]] = None
         if password is not None:
-            self._lifecycle.login = _password_login(cognito, password)
+            if getattr(cognito, "_auth_tokens", None) is not None:  # pycognito.aio
+                async_cognito: Any = cognito
+                self._async_login = partial(async_cognito.authenticate, password)
+            else:
+                self._lifecycle.login = _password_login(cognito, password)
 
     @property
     def cognito(self) -> Cognito:

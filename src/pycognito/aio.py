@@ -24,7 +24,7 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Callable, Mapping, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar
 
 import httpx
 
@@ -78,6 +78,7 @@ from .exceptions import (
 __all__ = ["AsyncCognito", "close_connections"]
 
 T = TypeVar("T")
+Login = Callable[[], Awaitable[None]]
 
 #: Attributes read from (and written to) the facade's state as they are; every method that
 #: talks to Cognito is one of this class's coroutines instead.
@@ -458,7 +459,20 @@ class AsyncCognito:
                 tokens = await self._renew(force=False)
         return tokens.access_token
 
-    async def _renew(self, *, force: bool) -> TokenSet:
+    async def _auth_tokens(
+        self, login: Optional[Login], rejected: Optional[str] = None
+    ) -> TokenSet:
+        """For ``HttpxSrpAuth``: valid tokens, logging in with ``login`` when nothing else
+        works; with ``rejected`` (an access token the API refused), renewed once for all
+        tasks unless another task already replaced it."""
+        if rejected is not None:
+            current = self._state._lifecycle.tokens
+            if current is not None and current.access_token != rejected:
+                return current
+            return await self._renew(force=True, login=login)
+        return await self._renew(force=False, login=login)
+
+    async def _renew(self, *, force: bool, login: Optional[Login] = None) -> TokenSet:
         """Single flight: a renewal in progress is joined, never started twice."""
         life = self._state._lifecycle
         while True:
@@ -468,7 +482,7 @@ class AsyncCognito:
                     return tokens
             task: Optional[asyncio.Future[TokenSet]] = self._renewing
             if task is None:
-                task = asyncio.ensure_future(self._renew_now(force))
+                task = asyncio.ensure_future(self._renew_now(force, login))
                 object.__setattr__(self, "_renewing", task)
                 task.add_done_callback(lambda _: object.__setattr__(self, "_renewing", None))
                 return await asyncio.shield(task)
@@ -479,29 +493,36 @@ class AsyncCognito:
                     continue
                 raise
 
-    async def _renew_now(self, force: bool) -> TokenSet:
+    async def _renew_now(self, force: bool, login: Optional[Login]) -> TokenSet:
         """The lifecycle's decisions (:mod:`pycognito._renewal`), driven with awaited calls."""
         life = self._state._lifecycle
         state = life._current_state()
-        now = life._clock()
-        step, why = renewal_step(state, now, force=force, can_login=False)
+        can_login = login is not None
+        step, why = renewal_step(state, life._clock(), force=force, can_login=can_login)
+        if step is Step.REFRESH:
+            assert state is not None
+            try:
+                fresh = await self._refresh()
+            except Exception as exc:
+                step = after_refresh_failure(
+                    exc, state, life._clock(), force=force, can_login=can_login
+                )
+                if step is Step.LOGIN_REQUIRED:
+                    life.clear()
+                    raise refusal(exc) from exc
+                if step is Step.RAISE:
+                    raise
+            else:
+                return life.accept(refreshed(fresh, state.tokens))
         if step is Step.USE:
             assert state is not None
             return state.tokens
-        if step is not Step.REFRESH:
+        if login is None:
             raise LoginRequiredException(f"{why}, and no password is available to log in with")
-        assert state is not None
-        try:
-            fresh = await self._refresh()
-        except Exception as exc:
-            step = after_refresh_failure(exc, state, life._clock(), force=force, can_login=False)
-            if step is Step.USE:
-                return state.tokens
-            if step is Step.LOGIN_REQUIRED:
-                life.clear()
-                raise refusal(exc) from exc
-            raise
-        return life.accept(refreshed(fresh, state.tokens))
+        await login()
+        tokens = life.tokens
+        assert tokens is not None, "a login stores the tokens"
+        return tokens
 
     async def _refresh(self) -> TokenSet:
         """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for rotating app clients (as

@@ -10,7 +10,8 @@
 
 Tokens are made valid before each request (login, early refresh, one call for all threads and
 tasks); a 401 triggers one renewal and one retry. In async clients the Cognito calls run in a
-worker thread, so the event loop is never blocked.
+worker thread, so the event loop is never blocked; with ``cognito=AsyncCognito(...)``
+(:mod:`pycognito.aio`, for async clients only) they are coroutines on the loop, no thread.
 """
 
 from __future__ import annotations
@@ -73,14 +74,21 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
 
             return run
 
+        native = getattr(self._cognito, "_auth_tokens", None)  # an AsyncCognito: no thread
         tokens = lifecycle.fresh_tokens()  # judged and returned from one read of the state
         if tokens is None:
-            tokens = await anyio.to_thread.run_sync(bounded(lifecycle.valid_tokens))
+            if native is not None:
+                tokens = await native(self._async_login)
+            else:
+                tokens = await anyio.to_thread.run_sync(bounded(lifecycle.valid_tokens))
         request.headers[self._header] = self._header_value(tokens)
         response = yield request
         if response.status_code == 401:
             used = tokens.access_token
-            fresh = await anyio.to_thread.run_sync(
-                bounded(lambda: lifecycle.renew_rejected(used)))
+            if native is not None:
+                fresh = await native(self._async_login, used)
+            else:
+                fresh = await anyio.to_thread.run_sync(
+                    bounded(lambda: lifecycle.renew_rejected(used)))
             request.headers[self._header] = self._header_value(fresh)
             yield request
