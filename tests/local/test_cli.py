@@ -57,7 +57,7 @@ def test_cli_prints_the_endpoint_first_and_serves_until_interrupted() -> None:
             [message] = json.load(answer)
         assert message["kind"] == "sign_up" and message["destination"] == "zoe@example.com"
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=60) == 0  # (generous: a loaded machine is slow to stop it)
 
 
 def test_cli_lambda_handlers_from_the_current_directory(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_cli_lambda_handlers_from_the_current_directory(tmp_path: Path) -> None:
         signed = idp.sign_up(ClientId=client_id, Username="zoe", Password="Zoe-Password-1!")
         assert signed["UserConfirmed"] is True
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=60) == 0  # (generous: a loaded machine is slow to stop it)
 
 
 def test_cli_lambda_spec_that_does_not_import_is_a_usage_error(tmp_path: Path) -> None:
