@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/verify.py
 	$(PY) bench/facade.py
 	$(PY) bench/oauth.py
+	$(PY) bench/aio.py
 
 # The peers bench/peers.py compares with: bench-only, never installed by `make test`.
 .PHONY: bench-peers bench-peers-deps

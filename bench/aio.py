@@ -122,6 +122,9 @@ def run_threads(endpoint: str, pool_id: str, client_id: str, names: list[str]) -
 
 
 def main() -> None:
+    for name, value in (("AWS_ACCESS_KEY_ID", "bench"), ("AWS_SECRET_ACCESS_KEY", "bench"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        os.environ.setdefault(name, value)  # the local Cognito takes any credentials
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="1,100,500")
     counts = [int(value) for value in parser.parse_args().counts.split(",")]
