@@ -99,6 +99,13 @@ class _Turns:
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
+        self._admission = asyncio.Lock()
+
+    async def admit(self) -> None:
+        """Wait until a new login may start: logins started at once (a gather of hundreds)
+        then start over many loop iterations instead of all in one."""
+        async with self._admission:
+            await asyncio.sleep(0)
 
     async def run(self, step: Callable[[], T]) -> T:
         if srp.backend_name() == "gmpy2":
@@ -251,6 +258,7 @@ class AsyncCognito:
         username = state._need_username(what="authenticate")
         state._need_client_id("authenticate")
         _text(password, "password")
+        await _turns().admit()
         metadata = _metadata(client_metadata).get("ClientMetadata")
         prover = state._srp(username, password)
         flow = SignIn(
