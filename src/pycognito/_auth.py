@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from ._attributes import dict_to_cognito
 from ._challenges import (
@@ -32,7 +32,7 @@ from ._challenges import (
     strip_metadata,
 )
 from ._clients import server_time, service_error
-from ._core import log, service_errors
+from ._core import CognitoBase, log, service_errors
 from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
@@ -64,6 +64,41 @@ from .exceptions import (
 
 #: App clients that refused REFRESH_TOKEN_AUTH because refresh-token rotation is on.
 _ROTATING_CLIENTS: set[str] = set()
+
+
+class RefreshPlan(NamedTuple):
+    """How tokens are renewed (one decision for the sync and the async driver): ``first``
+    (REFRESH_TOKEN_AUTH), unless the app client is known to rotate refresh tokens, then
+    ``rotating`` (GetTokensFromRefreshToken) when Cognito asks for rotation."""
+
+    client_id: str
+    first: Optional[tuple[SignIn, Call]]
+    rotating: tuple[SignIn, Call]
+
+
+def refresh_plan(state: CognitoBase) -> RefreshPlan:
+    """The renewal's calls for ``state``'s tokens (pure: no call is made)."""
+    refresh_token = state.refresh_token
+    if not refresh_token:
+        raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
+    client_id = state._need_client_id("renewing the tokens")
+    device = peek_claims(state.access_token).get("device_key") or state.device_key
+    device = device if isinstance(device, str) and device else None
+    app, username = state._app(), state._real_username()
+    first: Optional[tuple[SignIn, Call]] = None
+    if client_id not in _ROTATING_CLIENTS:
+        try:
+            call = refresh_call(app, refresh_token, username, device)
+        except ValueError:
+            raise MissingValueError(
+                "with a client secret, renewing needs the username "
+                "(pass username=... or the access token)",
+                "username",
+            ) from None
+        first = (SignIn(app, username, auth_flow=REFRESH_TOKEN_AUTH), call)
+    rotating = (SignIn(app, username, auth_flow=None),
+                rotating_refresh_call(app, refresh_token, device))
+    return RefreshPlan(client_id, first, rotating)
 
 
 def _text(value: object, name: str) -> str:
@@ -400,31 +435,17 @@ class AuthMixin(VerifyMixin):
     def _refresh(self) -> TokenSet:
         """The one place tokens are renewed: REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken
         for app clients with refresh-token rotation (detected on first refusal)."""
-        if not self.refresh_token:
-            raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
-        client_id = self._need_client_id("renewing the tokens")
-        device = peek_claims(self.access_token).get("device_key") or self.device_key
-        device = device if isinstance(device, str) and device else None
-        app, username = self._app(), self._real_username()
-        if client_id not in _ROTATING_CLIENTS:
+        plan = refresh_plan(self)
+        if plan.first is not None:
+            log.debug("renewing the tokens of %s", plan.first[0].username)
             try:
-                call = refresh_call(app, self.refresh_token, username, device)
-            except ValueError:
-                raise MissingValueError(
-                    "with a client secret, renewing needs the username "
-                    "(pass username=... or the access token)",
-                    "username",
-                ) from None
-            log.debug("renewing the tokens of %s", username)
-            try:
-                return self._refreshed(SignIn(app, username, auth_flow=REFRESH_TOKEN_AUTH), call)
+                return self._refreshed(*plan.first)
             except Exception as exc:
                 if not needs_rotation(exc):
                     raise
-                _ROTATING_CLIENTS.add(client_id)
+                _ROTATING_CLIENTS.add(plan.client_id)
         log.debug("renewing the tokens with rotation")
-        return self._refreshed(SignIn(app, username, auth_flow=None),
-                               rotating_refresh_call(app, self.refresh_token, device))
+        return self._refreshed(*plan.rotating)
 
     def _refreshed(self, flow: SignIn, call: Call) -> TokenSet:
         self._run(flow, call)

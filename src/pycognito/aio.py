@@ -31,7 +31,7 @@ import httpx
 from . import srp
 from ._aio_transport import AsyncIdpClient, close_shared_http
 from ._attributes import dict_to_cognito
-from ._auth import _ROTATING_CLIENTS, _metadata, _text
+from ._auth import _ROTATING_CLIENTS, _metadata, _text, refresh_plan
 from ._challenges import (
     CODE_KEYS,
     CUSTOM_CHALLENGE,
@@ -55,16 +55,13 @@ from ._renewal import Step, after_refresh_failure, refreshed, refusal, renewal_s
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
     CUSTOM_AUTH,
-    REFRESH_TOKEN_AUTH,
     USER_SRP_AUTH,
     Call,
     SignIn,
     device_registration,
-    refresh_call,
-    rotating_refresh_call,
     run_async,
 )
-from ._tokens import TokenSet, peek_claims
+from ._tokens import TokenSet
 from ._users import _SELF_METADATA, _metadata_of
 from .aws_srp import default_device_name
 from .exceptions import (
@@ -533,35 +530,17 @@ class AsyncCognito:
         return tokens
 
     async def _refresh(self) -> TokenSet:
-        """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for rotating app clients (as
-        ``Cognito._refresh``: the same calls from :mod:`pycognito._signin`)."""
-        state = self._state
-        if not state.refresh_token:
-            raise MissingValueError("renewing the tokens needs a refresh token", "refresh_token")
-        client_id = state._need_client_id("renewing the tokens")
-        device = peek_claims(state.access_token).get("device_key") or state.device_key
-        device = device if isinstance(device, str) and device else None
-        app = state._app()
-        if client_id not in _ROTATING_CLIENTS:
-            username = state._real_username()
+        """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for rotating app clients: the
+        plan ``Cognito._refresh`` follows (:func:`pycognito._auth.refresh_plan`), awaited."""
+        plan = refresh_plan(self._state)
+        if plan.first is not None:
             try:
-                call = refresh_call(app, state.refresh_token, username, device)
-            except ValueError:
-                raise MissingValueError(
-                    "with a client secret, renewing needs the username", "username"
-                ) from None
-            try:
-                return await self._refreshed(REFRESH_TOKEN_AUTH, call)
+                return await self._run(*plan.first)
             except Exception as exc:
                 if not needs_rotation(exc):
                     raise
-                _ROTATING_CLIENTS.add(client_id)
-        return await self._refreshed(None, rotating_refresh_call(app, state.refresh_token, device))
-
-    async def _refreshed(self, auth_flow: Optional[str], call: Call) -> TokenSet:
-        state = self._state
-        return await self._run(SignIn(state._app(), state._real_username(), auth_flow=auth_flow),
-                               call)
+                _ROTATING_CLIENTS.add(plan.client_id)
+        return await self._run(*plan.rotating)
 
     async def _need_access_token(self, what: str) -> str:
         life = self._state._lifecycle
