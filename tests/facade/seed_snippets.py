@@ -1,6 +1,6 @@
-"""The usage examples of the published page (../shared/seed/pycognito-pypi-page.zh.txt),
-verbatim (trailing spaces trimmed), in page order. Generated once from the page; the test checks
-they are still on it when the page is at hand."""
+"""The usage examples of the original package's published page, verbatim (trailing spaces
+trimmed), in page order. Generated once from the page; the test checks they are still on it
+when ``PYCOGNITO_SEED_PAGE`` names a copy of the page."""
 
 # ruff: noqa: E501
 
