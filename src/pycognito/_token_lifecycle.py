@@ -20,7 +20,7 @@ alike.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Generator, Optional
 
 from . import _clock
 from ._renewal import (
@@ -266,13 +266,38 @@ class TokenLifecycle:
         return is_stale(state, self._clock(), self.margin)
 
     def _renew(self, state: Optional[_State], *, force: bool) -> TokenSet:
-        """Renew under the lock: the decisions are :mod:`pycognito._renewal`'s."""
-        can_login = self.login is not None
+        """Renew under the lock: :meth:`renewal` driven with plain calls."""
+        steps = self.renewal(state, force=force, can_login=self.login is not None)
+        try:
+            need = next(steps)
+            while True:
+                if need is Step.REFRESH:
+                    assert state is not None
+                    try:
+                        fresh = self._refresh(state.tokens)
+                    except Exception as exc:
+                        need = steps.throw(exc)
+                        continue
+                    need = steps.send(fresh)
+                else:
+                    assert self.login is not None
+                    need = steps.send(self.accept(self.login()))
+        except StopIteration as done:
+            result: TokenSet = done.value
+            return result
+
+    def renewal(
+        self, state: Optional[_State], *, force: bool, can_login: bool
+    ) -> Generator[Step, TokenSet, TokenSet]:
+        """One renewal as the sync and async drivers share it (the decisions are
+        :mod:`pycognito._renewal`'s): yields ``Step.REFRESH`` (send the refreshed tokens, or
+        throw the refresh's exception) or ``Step.LOGIN`` (send the tokens the login stored);
+        returns the tokens to use."""
         step, why = renewal_step(state, self._clock(), force=force, can_login=can_login)
         if step is Step.REFRESH:
             assert state is not None
             try:
-                fresh = self._refresh(state.tokens)
+                fresh = yield Step.REFRESH
             except Exception as exc:
                 step = after_refresh_failure(
                     exc, state, self._clock(), force=force, can_login=can_login
@@ -287,7 +312,6 @@ class TokenLifecycle:
         if step is Step.USE:
             assert state is not None
             return state.tokens
-        if step is Step.LOGIN_REQUIRED:
+        if step is Step.LOGIN_REQUIRED or not can_login:
             raise LoginRequiredException(f"{why}, and no password is available to log in with")
-        assert self.login is not None
-        return self.accept(self.login())
+        return (yield Step.LOGIN)

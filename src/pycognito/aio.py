@@ -51,7 +51,7 @@ from ._cognito import Cognito
 from ._core import service_errors
 from ._models import UserObj
 from ._refusals import needs_rotation
-from ._renewal import Step, after_refresh_failure, refreshed, refusal, renewal_step
+from ._renewal import Step
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
     CUSTOM_AUTH,
@@ -68,7 +68,6 @@ from .exceptions import (
     ForceChangePasswordException,
     InvalidValueError,
     JWKSUnavailableError,
-    LoginRequiredException,
     MissingValueError,
 )
 
@@ -499,35 +498,28 @@ class AsyncCognito:
                 raise
 
     async def _renew_now(self, force: bool, login: Optional[Login]) -> TokenSet:
-        """The lifecycle's decisions (:mod:`pycognito._renewal`), driven with awaited calls."""
+        """The lifecycle's renewal (:meth:`TokenLifecycle.renewal`), driven with awaited calls."""
         life = self._state._lifecycle
-        state = life._current_state()
-        can_login = login is not None
-        step, why = renewal_step(state, life._clock(), force=force, can_login=can_login)
-        if step is Step.REFRESH:
-            assert state is not None
-            try:
-                fresh = await self._refresh()
-            except Exception as exc:
-                step = after_refresh_failure(
-                    exc, state, life._clock(), force=force, can_login=can_login
-                )
-                if step is Step.LOGIN_REQUIRED:
-                    life.clear()
-                    raise refusal(exc) from exc
-                if step is Step.RAISE:
-                    raise
-            else:
-                return life.accept(refreshed(fresh, state.tokens))
-        if step is Step.USE:
-            assert state is not None
-            return state.tokens
-        if login is None:
-            raise LoginRequiredException(f"{why}, and no password is available to log in with")
-        await login()
-        tokens = life.tokens
-        assert tokens is not None, "a login stores the tokens"
-        return tokens
+        steps = life.renewal(life._current_state(), force=force, can_login=login is not None)
+        try:
+            need = next(steps)
+            while True:
+                if need is Step.REFRESH:
+                    try:
+                        fresh = await self._refresh()
+                    except Exception as exc:
+                        need = steps.throw(exc)
+                        continue
+                    need = steps.send(fresh)
+                else:
+                    assert login is not None
+                    await login()
+                    tokens = life.tokens
+                    assert tokens is not None, "a login stores the tokens"
+                    need = steps.send(tokens)
+        except StopIteration as done:
+            result: TokenSet = done.value
+            return result
 
     async def _refresh(self) -> TokenSet:
         """REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for rotating app clients: the
