@@ -7,7 +7,8 @@ Servers, each started as its own process on a free loopback port:
 - ``cognito-local`` from npm (``bench/js``, installed by ``make bench-local``; no SRP at all).
 
 Figures (medians of ``--repeat`` runs):
-- start-up: process spawn to the first answered ``ListUserPools``;
+- start-up: process spawn to the first answered ``ListUserPools`` (each source tree's bytecode
+  written first, as an installed package has it, like moto);
 - cheap calls per second: ``ListUsers`` on a pool of 5 users, from 4 client threads in a separate
   load process (keep-alive HTTP/1.1, fixed request bytes, so the client costs little);
 - SRP logins per second (``pycognito local`` only, the only one that checks SRP): complete
@@ -28,6 +29,7 @@ Run: ``make bench-local`` (or ``.venv/bin/python bench/local.py [--baseline-src 
 from __future__ import annotations
 
 import argparse
+import compileall
 import http.client
 import json
 import os
@@ -121,13 +123,23 @@ class Server:
             self.process = None
 
 
+def _compile(src: Path) -> None:
+    """Write a source tree's bytecode, as installing a package does: moto is measured as
+    installed, with its bytecode, so ours must not be compiled afresh at each start (as it is
+    when ``PYTHONDONTWRITEBYTECODE`` is set and nothing compiled it)."""
+    if not compileall.compile_dir(str(src), quiet=1):
+        raise RuntimeError(f"{src} does not compile")
+
+
 def servers(baseline_src: Optional[str]) -> list[Server]:
     found: list[Server] = []
+    _compile(SRC)
     port = free_port()
     found.append(Server("pycognito local", [sys.executable, "-m", "pycognito.cli", "local",
                                             "--port", str(port)], port,
                         env={"PYTHONPATH": str(SRC)}))
     if baseline_src:
+        _compile(Path(baseline_src))
         port = free_port()
         found.append(Server("pycognito local (baseline)",
                             [sys.executable, "-m", "pycognito.cli", "local", "--port", str(port)],

@@ -25,6 +25,7 @@ import binascii
 import io
 import json
 import math
+import os
 import re
 import threading
 import uuid
@@ -295,10 +296,14 @@ _models_lock = threading.Lock()
 
 
 def _model(service: str) -> Any:
-    """botocore's service model (loaded on first use, about half a second; kept)."""
+    """botocore's service model (loaded on first use, kept): read with botocore's own loader
+    (its search path, ``AWS_DATA_PATH`` first), without the cost of a whole botocore session."""
     with _models_lock:
         if service not in _models:
-            import botocore.session
+            from botocore.loaders import create_loader
+            from botocore.model import ServiceModel
 
-            _models[service] = botocore.session.get_session().get_service_model(service)
+            data = create_loader(os.environ.get("AWS_DATA_PATH")).load_service_model(
+                service, "service-2")
+            _models[service] = ServiceModel(data, service_name=service)
         return _models[service]
