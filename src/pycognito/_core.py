@@ -405,6 +405,16 @@ class CognitoBase:
 
     def _need_access_token(self, what: str) -> str:
         """The access token, renewed first if it is (nearly) expired and can be renewed."""
+        tokens, renew = self._held_tokens(what)
+        if renew:
+            with service_errors():
+                tokens = self._lifecycle.valid_tokens()
+        return tokens.access_token
+
+    def _held_tokens(self, what: str) -> tuple[TokenSet, bool]:
+        """The tokens held (``MissingValueError`` naming ``what`` if none) and whether they
+        should be renewed before use (stale, with a refresh token): the sync and async
+        drivers' one check."""
         life = self._lifecycle
         tokens = life.tokens
         if tokens is None:
@@ -412,10 +422,7 @@ class CognitoBase:
                 f"{what} needs an access token: log in first or pass access_token=...",
                 "access_token",
             )
-        if tokens.refresh_token and life.is_stale():
-            with service_errors():
-                tokens = life.valid_tokens()
-        return tokens.access_token
+        return tokens, bool(tokens.refresh_token) and life.is_stale()
 
     # -- the token state --------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Union
+from typing import Any, Awaitable, Callable, ClassVar, Mapping, Optional, Protocol, Union
 
 from . import srp
 from ._challenges import (
@@ -292,14 +292,10 @@ class SignIn:
         return pending
 
 
-class CustomSignIn(SignIn):
-    """CUSTOM_AUTH: the challenges the pool's Lambda triggers define are raised
-    (``CustomChallengeException``) and answered with :meth:`SignIn.answer` (``ANSWER``).
+class _OneFlowSignIn(SignIn):
+    """A sign-in that always starts with one ``AUTH_FLOW`` (the subclasses set it)."""
 
-    :meth:`start_custom` with ``with_srp`` starts with SRP (``CHALLENGE_NAME: SRP_A``): the
-    prover, which then holds the password, answers the PASSWORD_VERIFIER that the
-    DefineAuthChallenge trigger asks for before its own challenges.
-    """
+    AUTH_FLOW: ClassVar[str]
 
     def __init__(
         self,
@@ -310,8 +306,20 @@ class CustomSignIn(SignIn):
         device_key: Optional[str] = None,
         client_metadata: Optional[Mapping[str, str]] = None,
     ) -> None:
-        super().__init__(app, username, auth_flow=CUSTOM_AUTH, prover=prover,
+        super().__init__(app, username, auth_flow=self.AUTH_FLOW, prover=prover,
                          device_key=device_key, client_metadata=client_metadata)
+
+
+class CustomSignIn(_OneFlowSignIn):
+    """CUSTOM_AUTH: the challenges the pool's Lambda triggers define are raised
+    (``CustomChallengeException``) and answered with :meth:`SignIn.answer` (``ANSWER``).
+
+    :meth:`start_custom` with ``with_srp`` starts with SRP (``CHALLENGE_NAME: SRP_A``): the
+    prover, which then holds the password, answers the PASSWORD_VERIFIER that the
+    DefineAuthChallenge trigger asks for before its own challenges.
+    """
+
+    AUTH_FLOW = CUSTOM_AUTH
 
     def start_custom(self, *, with_srp: bool = False) -> Call:
         """InitiateAuth with CUSTOM_AUTH (and the prover's ``SRP_A`` when ``with_srp``)."""
@@ -323,7 +331,7 @@ class CustomSignIn(SignIn):
         return self._initiate({**self.prover.get_auth_params(), "CHALLENGE_NAME": "SRP_A"})
 
 
-class ChoiceSignIn(SignIn):
+class ChoiceSignIn(_OneFlowSignIn):
     """USER_AUTH, choice-based sign-in: a preferred first factor (:meth:`start_choice`), or
     SELECT_CHALLENGE raised as ``SelectChallengeException`` and answered with :meth:`select`.
 
@@ -331,17 +339,7 @@ class ChoiceSignIn(SignIn):
     (new password, device, MFA); ``EMAIL_OTP`` and ``SMS_OTP`` raise their code challenge.
     """
 
-    def __init__(
-        self,
-        app: AppClient,
-        username: Optional[str],
-        *,
-        prover: Optional[Prover] = None,
-        device_key: Optional[str] = None,
-        client_metadata: Optional[Mapping[str, str]] = None,
-    ) -> None:
-        super().__init__(app, username, auth_flow=USER_AUTH, prover=prover,
-                         device_key=device_key, client_metadata=client_metadata)
+    AUTH_FLOW = USER_AUTH
 
     def start_choice(self, preferred: Optional[str] = None,
                      password: Optional[str] = None) -> Call:

@@ -535,14 +535,8 @@ class AsyncCognito:
         return await self._run(*plan.rotating)
 
     async def _need_access_token(self, what: str) -> str:
-        life = self._state._lifecycle
-        tokens = life.tokens
-        if tokens is None:
-            raise MissingValueError(
-                f"{what} needs an access token: log in first or pass access_token=...",
-                "access_token",
-            )
-        if tokens.refresh_token and life.is_stale():
+        tokens, renew = self._state._held_tokens(what)
+        if renew:
             with service_errors():
                 tokens = await self._renew(force=False)
         return tokens.access_token
