@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import socketserver
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
 
@@ -22,6 +24,11 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 #: Request bodies larger than this are refused before they are read (413): the front door's cap.
 MAX_BODY = MAX_BODY_BYTES
+
+#: After a refusal whose body was left unread, how long and how much of it is read and dropped
+#: before the connection closes (a lingering close, RFC 9112 section 9.6).
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 16 * MAX_BODY
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -125,7 +132,33 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
+        self.wfile.flush()
         self.close_connection = True
+        self._linger()
+
+    def _linger(self) -> None:
+        """Drop what the client is still sending, for a bounded time, before closing.
+
+        Closing a socket with unread input makes the kernel answer with a reset, which can
+        reach the client while it is still sending the body and before it has read the
+        refusal: it would see a broken pipe instead of the 4xx.
+        """
+        sock = self.connection
+        try:
+            sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            dropped = 0
+            while dropped < LINGER_BYTES:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                sock.settimeout(left)
+                chunk = sock.recv(64 * 1024)
+                if not chunk:
+                    break
+                dropped += len(chunk)
+        except OSError:  # reset or timed out: nothing more to do for this connection
+            pass
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _serve
 

@@ -1,0 +1,56 @@
+"""The HTTP server: a refused oversized body still reaches the client as the refusal."""
+
+from __future__ import annotations
+
+import select
+import socket
+from urllib.parse import urlsplit
+
+from pycognito.local import LocalCognito
+from pycognito.local._wsgi import MAX_BODY
+
+
+def _raw_exchange(local: LocalCognito, headers: bytes, body: bytes) -> tuple[bytes, str]:
+    """Send the headers, wait for the server's answer to them, then send the body anyway (as a
+    client that does not wait for ``100 Continue`` does) and read everything."""
+    parts = urlsplit(local.endpoint_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(headers)
+        readable, _, _ = select.select([sock], [], [], 10)
+        assert readable, "the server did not answer the headers"
+        failure = ""
+        try:
+            sock.sendall(body)
+        except OSError as error:
+            failure = f"sending: {error!r}"
+        received = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        except OSError as error:
+            failure = failure or f"reading: {error!r}"
+    return received, failure
+
+
+def test_an_oversized_body_gets_its_413_not_a_reset(local: LocalCognito) -> None:
+    body = b"x" * (8 * MAX_BODY)
+    headers = (b"POST / HTTP/1.1\r\nHost: local\r\n"
+               b"X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\n"
+               b"Content-Type: application/x-amz-json-1.1\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(body))
+    received, failure = _raw_exchange(local, headers, body)
+    assert failure == ""
+    assert received.startswith(b"HTTP/1.1 413 ")
+    assert b"RequestEntityTooLargeException" in received
+    assert b"Connection: close" in received
+
+
+def test_a_chunked_body_gets_its_411_not_a_reset(local: LocalCognito) -> None:
+    headers = b"POST / HTTP/1.1\r\nHost: local\r\nTransfer-Encoding: chunked\r\n\r\n"
+    chunked = b"100000\r\n" + b"y" * 0x100000 + b"\r\n0\r\n\r\n"
+    received, failure = _raw_exchange(local, headers, chunked)
+    assert failure == ""
+    assert received.startswith(b"HTTP/1.1 411 ") and b"LengthRequiredException" in received
