@@ -7,6 +7,7 @@ from typing import Any, Mapping, Optional
 from ._auth import _text
 from ._core import CognitoBase
 from ._models import GroupObj
+from ._operations import Steps, call, operation
 
 
 class GroupsMixin(CognitoBase):
@@ -16,42 +17,49 @@ class GroupsMixin(CognitoBase):
         """Build a ``group_class`` from a Cognito group dict (no call to Cognito)."""
         return self.group_class(group_data=group_data, cognito_obj=self)
 
-    def get_group(self, group_name: str) -> GroupObj:
+    @operation
+    def get_group(self, group_name: str) -> Steps[GroupObj]:
         """One group of the pool."""
-        response = self._call("get_group",
+        response = yield call("get_group",
             GroupName=_text(group_name, "group_name"), UserPoolId=self.user_pool_id
         )
         return self.get_group_obj(response["Group"])
 
-    def get_groups(self) -> list[GroupObj]:
+    @operation
+    def get_groups(self) -> Steps[list[GroupObj]]:
         """Every group of the pool (all pages)."""
         kwargs: dict[str, Any] = {"UserPoolId": self.user_pool_id}
         groups: list[GroupObj] = []
         while True:
-            page = self._call("list_groups", **kwargs)
+            page = yield call("list_groups", **kwargs)
             groups.extend(self.get_group_obj(group) for group in page.get("Groups", []))
             token = page.get("NextToken")
             if not token:
                 return groups
             kwargs["NextToken"] = token
 
-    def admin_add_user_to_group(self, username: Optional[str], group_name: str) -> None:
+    @operation
+    def admin_add_user_to_group(self, username: Optional[str], group_name: str) -> Steps[None]:
         """Add a user (``None``: ``username``) to a group."""
-        self._call("admin_add_user_to_group",
+        yield call("admin_add_user_to_group",
             UserPoolId=self.user_pool_id,
             Username=self._need_username(username, what="admin_add_user_to_group"),
             GroupName=_text(group_name, "group_name"),
         )
 
-    def admin_remove_user_from_group(self, username: Optional[str], group_name: str) -> None:
+    @operation
+    def admin_remove_user_from_group(
+        self, username: Optional[str], group_name: str
+    ) -> Steps[None]:
         """Remove a user (``None``: ``username``) from a group."""
-        self._call("admin_remove_user_from_group",
+        yield call("admin_remove_user_from_group",
             UserPoolId=self.user_pool_id,
             Username=self._need_username(username, what="admin_remove_user_from_group"),
             GroupName=_text(group_name, "group_name"),
         )
 
-    def admin_list_groups_for_user(self, username: Optional[str] = None) -> list[str]:
+    @operation
+    def admin_list_groups_for_user(self, username: Optional[str] = None) -> Steps[list[str]]:
         """The names of a user's groups (default ``username``; all pages)."""
         kwargs: dict[str, Any] = {
             "UserPoolId": self.user_pool_id,
@@ -59,7 +67,7 @@ class GroupsMixin(CognitoBase):
         }
         names: list[str] = []
         while True:
-            page = self._call("admin_list_groups_for_user", **kwargs)
+            page = yield call("admin_list_groups_for_user", **kwargs)
             names.extend(group["GroupName"] for group in page.get("Groups", []))
             token = page.get("NextToken")
             if not token:

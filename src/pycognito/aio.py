@@ -50,6 +50,7 @@ from ._clients import cognito_client
 from ._cognito import Cognito
 from ._core import service_errors
 from ._models import UserObj
+from ._operations import awaited
 from ._refusals import needs_rotation
 from ._renewal import Step
 from ._signin import (
@@ -559,6 +560,18 @@ class AsyncCognito:
         access = await self._need_access_token("logout")
         await self._idp.global_sign_out(AccessToken=access)
         self._state._clear_tokens()
+
+    # -- the facade's other methods: its steps (pycognito._operations), each call awaited ---
+
+    get_group = awaited(Cognito.get_group)
+    get_groups = awaited(Cognito.get_groups)
+    admin_add_user_to_group = awaited(Cognito.admin_add_user_to_group)
+    admin_remove_user_from_group = awaited(Cognito.admin_remove_user_from_group)
+    admin_list_groups_for_user = awaited(Cognito.admin_list_groups_for_user)
+
+    async def _send(self, need: Call) -> Any:
+        """One Cognito call of an operation's steps."""
+        return await getattr(self._idp, need.operation)(**need.params)
 
     # -- the engine's async driver ----------------------------------------------------------
 

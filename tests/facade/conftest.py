@@ -1,13 +1,21 @@
-"""Fixtures for the ``Cognito`` facade tests: instances aimed at the local Cognito."""
+"""Fixtures for the ``Cognito`` facade tests: instances aimed at the local Cognito.
+
+A module whose methods both drivers run (the facade's steps in :mod:`pycognito._operations`)
+asks for ``make_either`` instead of ``make_cognito``: its tests then run once with ``Cognito``
+and once with ``AsyncCognito``, each coroutine run to completion on one event loop.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+import asyncio
+import inspect
+from typing import Any, Callable, Iterator, Optional, cast
 
 import pytest
 from botocore.config import Config
 
 from pycognito import Cognito
+from pycognito.aio import AsyncCognito, close_connections
 
 from ..conftest import PoolInfo, UserInfo
 
@@ -28,12 +36,57 @@ def make_cognito(pool: PoolInfo) -> CognitoFactory:
     ``pool``), with its client secret, reaching the local server."""
 
     def make(pool_info: Optional[PoolInfo] = None, **kwargs: Any) -> Cognito:
-        info = pool_info or pool
-        kwargs.setdefault("client_secret", info.client_secret)
-        kwargs.setdefault("boto3_client_kwargs", client_kwargs(info))
-        return Cognito(info.pool_id, info.client_id, **kwargs)
+        made: Cognito = _make(pool_info or pool, Cognito, **kwargs)
+        return made
 
     return make
+
+
+class Blocking:
+    """An ``AsyncCognito`` with the ``Cognito`` calling convention: each coroutine method is
+    run to completion on ``loop`` (the real async driver and transport; nothing replaced)."""
+
+    def __init__(self, inner: AsyncCognito, loop: asyncio.AbstractEventLoop) -> None:
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_loop", loop)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._inner, name)
+        if not inspect.iscoroutinefunction(value):
+            return value
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return self._loop.run_until_complete(value(*args, **kwargs))
+
+        return run
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._inner, name, value)
+
+
+@pytest.fixture(params=["Cognito", "AsyncCognito"])
+def make_either(request: pytest.FixtureRequest, pool: PoolInfo) -> Iterator[CognitoFactory]:
+    """``make_cognito``'s factory, once for each driver (see the module docstring)."""
+    if request.param == "Cognito":
+        yield lambda pool_info=None, **kwargs: _make(pool_info or pool, Cognito, **kwargs)
+        return
+    loop = asyncio.new_event_loop()
+
+    def make(pool_info: Optional[PoolInfo] = None, **kwargs: Any) -> Cognito:
+        inner = _make(pool_info or pool, AsyncCognito, **kwargs)
+        return cast(Cognito, Blocking(inner, loop))
+
+    try:
+        yield make
+    finally:
+        loop.run_until_complete(close_connections())
+        loop.close()
+
+
+def _make(info: PoolInfo, kind: Callable[..., Any], **kwargs: Any) -> Any:
+    kwargs.setdefault("client_secret", info.client_secret)
+    kwargs.setdefault("boto3_client_kwargs", client_kwargs(info))
+    return kind(info.pool_id, info.client_id, **kwargs)
 
 
 @pytest.fixture

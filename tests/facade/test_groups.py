@@ -18,12 +18,12 @@ def test_group_obj_from_data(make_cognito: CognitoFactory) -> None:
     assert g.role_arn is None and repr(g) == "<GroupObj: user_group>"
 
 
-def test_groups_and_membership(make_cognito: CognitoFactory, pool: PoolInfo, alice: UserInfo,
+def test_groups_and_membership(make_either: CognitoFactory, pool: PoolInfo, alice: UserInfo,
                                cognito_idp: Any, local: Any) -> None:
     for i in range(63):
         cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName=f"g{i:02d}",
                                  Description=f"group {i}", Precedence=i)
-    u = make_cognito(username="alice")
+    u = make_either(username="alice")
     local.clear_calls()
     groups = u.get_groups()
     assert len(groups) == 63 and len(local.calls("ListGroups")) >= 2
