@@ -189,10 +189,9 @@ class AuthMixin(VerifyMixin):
             with self._challenge_raised(USER_SRP_AUTH, username):
                 response = helper.authenticate_user(client_metadata=client_metadata)
         finally:
-            if helper.forgotten_device_key:  # Cognito no longer knows the device
+            if helper.forgotten_device_key:  # (the prover forgot the shared device values)
                 log.info("Cognito does not know the device any more; logged in without it")
                 self.forgotten_device_key = helper.forgotten_device_key
-                self.device_key = self.device_group_key = self._device_password = None
         self._accept(response)
 
     def admin_authenticate(
@@ -516,18 +515,22 @@ class AuthMixin(VerifyMixin):
         self._run(flow, flow.answer(pending, responses))
 
     def _srp(self, username: str, password: Optional[str]) -> AWSSRP:
-        """An ``AWSSRP`` for this app client and remembered device (the SRP prover)."""
-        return AWSSRP(
+        """An ``AWSSRP`` for this app client and remembered device (the SRP prover), holding
+        this instance's device values: a device Cognito forgot is forgotten here too."""
+        device = self._device
+        prover = AWSSRP(
             username,
             password,
             self.user_pool_id,
             self.client_id,
             client=self.client,
             client_secret=self.client_secret,
-            device_key=self.device_key,
-            device_group_key=self.device_group_key,
-            device_password=self._device_password,
+            device_key=device.key,
+            device_group_key=device.group_key,
+            device_password=device.password,
         )
+        prover._device = device
+        return prover
 
     def _flow(
         self,
@@ -548,7 +551,7 @@ class AuthMixin(VerifyMixin):
     def _prover(self, username: str, password: Optional[str] = None) -> Optional[AWSSRP]:
         """SRP answers for ``password`` and/or this instance's remembered device (``None``
         when there is neither)."""
-        device = self.device_key and self.device_group_key and self._device_password
+        device = self._device.complete()
         return self._srp(username, password) if password is not None or device else None
 
     def _run(self, flow: SignIn, call: Call) -> None:
@@ -623,9 +626,7 @@ class AuthMixin(VerifyMixin):
         )
 
     def _device_confirmed(self, new_device: Mapping[str, str], password: str) -> None:
-        self.device_key = new_device["DeviceKey"]
-        self.device_group_key = new_device["DeviceGroupKey"]
-        self._device_password = password
+        self._device.remember(new_device["DeviceKey"], new_device["DeviceGroupKey"], password)
 
     def _register_device(
         self, access_token: str, new_device: Mapping[str, str], device_name: Optional[str] = None

@@ -23,6 +23,7 @@ from ._clients import (
     environment_endpoint,
     service_error,
 )
+from ._device_credentials import DeviceCredentials
 from ._signin import AppClient
 from ._text import check_text
 from ._token_lifecycle import TokenLifecycle
@@ -231,9 +232,8 @@ class CognitoBase:
         self.base_attributes: dict[str, Any] = {}
         self.custom_attributes: dict[str, Any] = {}
         self.mfa_tokens: Optional[dict[str, Any]] = None
-        self.device_key = device_key
-        self.device_group_key = device_group_key
-        self._device_password = device_password
+        #: The remembered device (shared with the SRP prover of each login).
+        self._device = DeviceCredentials(device_key, device_group_key, device_password)
         #: The device key Cognito refused as unknown (forgotten) during the last
         #: ``authenticate``, which then logged in without it and cleared the device values;
         #: ``None`` otherwise.
@@ -324,14 +324,34 @@ class CognitoBase:
     # -- devices ----------------------------------------------------------------------------
 
     @property
+    def device_key(self) -> Optional[str]:
+        """The remembered device's key (sent with logins and refreshes)."""
+        return self._device.key
+
+    @device_key.setter
+    def device_key(self, value: Optional[str]) -> None:
+        _optional_str("device_key", value)
+        self._device.key = value
+
+    @property
+    def device_group_key(self) -> Optional[str]:
+        """The remembered device's group key."""
+        return self._device.group_key
+
+    @device_group_key.setter
+    def device_group_key(self, value: Optional[str]) -> None:
+        _optional_str("device_group_key", value)
+        self._device.group_key = value
+
+    @property
     def device_password(self) -> Optional[str]:
         """The remembered device's password (a secret: store it like one)."""
-        return self._device_password
+        return self._device.password
 
     @device_password.setter
     def device_password(self, value: Optional[str]) -> None:
         _optional_str("device_password", value)
-        self._device_password = value
+        self._device.password = value
 
     @property
     def new_device(self) -> Optional[dict[str, str]]:

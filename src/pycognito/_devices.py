@@ -42,13 +42,11 @@ class DevicesMixin(AuthMixin):
             DeviceKey=new["DeviceKey"],
             DeviceRememberedStatus="remembered" if remembered else "not_remembered",
         )
-        self.device_key = new["DeviceKey"]
-        self.device_group_key = new["DeviceGroupKey"]
-        self._device_password = password
+        self._device.remember(new["DeviceKey"], new["DeviceGroupKey"], password)
         self._new_device = None
         return {
-            "device_key": self.device_key,
-            "device_group_key": self.device_group_key,
+            "device_key": new["DeviceKey"],
+            "device_group_key": new["DeviceGroupKey"],
             "device_password": password,
         }
 
@@ -72,5 +70,4 @@ class DevicesMixin(AuthMixin):
             raise MissingValueError("forget_device needs a device_key", "device_key")
         access = self._need_access_token("forget_device")
         self._call("forget_device", AccessToken=access, DeviceKey=key)
-        if key == self.device_key:
-            self.device_key = self.device_group_key = self._device_password = None
+        self._device.forget(key)

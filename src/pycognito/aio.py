@@ -269,9 +269,8 @@ class AsyncCognito:
                     flow, await _turns().run(flow.start_srp), self._idp, _turns().run
                 )
         finally:
-            if flow.forgotten_device_key:  # Cognito no longer knows the device (as Cognito)
+            if flow.forgotten_device_key:  # (the prover forgot the shared device values)
                 state.forgotten_device_key = flow.forgotten_device_key
-                state.device_key = state.device_group_key = state._device_password = None
         await self._accept(response)
 
     async def admin_authenticate(

@@ -44,6 +44,7 @@ from ._challenges import (
     strip_metadata,
 )
 from ._clients import cognito_client
+from ._device_credentials import DeviceCredentials
 from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
 from ._text import check_text
 from .exceptions import (
@@ -139,9 +140,7 @@ class AWSSRP:
         self.client_secret = client_secret
         self.pool_region = pool_region or (pool_id.split("_", 1)[0] if pool_id else None)
         self._client = client
-        self.device_key = device_key
-        self.device_group_key = device_group_key
-        self._device_password = device_password
+        self._device = DeviceCredentials(device_key, device_group_key, device_password)
         #: The device key Cognito refused as unknown (forgotten) during the last login, which
         #: then went on without it and cleared the device values; ``None`` otherwise.
         self.forgotten_device_key: Optional[str] = None
@@ -172,9 +171,27 @@ class AWSSRP:
         return self._client
 
     @property
+    def device_key(self) -> Optional[str]:
+        """The remembered device's key."""
+        return self._device.key
+
+    @device_key.setter
+    def device_key(self, value: Optional[str]) -> None:
+        self._device.key = value
+
+    @property
+    def device_group_key(self) -> Optional[str]:
+        """The remembered device's group key."""
+        return self._device.group_key
+
+    @device_group_key.setter
+    def device_group_key(self, value: Optional[str]) -> None:
+        self._device.group_key = value
+
+    @property
     def device_password(self) -> Optional[str]:
         """The remembered device's password (a secret: store it like one)."""
-        return self._device_password
+        return self._device.password
 
     # -------------------------------------------------------------------------------------
     # Helpers kept public from the original API
@@ -387,9 +404,7 @@ class AWSSRP:
             self._random,
         )
         response = self.client.confirm_device(**call.params)
-        device_key, group_key = metadata["DeviceKey"], metadata["DeviceGroupKey"]
-        self.device_key, self.device_group_key = device_key, group_key
-        self._device_password = device_password
+        self._device.remember(metadata["DeviceKey"], metadata["DeviceGroupKey"], device_password)
         return strip_metadata(response), device_password
 
     def update_device_status(
@@ -408,8 +423,7 @@ class AWSSRP:
     def forget_device(self, access_token: str, device_key: str) -> dict[str, Any]:
         """Forget the device: it can no longer be used to sign in."""
         response = self.client.forget_device(AccessToken=access_token, DeviceKey=device_key)
-        if device_key == self.device_key:
-            self.device_key = self.device_group_key = self._device_password = None
+        self._device.forget(device_key)
         return strip_metadata(response)
 
     # -------------------------------------------------------------------------------------
@@ -441,7 +455,7 @@ class AWSSRP:
 
     def forget_device_values(self) -> None:
         """Drop the device triple (used when Cognito no longer knows the device)."""
-        self.device_key = self.device_group_key = self._device_password = None
+        self._device.forget()
 
     def _need(self, name: str, what: str) -> str:
         """The constructor value ``name``; a clear error if it was left ``None``."""
@@ -474,14 +488,14 @@ class AWSSRP:
         ).key
 
     def _device_triple(self) -> tuple[str, str, str]:
-        key, group, password = self.device_key, self.device_group_key, self._device_password
-        if not (key and group and password):
+        values = self._device.complete()
+        if values is None:
             raise UnsupportedChallengeException(
                 "Cognito asked for DEVICE_SRP_AUTH but no device key, group key and password "
                 "were given",
                 {"ChallengeName": DEVICE_SRP_AUTH},
             )
-        return key, group, password
+        return values
 
 
 def default_device_name() -> str:
