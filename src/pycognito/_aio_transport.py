@@ -5,9 +5,11 @@ pieces: its service model and endpoint (``endpoint_url``, ``AWS_ENDPOINT_URL...`
 default), botocore's JSON serializer (with parameter validation), AWS's SigV4 signer with the
 credentials boto3 finds (the given ``session``, ``access_key``/``secret_key``, environment,
 profiles), botocore's response parser and the client's error factory, so errors are the very
-``ClientError`` subclasses ``client.exceptions.X`` names. Only the HTTP round trip differs: it
-is an ``httpx.AsyncClient`` request, so the loop never waits on the network and no thread is
-used per call. See docs/async.md for why this and not aiobotocore.
+``ClientError`` subclasses ``client.exceptions.X`` names, and the retry handler botocore
+registered on that client (its ``retries`` config) decides every retry and its backoff. Only
+the HTTP round trip differs: it is an ``httpx.AsyncClient`` request, and a backoff is an
+``asyncio.sleep``, so the loop never waits on the network and no thread is used per call. See
+docs/async.md for why this and not aiobotocore.
 
 The boto3 client these parts come from is the facade's shared one; creating it (tens of
 milliseconds of CPU, more for the first in a process) and resolving credentials (which may
@@ -23,7 +25,7 @@ import ssl
 import threading
 import weakref
 from collections.abc import Awaitable
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
 import httpx
 
@@ -89,21 +91,52 @@ class AsyncIdpClient:
 
     async def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call ``operation`` (boto3's snake_case name) with ``params``; return the parsed
-        response or raise the boto3 client's ``ClientError`` subclass for Cognito's error."""
+        response or raise the boto3 client's ``ClientError`` subclass for Cognito's error.
+
+        Throttling, 5xx and connection failures are retried as the boto3 client would retry
+        them (its ``Config(retries=...)``: mode, attempts, backoff with jitter, retry quota),
+        the delays awaited with ``asyncio.sleep``."""
         await self.start()
         parts = self._parts
         assert parts is not None
         model = parts.operation(operation)
-        request = parts.serializer.serialize_to_request(dict(params), model)
-        credentials = None
-        if model.auth_type != "none":
-            credentials = await parts.frozen_credentials()
-        prepared = parts.prepare(request, model, credentials)
-        response = await self.http().request(
-            prepared.method, prepared.url, headers=dict(prepared.headers.items()),
-            content=prepared.body, timeout=parts.timeout,
-        )
-        return parts.parse(response, model)
+        request = parts.request_dict(params, model)
+        http, slots = self._pool()
+        attempts = 0
+        while True:
+            attempts += 1
+            credentials = None
+            if model.auth_type != "none":
+                credentials = await parts.frozen_credentials()
+            prepared = parts.prepare(request, model, credentials)  # signed anew each attempt
+            response: Optional[tuple[Any, dict[str, Any]]] = None
+            caught: Optional[Exception] = None
+            try:
+                async with slots:
+                    reply = await http.request(
+                        prepared.method, prepared.url, headers=dict(prepared.headers.items()),
+                        content=prepared.body, timeout=parts.timeout,
+                    )
+            except httpx.TransportError as exc:
+                caught = _botocore_error(exc, prepared.url)
+            else:
+                response = parts.parse(reply, model)
+            delay = parts.retry_delay(attempts, model, request, response, caught)
+            if delay is None:
+                break
+            await asyncio.sleep(delay)
+        if caught is not None:
+            raise caught from caught.__cause__
+        assert response is not None
+        return parts.result(response, model, request, attempts)
+
+    def _pool(self) -> tuple[httpx.AsyncClient, Any]:
+        """The client to send through and the slots bounding the requests in flight on it
+        (the shared pool's; none for a client given to the constructor)."""
+        if self._http is not None:
+            return self.http(), _NO_BOUND
+        shared = self.http()
+        return shared, _SLOTS[shared]
 
     def http(self) -> httpx.AsyncClient:
         """The ``httpx.AsyncClient`` requests go through: the one given, else the connection
@@ -126,7 +159,8 @@ _SHARED_HTTP: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncCl
 
 
 #: Requests beyond this many open connections wait for one (boto3's pool holds 10).
-_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+_CONNECTIONS = 20
+_LIMITS = httpx.Limits(max_connections=_CONNECTIONS, max_keepalive_connections=_CONNECTIONS)
 
 
 def shared_http() -> httpx.AsyncClient:
@@ -135,7 +169,25 @@ def shared_http() -> httpx.AsyncClient:
     http = _SHARED_HTTP.get(loop)
     if http is None or http.is_closed:
         http = _SHARED_HTTP[loop] = httpx.AsyncClient(verify=_tls_context(), limits=_LIMITS)
+        # Requests beyond the pool's connections wait here, not in httpcore's queue (which
+        # it rescans in full, with a system call per idle connection, whenever a request
+        # starts or ends: hundreds of waiting requests made every request cost milliseconds).
+        _SLOTS[http] = asyncio.Semaphore(_CONNECTIONS)
     return http
+
+
+class _Unbounded:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_BOUND = _Unbounded()
+_SLOTS: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def close_shared_http() -> None:
@@ -175,7 +227,8 @@ def _parts_for(make_client: Callable[[], Any], make_credentials: Callable[[], An
 
 
 class _Parts:
-    """The botocore pieces of one boto3 client (built in a worker thread)."""
+    """The botocore pieces of one boto3 client (built in a worker thread), and the per-call
+    work done with them: what does not change from call to call is made once here."""
 
     def __init__(self, client: Any, credentials: Any) -> None:
         from botocore import xform_name
@@ -184,12 +237,16 @@ class _Parts:
 
         self.client = client
         meta = client.meta
+        self.events = meta.events
         self.model = meta.service_model
+        self.service_id = self.model.service_id.hyphenize()
+        self.signing_name: str = self.model.signing_name
         self.endpoint_url: str = meta.endpoint_url
         self.region: str = meta.region_name
         self.serializer = create_serializer(self.model.protocol, include_validation=True)
         self.parser = create_parser(self.model.protocol)
         self.names = {xform_name(name): name for name in self.model.operation_names}
+        self.operations: dict[str, Any] = {}
         config = meta.config
         self.timeout = httpx.Timeout(
             float(config.read_timeout), connect=float(config.connect_timeout)
@@ -198,10 +255,22 @@ class _Parts:
         _tls_context()  # made here, off the loop
 
     def operation(self, name: str) -> Any:
-        try:
-            return self.model.operation_model(self.names[name])
-        except KeyError:
-            raise AttributeError(f"cognito-idp has no operation {name!r}") from None
+        model = self.operations.get(name)
+        if model is None:
+            try:
+                model = self.operations[name] = self.model.operation_model(self.names[name])
+            except KeyError:
+                raise AttributeError(f"cognito-idp has no operation {name!r}") from None
+        return model
+
+    def request_dict(self, params: Mapping[str, Any], model: Any) -> dict[str, Any]:
+        """botocore's request for ``params`` (validated), with its URL: made once per call."""
+        from botocore.awsrequest import prepare_request_dict
+
+        request: dict[str, Any] = self.serializer.serialize_to_request(dict(params), model)
+        prepare_request_dict(request, endpoint_url=self.endpoint_url)
+        request["context"] = {}
+        return request
 
     async def frozen_credentials(self) -> Any:
         credentials = self.credentials
@@ -214,28 +283,99 @@ class _Parts:
         return credentials.get_frozen_credentials()
 
     def prepare(self, request: dict[str, Any], model: Any, credentials: Any) -> Any:
+        """One attempt's HTTP request, signed (SigV4) when there are credentials."""
         from botocore.auth import SigV4Auth
-        from botocore.awsrequest import create_request_object, prepare_request_dict
+        from botocore.awsrequest import create_request_object
 
-        prepare_request_dict(request, endpoint_url=self.endpoint_url)
-        request["context"] = {}
         aws_request = create_request_object(request)
         if credentials is not None:
-            signing_name = self.model.signing_name
-            SigV4Auth(credentials, signing_name, self.region).add_auth(aws_request)
+            SigV4Auth(credentials, self.signing_name, self.region).add_auth(aws_request)
         return aws_request.prepare()
 
-    def parse(self, response: httpx.Response, model: Any) -> dict[str, Any]:
+    def parse(self, response: httpx.Response, model: Any) -> tuple[Any, dict[str, Any]]:
+        """botocore's response object and parsed body for one attempt's reply."""
+        from botocore.awsrequest import AWSResponse
+
         headers = {name.lower(): value for name, value in response.headers.items()}
         parsed: dict[str, Any] = self.parser.parse(
             {"status_code": response.status_code, "headers": headers, "body": response.content},
             model.output_shape,
         )
         parsed.setdefault("ResponseMetadata", {}).update(
-            {"HTTPStatusCode": response.status_code, "HTTPHeaders": headers, "RetryAttempts": 0}
+            {"HTTPStatusCode": response.status_code, "HTTPHeaders": headers}
         )
-        if response.status_code >= 300:
+        raw = AWSResponse(str(response.url), response.status_code, headers, _Body(response))
+        return raw, parsed
+
+    def retry_delay(
+        self,
+        attempts: int,
+        model: Any,
+        request: dict[str, Any],
+        response: Optional[tuple[Any, dict[str, Any]]],
+        caught: Optional[Exception],
+    ) -> Optional[float]:
+        """The delay before the next attempt, or ``None`` (no retry): the answer of the retry
+        handler botocore registered on the boto3 client for its ``retries`` config."""
+        from botocore.hooks import first_non_none_response
+
+        answers = self.events.emit(
+            f"needs-retry.{self.service_id}.{model.name}",
+            response=response, endpoint=None, operation=model, attempts=attempts,
+            caught_exception=caught, request_dict=request,
+        )
+        delay = first_non_none_response(answers)
+        if delay is None or delay is False:
+            return None
+        return float(delay)
+
+    def result(
+        self,
+        response: tuple[Any, dict[str, Any]],
+        model: Any,
+        request: dict[str, Any],
+        attempts: int,
+    ) -> dict[str, Any]:
+        """The parsed response, or the client's ``ClientError`` subclass for an error; the
+        client's ``after-call`` handlers (the retry quota's refund) see it as in boto3."""
+        raw, parsed = response
+        parsed["ResponseMetadata"]["RetryAttempts"] = attempts - 1
+        self.events.emit(
+            f"after-call.{self.service_id}.{model.name}",
+            http_response=raw, parsed=parsed, model=model, context=request["context"],
+        )
+        if raw.status_code >= 300:
             error = parsed.get("Error") or {}
             error_class = self.client.exceptions.from_code(error.get("Code") or "")
             raise error_class(parsed, model.name)
         return parsed
+
+
+class _Body:
+    """The ``raw`` of a botocore ``AWSResponse`` made from an httpx response (read already)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._response.content
+
+
+def _botocore_error(error: httpx.TransportError, url: str) -> Exception:
+    """The botocore exception boto3 raises for the same failure (what its retry handlers
+    recognise, and what code written for boto3 catches)."""
+    from botocore import exceptions as boto
+
+    result: Exception
+    if isinstance(error, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        result = boto.ConnectTimeoutError(endpoint_url=url, error=error)
+    elif isinstance(error, httpx.ConnectError):
+        result = boto.EndpointConnectionError(endpoint_url=url, error=error)
+    elif isinstance(error, httpx.TimeoutException):
+        result = boto.ReadTimeoutError(endpoint_url=url, error=error)
+    elif isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        result = boto.ConnectionClosedError(endpoint_url=url, error=error)
+    else:
+        result = boto.HTTPClientError(error=error)
+    result.__cause__ = error
+    return result
