@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pycognito import AWSSRP, Cognito
 from pycognito._device_credentials import DeviceCredentials
+from pycognito.exceptions import InvalidTypeError
 
 
 def test_complete_only_with_all_three_and_no_password_in_the_repr() -> None:
@@ -43,3 +46,14 @@ def test_awssrp_alone_keeps_its_own_values() -> None:
     assert (helper.device_key, helper.device_group_key) == ("key-2", "group-1")
     helper.forget_device_values()
     assert helper.device_password is None and helper.device_key is None
+
+
+def test_the_views_check_what_is_assigned_and_the_provers_password_is_read_only() -> None:
+    u = Cognito("us-east-1_abc", "client")
+    with pytest.raises(InvalidTypeError, match="device_group_key must be a string"):
+        u.device_group_key = 5  # type: ignore[assignment]
+    u.device_password = "pw"
+    assert u._device.password == "pw"
+    helper = AWSSRP("bob", "Password-1", "us-east-1_abc", "client")
+    with pytest.raises(AttributeError, match="read-only"):
+        helper.device_password = "pw"

@@ -23,7 +23,7 @@ from ._clients import (
     environment_endpoint,
     service_error,
 )
-from ._device_credentials import DeviceCredentials
+from ._device_credentials import DeviceCredentials, DeviceField
 from ._signin import AppClient
 from ._text import check_text
 from ._token_lifecycle import TokenLifecycle
@@ -323,35 +323,11 @@ class CognitoBase:
 
     # -- devices ----------------------------------------------------------------------------
 
-    @property
-    def device_key(self) -> Optional[str]:
-        """The remembered device's key (sent with logins and refreshes)."""
-        return self._device.key
-
-    @device_key.setter
-    def device_key(self, value: Optional[str]) -> None:
-        _optional_str("device_key", value)
-        self._device.key = value
-
-    @property
-    def device_group_key(self) -> Optional[str]:
-        """The remembered device's group key."""
-        return self._device.group_key
-
-    @device_group_key.setter
-    def device_group_key(self, value: Optional[str]) -> None:
-        _optional_str("device_group_key", value)
-        self._device.group_key = value
-
-    @property
-    def device_password(self) -> Optional[str]:
-        """The remembered device's password (a secret: store it like one)."""
-        return self._device.password
-
-    @device_password.setter
-    def device_password(self, value: Optional[str]) -> None:
-        _optional_str("device_password", value)
-        self._device.password = value
+    device_key = DeviceField("key", "The remembered device's key (sent with logins and "
+                                    "refreshes).")
+    device_group_key = DeviceField("group_key", "The remembered device's group key.")
+    device_password = DeviceField("password", "The remembered device's password (a secret: "
+                                              "store it like one).")
 
     @property
     def new_device(self) -> Optional[dict[str, str]]:

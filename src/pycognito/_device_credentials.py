@@ -8,9 +8,12 @@ the device and the login goes on without it, the values are forgotten in one pla
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, overload
 
-__all__ = ["DeviceCredentials"]
+from ._text import check_text
+from .exceptions import InvalidTypeError
+
+__all__ = ["DeviceCredentials", "DeviceField"]
 
 
 class DeviceCredentials:
@@ -43,3 +46,38 @@ class DeviceCredentials:
         """Drop the values (only if they are of device ``key``, when given)."""
         if key is None or key == self.key:
             self.key = self.group_key = self.password = None
+
+
+class DeviceField:
+    """An attribute that is a view of one value of its holder's ``_device`` credentials
+    (``device_key`` on ``Cognito`` and ``AWSSRP`` is ``DeviceField("key")``); assignments are
+    checked (a string or ``None``) unless the field is read-only."""
+
+    def __init__(self, value: str, doc: str, *, writable: bool = True) -> None:
+        self._value = value
+        self._writable = writable
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: Optional[type] = None) -> DeviceField: ...
+
+    @overload
+    def __get__(self, obj: object, owner: Optional[type] = None) -> Optional[str]: ...
+
+    def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(obj._device, self._value)
+
+    def __set__(self, obj: Any, value: Optional[str]) -> None:
+        if not self._writable:
+            raise AttributeError(f"{self._name} is read-only")
+        if value is not None:
+            if not isinstance(value, str):
+                raise InvalidTypeError(
+                    f"{self._name} must be a string or None, not {type(value).__name__}")
+            check_text(value, self._name)
+        setattr(obj._device, self._value, value)

@@ -44,7 +44,7 @@ from ._challenges import (
     strip_metadata,
 )
 from ._clients import cognito_client
-from ._device_credentials import DeviceCredentials
+from ._device_credentials import DeviceCredentials, DeviceField
 from ._signin import USER_SRP_AUTH, AppClient, Call, SignIn, device_registration, run
 from ._text import check_text
 from .exceptions import (
@@ -170,28 +170,10 @@ class AWSSRP:
             self._client = cognito_client(region_name=self.pool_region)
         return self._client
 
-    @property
-    def device_key(self) -> Optional[str]:
-        """The remembered device's key."""
-        return self._device.key
-
-    @device_key.setter
-    def device_key(self, value: Optional[str]) -> None:
-        self._device.key = value
-
-    @property
-    def device_group_key(self) -> Optional[str]:
-        """The remembered device's group key."""
-        return self._device.group_key
-
-    @device_group_key.setter
-    def device_group_key(self, value: Optional[str]) -> None:
-        self._device.group_key = value
-
-    @property
-    def device_password(self) -> Optional[str]:
-        """The remembered device's password (a secret: store it like one)."""
-        return self._device.password
+    device_key = DeviceField("key", "The remembered device's key.")
+    device_group_key = DeviceField("group_key", "The remembered device's group key.")
+    device_password = DeviceField("password", "The remembered device's password (a secret: "
+                                              "store it like one).", writable=False)
 
     # -------------------------------------------------------------------------------------
     # Helpers kept public from the original API
