@@ -209,13 +209,42 @@ def test_verify_tokens_fetches_keys_without_blocking(pool: PoolInfo,
     _run(main())
 
 
-def test_methods_not_ported_are_refused_not_run_synchronously(pool: PoolInfo) -> None:
+def test_methods_not_ported_are_refused_not_run_synchronously(
+    pool: PoolInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A facade method with no coroutine here (whichever are left: this one stands for them).
+    monkeypatch.setattr(Cognito, "sync_only", lambda self: "ran on the loop", raising=False)
     u = _make(pool, username="alice")
     assert u.username == "alice" and u.user_pool_id == pool.pool_id
-    with pytest.raises(AttributeError, match="not available"):
-        _ = u.get_users
+    with pytest.raises(AttributeError, match=r"AsyncCognito\.sync_only is not available"):
+        _ = u.sync_only
+    u.set_base_attributes(email="a@example.com")  # no call to Cognito: the state's own
+    assert u.base_attributes == {"email": "a@example.com"}
     with pytest.raises(MissingValueError):
         _run(u.check_token())
+
+
+def test_a_user_objs_save_and_delete_are_refused_not_run_on_the_loop(
+    pool: PoolInfo, make_user: UserFactory, local: Any
+) -> None:
+    alice = make_user(pool, "alice")
+
+    async def main() -> None:
+        async with _make(pool, username="alice") as u:
+            await u.authenticate(alice.password)
+            user = await u.get_user()
+            user.email = "changed@example.com"
+            local.clear_calls()
+            with pytest.raises(TypeError, match="update_user_attributes: a synchronous"):
+                user.save()
+            with pytest.raises(TypeError, match="await the AsyncCognito method"):
+                user.delete()
+            assert local.calls() == []
+            assert u.access_token is not None  # delete() failed: the tokens are kept
+            await u.update_profile({"email": "changed@example.com"})
+            assert (await u.get_user()).email == "changed@example.com"
+
+    _run(main())
 
 
 def test_errors_keep_their_codes_through_the_facade_helpers(pool: PoolInfo,

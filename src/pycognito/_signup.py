@@ -11,6 +11,7 @@ from typing import Any, Mapping, Optional
 from ._attributes import dict_to_cognito
 from ._auth import AuthMixin, _metadata, _text
 from ._challenges import strip_metadata
+from ._operations import Steps, access_token, call, operation
 
 
 class SignUpMixin(AuthMixin):
@@ -24,19 +25,20 @@ class SignUpMixin(AuthMixin):
         """Custom attributes for the next :meth:`register`, sent as ``custom:<name>``."""
         self.custom_attributes = {f"custom:{name}": value for name, value in kwargs.items()}
 
+    @operation
     def register(
         self,
         username: str,
         password: str,
         attr_map: Optional[Mapping[str, str]] = None,
         client_metadata: Optional[Mapping[str, str]] = None,
-    ) -> dict[str, Any]:
+    ) -> Steps[dict[str, Any]]:
         """Sign ``username`` up with the base and custom attributes set earlier; return
         Cognito's response (``UserConfirmed``, ``CodeDeliveryDetails``, ``UserSub``). The
         instance's ``username`` becomes ``username``."""
         username = _text(username, "username")
         attributes = {**self.base_attributes, **self.custom_attributes}
-        response = self._call("sign_up",
+        response = yield call("sign_up",
             ClientId=self._need_client_id("register"),
             Username=username,
             Password=_text(password, "password"),
@@ -47,45 +49,52 @@ class SignUpMixin(AuthMixin):
         self.username = username
         return strip_metadata(response)
 
-    def confirm_sign_up(self, confirmation_code: str, username: Optional[str] = None) -> None:
+    @operation
+    def confirm_sign_up(
+        self, confirmation_code: str, username: Optional[str] = None
+    ) -> Steps[None]:
         """Confirm the account with the code sent by e-mail or SMS."""
         name = self._need_username(username, what="confirm_sign_up")
-        self._call("confirm_sign_up",
+        yield call("confirm_sign_up",
             ClientId=self._need_client_id("confirm_sign_up"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
             **self._secret_hash(name),
         )
 
-    def resend_confirmation_code(self, username: Optional[str] = None) -> dict[str, Any]:
+    @operation
+    def resend_confirmation_code(self, username: Optional[str] = None) -> Steps[dict[str, Any]]:
         """Send the sign-up code again; return where it went (``CodeDeliveryDetails``)."""
         name = self._need_username(username, what="resend_confirmation_code")
-        response = self._call("resend_confirmation_code",
+        response = yield call("resend_confirmation_code",
             ClientId=self._need_client_id("resend_confirmation_code"),
             Username=name,
             **self._secret_hash(name),
         )
         return strip_metadata(response)
 
-    def admin_confirm_sign_up(self, username: Optional[str] = None) -> None:
+    @operation
+    def admin_confirm_sign_up(self, username: Optional[str] = None) -> Steps[None]:
         """Confirm the user as an administrator."""
         name = self._need_username(username, what="admin_confirm_sign_up")
-        self._call("admin_confirm_sign_up", UserPoolId=self.user_pool_id, Username=name)
+        yield call("admin_confirm_sign_up", UserPoolId=self.user_pool_id, Username=name)
 
-    def initiate_forgot_password(self) -> dict[str, Any]:
+    @operation
+    def initiate_forgot_password(self) -> Steps[dict[str, Any]]:
         """Send ``username`` a code to reset the password; return where it went."""
         name = self._need_username(what="initiate_forgot_password")
-        response = self._call("forgot_password",
+        response = yield call("forgot_password",
             ClientId=self._need_client_id("initiate_forgot_password"),
             Username=name,
             **self._secret_hash(name),
         )
         return strip_metadata(response)
 
-    def confirm_forgot_password(self, confirmation_code: str, password: str) -> None:
+    @operation
+    def confirm_forgot_password(self, confirmation_code: str, password: str) -> Steps[None]:
         """Set a new password for ``username`` with the reset code."""
         name = self._need_username(what="confirm_forgot_password")
-        self._call("confirm_forgot_password",
+        yield call("confirm_forgot_password",
             ClientId=self._need_client_id("confirm_forgot_password"),
             Username=name,
             ConfirmationCode=_text(confirmation_code, "confirmation_code"),
@@ -93,12 +102,14 @@ class SignUpMixin(AuthMixin):
             **self._secret_hash(name),
         )
 
-    def change_password(self, previous_password: str, proposed_password: str) -> None:
+    @operation
+    def change_password(self, previous_password: str, proposed_password: str) -> Steps[None]:
         """Change the logged-in user's password."""
         _text(previous_password, "previous_password")
         _text(proposed_password, "proposed_password")
-        self._call("change_password",
+        token = yield access_token("change_password")
+        yield call("change_password",
             PreviousPassword=previous_password,
             ProposedPassword=proposed_password,
-            AccessToken=self._need_access_token("change_password"),
+            AccessToken=token,
         )

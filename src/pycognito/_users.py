@@ -6,13 +6,14 @@ Lists follow every page.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from ._attributes import dict_to_cognito
 from ._auth import _metadata, _text
 from ._challenges import strip_metadata
 from ._core import CognitoBase
 from ._models import UserObj
+from ._operations import Steps, access_token, call, operation
 from .exceptions import InvalidTypeError
 
 _SELF_METADATA = {
@@ -42,36 +43,45 @@ class UsersMixin(CognitoBase):
 
     # -- the logged-in user -----------------------------------------------------------------
 
+    @operation
     def update_profile(
         self, attrs: Mapping[str, Any], attr_map: Optional[Mapping[str, str]] = None
-    ) -> dict[str, Any]:
+    ) -> Steps[dict[str, Any]]:
         """Update the logged-in user's attributes; return Cognito's response (codes sent for
         changed e-mail/phone in ``CodeDeliveryDetailsList``)."""
         attributes = dict_to_cognito(attrs, attr_map)
-        response = self._call("update_user_attributes",
-            UserAttributes=attributes, AccessToken=self._need_access_token("update_profile")
+        token = yield access_token("update_profile")
+        response = yield call("update_user_attributes",
+            UserAttributes=attributes, AccessToken=token
         )
         return strip_metadata(response)
 
-    def send_verification(self, attribute: str = "email") -> dict[str, Any]:
+    @operation
+    def send_verification(self, attribute: str = "email") -> Steps[dict[str, Any]]:
         """Send a verification code for ``email`` or ``phone_number``; return where it went."""
-        response = self._call("get_user_attribute_verification_code",
-            AccessToken=self._need_access_token("send_verification"),
-            AttributeName=_text(attribute, "attribute"),
+        token = yield access_token("send_verification")
+        response = yield call("get_user_attribute_verification_code",
+            AccessToken=token, AttributeName=_text(attribute, "attribute")
         )
         return strip_metadata(response)
 
-    def validate_verification(self, confirmation_code: str, attribute: str = "email") -> None:
+    @operation
+    def validate_verification(
+        self, confirmation_code: str, attribute: str = "email"
+    ) -> Steps[None]:
         """Confirm the attribute with the code :meth:`send_verification` sent."""
-        self._call("verify_user_attribute",
-            AccessToken=self._need_access_token("validate_verification"),
+        token = yield access_token("validate_verification")
+        yield call("verify_user_attribute",
+            AccessToken=token,
             AttributeName=_text(attribute, "attribute"),
             Code=_text(confirmation_code, "confirmation_code"),
         )
 
-    def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> UserObj:
+    @operation
+    def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> Steps[UserObj]:
         """The logged-in user (GetUser) as ``user_class``, named as Cognito names it."""
-        user = self._call("get_user", AccessToken=self._need_access_token("get_user"))
+        token = yield access_token("get_user")
+        user = yield call("get_user", AccessToken=token)
         return self.get_user_obj(
             username=user.get("Username"),
             attribute_list=user.get("UserAttributes"),
@@ -79,9 +89,11 @@ class UsersMixin(CognitoBase):
             attr_map=attr_map,
         )
 
-    def delete_user(self) -> None:
+    @operation
+    def delete_user(self) -> Steps[None]:
         """Delete the logged-in user, then forget the tokens."""
-        self._call("delete_user", AccessToken=self._need_access_token("delete_user"))
+        token = yield access_token("delete_user")
+        yield call("delete_user", AccessToken=token)
         self._clear_tokens()
 
     def get_user_obj(
@@ -102,12 +114,13 @@ class UsersMixin(CognitoBase):
 
     # -- administration ---------------------------------------------------------------------
 
+    @operation
     def admin_get_user(
         self, attr_map: Optional[Mapping[str, str]] = None, username: Optional[str] = None
-    ) -> UserObj:
+    ) -> Steps[UserObj]:
         """A user (default ``username``) as ``user_class``, read as administrator."""
         name = self._need_username(username, what="admin_get_user")
-        user = self._call("admin_get_user", UserPoolId=self.user_pool_id, Username=name)
+        user = yield call("admin_get_user", UserPoolId=self.user_pool_id, Username=name)
         return self.get_user_obj(
             username=user.get("Username"),
             attribute_list=user.get("UserAttributes"),
@@ -115,62 +128,65 @@ class UsersMixin(CognitoBase):
             attr_map=attr_map,
         )
 
+    @operation
     def get_users(
         self, attr_map: Optional[Mapping[str, str]] = None, *, filter: Optional[str] = None
-    ) -> list[UserObj]:
+    ) -> Steps[list[UserObj]]:
         """Every user of the pool (all pages), optionally matching a ListUsers ``filter``
         such as ``'email = "bob@example.com"'`` or ``'status = "Enabled"'``."""
         if filter is not None and not isinstance(filter, str):
             raise InvalidTypeError("filter must be a string such as 'email = \"a@b.c\"'")
-        return [
-            self.get_user_obj(
-                username=user.get("Username"),
-                attribute_list=user.get("Attributes"),
-                metadata=_metadata_of(user, _ADMIN_METADATA),
-                attr_map=attr_map,
-            )
-            for user in self._list_users(filter)
-        ]
-
-    def _list_users(self, filter_: Optional[str]) -> Iterator[Mapping[str, Any]]:
         kwargs: dict[str, Any] = {"UserPoolId": self.user_pool_id}
-        if filter_:
-            kwargs["Filter"] = filter_
+        if filter:
+            kwargs["Filter"] = filter
+        users: list[UserObj] = []
         while True:
-            page = self._call("list_users", **kwargs)
-            yield from page.get("Users", [])
+            page = yield call("list_users", **kwargs)
+            users.extend(
+                self.get_user_obj(
+                    username=user.get("Username"),
+                    attribute_list=user.get("Attributes"),
+                    metadata=_metadata_of(user, _ADMIN_METADATA),
+                    attr_map=attr_map,
+                )
+                for user in page.get("Users", [])
+            )
             token = page.get("PaginationToken")
             if not token:
-                return
+                return users
             kwargs["PaginationToken"] = token
 
+    @operation
     def admin_update_profile(
         self,
         attrs: Mapping[str, Any],
         attr_map: Optional[Mapping[str, str]] = None,
         username: Optional[str] = None,
-    ) -> None:
+    ) -> Steps[None]:
         """Update a user's attributes (default ``username``) as administrator."""
         name = self._need_username(username, what="admin_update_profile")
-        self._call("admin_update_user_attributes",
+        yield call("admin_update_user_attributes",
             UserPoolId=self.user_pool_id,
             Username=name,
             UserAttributes=dict_to_cognito(attrs, attr_map),
         )
 
-    def admin_delete_user(self, username: Optional[str] = None) -> None:
+    @operation
+    def admin_delete_user(self, username: Optional[str] = None) -> Steps[None]:
         """Delete a user (default ``username``) as administrator."""
         name = self._need_username(username, what="admin_delete_user")
-        self._call("admin_delete_user", UserPoolId=self.user_pool_id, Username=name)
+        yield call("admin_delete_user", UserPoolId=self.user_pool_id, Username=name)
 
+    @operation
     def admin_create_user(
         self,
+        /,
         username: str,
         temporary_password: str = "",
         additional_kwargs: Optional[Mapping[str, Any]] = None,
         attr_map: Optional[Mapping[str, str]] = None,
         **kwargs: Any,
-    ) -> dict[str, Any]:
+    ) -> Steps[dict[str, Any]]:
         """Create a user with the attributes in ``kwargs``; return Cognito's response.
 
         ``temporary_password`` is sent only if given; ``additional_kwargs`` go to
@@ -180,7 +196,7 @@ class UsersMixin(CognitoBase):
         extra: dict[str, Any] = dict(additional_kwargs or {})
         if temporary_password:
             extra["TemporaryPassword"] = _text(temporary_password, "temporary_password")
-        response = self._call("admin_create_user",
+        response = yield call("admin_create_user",
             UserPoolId=self.user_pool_id,
             Username=_text(username, "username"),
             UserAttributes=dict_to_cognito(kwargs, attr_map),
@@ -188,26 +204,29 @@ class UsersMixin(CognitoBase):
         )
         return strip_metadata(response)
 
+    @operation
     def admin_reset_password(
         self,
         username: Optional[str] = None,
         client_metadata: Optional[Mapping[str, str]] = None,
-    ) -> None:
+    ) -> Steps[None]:
         """Force a password reset for a user (default ``username``)."""
         name = self._need_username(username, what="admin_reset_password")
-        self._call("admin_reset_user_password",
+        yield call("admin_reset_user_password",
             UserPoolId=self.user_pool_id, Username=name, **_metadata(client_metadata)
         )
 
-    def admin_enable_user(self, username: Optional[str] = None) -> None:
+    @operation
+    def admin_enable_user(self, username: Optional[str] = None) -> Steps[None]:
         """Enable a user (default ``username``)."""
         name = self._need_username(username, what="admin_enable_user")
-        self._call("admin_enable_user", UserPoolId=self.user_pool_id, Username=name)
+        yield call("admin_enable_user", UserPoolId=self.user_pool_id, Username=name)
 
-    def admin_disable_user(self, username: Optional[str] = None) -> None:
+    @operation
+    def admin_disable_user(self, username: Optional[str] = None) -> Steps[None]:
         """Disable a user (default ``username``): they can no longer log in."""
         name = self._need_username(username, what="admin_disable_user")
-        self._call("admin_disable_user", UserPoolId=self.user_pool_id, Username=name)
+        yield call("admin_disable_user", UserPoolId=self.user_pool_id, Username=name)
 
     def _set_attributes(
         self, response: Mapping[str, Any], attribute_dict: Mapping[str, Any]

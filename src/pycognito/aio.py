@@ -49,7 +49,6 @@ from ._challenges import (
 from ._clients import cognito_client
 from ._cognito import Cognito
 from ._core import service_errors
-from ._models import UserObj
 from ._operations import awaited
 from ._refusals import needs_rotation
 from ._renewal import Step
@@ -63,7 +62,6 @@ from ._signin import (
     run_async,
 )
 from ._tokens import TokenSet
-from ._users import _SELF_METADATA, _metadata_of
 from .aws_srp import default_device_name
 from .exceptions import (
     ForceChangePasswordException,
@@ -79,7 +77,10 @@ Login = Callable[[], Awaitable[None]]
 
 #: Attributes read from (and written to) the facade's state as they are; every method that
 #: talks to Cognito is one of this class's coroutines instead.
-_PLAIN_METHODS = frozenset({"get_user_obj", "get_group_obj", "user_pool_url"})
+_PLAIN_METHODS = frozenset({
+    "get_user_obj", "get_group_obj", "user_pool_url", "set_base_attributes",
+    "add_custom_attributes",
+})
 _JWKS_TIMEOUT = 3.0
 _MAX_JWKS_BYTES = 256 * 1024
 
@@ -146,6 +147,16 @@ def _turns() -> _Turns:
     return turns
 
 
+def _refuse_sync_call(operation: str, **params: Any) -> Any:
+    """The ``_call`` of an ``AsyncCognito``'s state: a synchronous call would block the loop
+    (and the transport's calls are coroutines), so it is refused before anything is sent."""
+    raise TypeError(
+        f"{operation}: a synchronous Cognito call on an AsyncCognito (a UserObj's save() or "
+        "delete()?); await the AsyncCognito method instead, e.g. update_profile, "
+        "admin_update_profile, delete_user, admin_delete_user"
+    )
+
+
 async def close_connections() -> None:
     """Close the connection pool the running loop's ``AsyncCognito`` instances share (at
     application shutdown; a new one is made if they are used again)."""
@@ -178,8 +189,10 @@ class AsyncCognito:
             http=http_client,
         )
         # The facade's flows hand their client to the SRP prover; ours is the async one, so a
-        # sync call through it can never silently reach the network.
+        # sync call through it can never silently reach the network; the facade's synchronous
+        # methods, still reachable through a UserObj's save()/delete(), are refused outright.
         state.client = transport
+        state._call = _refuse_sync_call  # type: ignore[method-assign]
         object.__setattr__(self, "_state", state)
         object.__setattr__(self, "_idp", transport)
         object.__setattr__(self, "_renewing", None)
@@ -543,17 +556,6 @@ class AsyncCognito:
 
     # -- the user ---------------------------------------------------------------------------
 
-    async def get_user(self, attr_map: Optional[Mapping[str, str]] = None) -> UserObj:
-        """The logged-in user (GetUser) as ``user_class`` (a value: its methods that talk to
-        Cognito are the synchronous facade's)."""
-        user = await self._idp.get_user(AccessToken=await self._need_access_token("get_user"))
-        return self._state.get_user_obj(
-            username=user.get("Username"),
-            attribute_list=user.get("UserAttributes"),
-            metadata=_metadata_of(user, _SELF_METADATA),
-            attr_map=attr_map,
-        )
-
     async def logout(self) -> None:
         """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
         access = await self._need_access_token("logout")
@@ -567,6 +569,31 @@ class AsyncCognito:
     admin_add_user_to_group = awaited(Cognito.admin_add_user_to_group)
     admin_remove_user_from_group = awaited(Cognito.admin_remove_user_from_group)
     admin_list_groups_for_user = awaited(Cognito.admin_list_groups_for_user)
+    update_profile = awaited(Cognito.update_profile)
+    send_verification = awaited(Cognito.send_verification)
+    validate_verification = awaited(Cognito.validate_verification)
+    get_user = awaited(Cognito.get_user)
+    delete_user = awaited(Cognito.delete_user)
+    admin_get_user = awaited(Cognito.admin_get_user)
+    get_users = awaited(Cognito.get_users)
+    admin_update_profile = awaited(Cognito.admin_update_profile)
+    admin_delete_user = awaited(Cognito.admin_delete_user)
+    admin_create_user = awaited(Cognito.admin_create_user)
+    admin_reset_password = awaited(Cognito.admin_reset_password)
+    admin_enable_user = awaited(Cognito.admin_enable_user)
+    admin_disable_user = awaited(Cognito.admin_disable_user)
+    register = awaited(Cognito.register)
+    confirm_sign_up = awaited(Cognito.confirm_sign_up)
+    resend_confirmation_code = awaited(Cognito.resend_confirmation_code)
+    admin_confirm_sign_up = awaited(Cognito.admin_confirm_sign_up)
+    initiate_forgot_password = awaited(Cognito.initiate_forgot_password)
+    confirm_forgot_password = awaited(Cognito.confirm_forgot_password)
+    change_password = awaited(Cognito.change_password)
+    admin_create_identity_provider = awaited(Cognito.admin_create_identity_provider)
+    admin_describe_identity_provider = awaited(Cognito.admin_describe_identity_provider)
+    admin_update_identity_provider = awaited(Cognito.admin_update_identity_provider)
+    describe_user_pool_client = awaited(Cognito.describe_user_pool_client)
+    admin_update_user_pool_client = awaited(Cognito.admin_update_user_pool_client)
 
     async def _send(self, need: Call) -> Any:
         """One Cognito call of an operation's steps."""

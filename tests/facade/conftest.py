@@ -101,3 +101,11 @@ def logged_in(make_cognito: CognitoFactory, alice: UserInfo) -> Cognito:
     u = make_cognito(username=alice.username)
     u.authenticate(alice.password)
     return u
+
+
+@pytest.fixture
+def logged_in_either(make_either: CognitoFactory, alice: UserInfo) -> Cognito:
+    """``logged_in`` once with each driver (see ``make_either``)."""
+    u = make_either(username=alice.username)
+    u.authenticate(alice.password)
+    return u

@@ -9,8 +9,8 @@ DETAILS = {"client_id": "google-id", "client_secret": "google-secret",
            "authorize_scopes": "openid email"}
 
 
-def test_identity_providers(make_cognito: CognitoFactory, pool: PoolInfo) -> None:
-    u = make_cognito()
+def test_identity_providers(make_either: CognitoFactory, pool: PoolInfo) -> None:
+    u = make_either()
     created = u.admin_create_identity_provider(pool.pool_id, "Google", "Google", DETAILS,
                                                AttributeMapping={"email": "email"})
     assert created["IdentityProvider"]["ProviderName"] == "Google"
@@ -24,8 +24,8 @@ def test_identity_providers(make_cognito: CognitoFactory, pool: PoolInfo) -> Non
     assert mapping.get("given_name") == "given_name"
 
 
-def test_app_clients(make_cognito: CognitoFactory, pool: PoolInfo) -> None:
-    u = make_cognito()
+def test_app_clients(make_either: CognitoFactory, pool: PoolInfo) -> None:
+    u = make_either()
     settings = u.describe_user_pool_client(pool.pool_id, pool.client_id)
     assert settings["ClientId"] == pool.client_id
     updated = u.admin_update_user_pool_client(

@@ -16,9 +16,11 @@ from .conftest import CognitoFactory
 AMAP = {"given_name": "first_name", "family_name": "last_name"}
 
 
-def test_update_profile_and_get_user(logged_in: Cognito) -> None:
-    logged_in.update_profile({"first_name": "Edward", "family_name": "Smith"}, attr_map=AMAP)
-    user = logged_in.get_user(attr_map=AMAP)
+def test_update_profile_and_get_user(logged_in_either: Cognito) -> None:
+    u = logged_in_either
+    response = u.update_profile({"first_name": "Edward", "family_name": "Smith"}, attr_map=AMAP)
+    assert "ResponseMetadata" not in response
+    user = u.get_user(attr_map=AMAP)
     assert isinstance(user, UserObj)
     assert user.username == "alice"
     assert user.first_name == "Edward" and user.last_name == "Smith"
@@ -28,37 +30,36 @@ def test_update_profile_and_get_user(logged_in: Cognito) -> None:
 
 
 def test_get_user_returns_the_username_cognito_returns(
-    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_cognito: CognitoFactory
+    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_either: CognitoFactory
 ) -> None:
     pool = make_pool(username_attributes=["email"])
     user = make_user(pool, "erin@example.com")
-    u = make_cognito(pool, username="erin@example.com")
+    u = make_either(pool, username="erin@example.com")
     u.authenticate(user.password)
-    tokens_only = make_cognito(pool, access_token=u.access_token)
+    tokens_only = make_either(pool, access_token=u.access_token)
     assert tokens_only.get_user().username == user.sub
 
 
 def test_admin_get_user_defaults_to_username_and_takes_another(
-    logged_in: Cognito, make_user: Callable[..., UserInfo], pool: PoolInfo
+    logged_in_either: Cognito, make_user: Callable[..., UserInfo], pool: PoolInfo
 ) -> None:
     make_user(pool, "bob")
-    me = logged_in.admin_get_user(attr_map=AMAP)
+    me = logged_in_either.admin_get_user(attr_map=AMAP)
     assert me.username == "alice" and me.user_status == "CONFIRMED" and me.enabled is True
     assert me.user_create_date is not None
-    bob = logged_in.admin_get_user(username="bob")
+    bob = logged_in_either.admin_get_user(username="bob")
     assert bob.username == "bob" and bob.email == "bob@example.com"
 
 
 def test_get_users_follows_every_page_and_filters(
-    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo,
-    cognito_idp: Any, local: Any,
+    make_either: CognitoFactory, pool: PoolInfo, cognito_idp: Any, local: Any,
 ) -> None:
     for i in range(62):
         cognito_idp.admin_create_user(UserPoolId=pool.pool_id, Username=f"user{i:02d}",
                                       MessageAction="SUPPRESS",
                                       UserAttributes=[{"Name": "email",
                                                        "Value": f"u{i}@example.com"}])
-    u = make_cognito()
+    u = make_either()
     local.clear_calls()
     users = u.get_users(attr_map=AMAP)
     assert len(users) == 62
@@ -70,15 +71,27 @@ def test_get_users_follows_every_page_and_filters(
         u.get_users(filter=3)  # type: ignore[arg-type]
 
 
-def test_verification_of_an_attribute(logged_in: Cognito, local: Any, pool: PoolInfo) -> None:
-    logged_in.update_profile({"email": "new-alice@example.com"})
-    delivery = logged_in.send_verification(attribute="email")
+def test_verification_of_an_attribute(logged_in_either: Cognito, local: Any,
+                                      pool: PoolInfo) -> None:
+    u = logged_in_either
+    u.update_profile({"email": "new-alice@example.com"})
+    delivery = u.send_verification(attribute="email")
     assert "ResponseMetadata" not in delivery
     code = local.last_code(user_pool_id=pool.pool_id, kind="attribute_verification")
     with pytest.raises(ClientError):
-        logged_in.validate_verification("000000" if code != "000000" else "111111")
-    logged_in.validate_verification(code)
-    assert logged_in.get_user().email_verified is True
+        u.validate_verification("000000" if code != "000000" else "111111")
+    u.validate_verification(code)
+    assert u.get_user().email_verified is True
+
+
+def test_delete_user_then_forget_the_tokens(logged_in_either: Cognito) -> None:
+    u = logged_in_either
+    u.delete_user()
+    assert u.access_token is None and u.refresh_token is None
+    with pytest.raises(MissingValueError, match="delete_user needs an access token"):
+        u.delete_user()
+    with pytest.raises(u.client.exceptions.UserNotFoundException):
+        u.admin_get_user()
 
 
 def test_user_obj_save_and_delete(logged_in: Cognito, make_user: Callable[..., UserInfo],
@@ -103,8 +116,8 @@ def test_user_obj_save_and_delete(logged_in: Cognito, make_user: Callable[..., U
         logged_in.admin_get_user(username="alice")
 
 
-def test_get_user_obj_builds_without_a_call(make_cognito: CognitoFactory, local: Any) -> None:
-    u = make_cognito(username="bjones")
+def test_get_user_obj_builds_without_a_call(make_either: CognitoFactory, local: Any) -> None:
+    u = make_either(username="bjones")
     local.clear_calls()
     obj = u.get_user_obj(username="bjones",
                          attribute_list=[{"Name": "given_name", "Value": "B"},
@@ -118,14 +131,14 @@ def test_get_user_obj_builds_without_a_call(make_cognito: CognitoFactory, local:
     assert local.calls() == []
 
 
-def test_admin_user_lifecycle(make_cognito: CognitoFactory, pool: PoolInfo) -> None:
-    u = make_cognito()
+def test_admin_user_lifecycle(make_either: CognitoFactory, pool: PoolInfo) -> None:
+    u = make_either()
     created = u.admin_create_user("newhire", temporary_password="Temp-Pass-123!",
                                   attr_map={"given_name": "first"}, first="New",
                                   email="newhire@example.com", email_verified=True,
                                   additional_kwargs={"MessageAction": "SUPPRESS"})
     assert created["User"]["Username"] == "newhire"
-    hire = make_cognito(username="newhire")
+    hire = make_either(username="newhire")
     with pytest.raises(ForceChangePasswordException):
         hire.authenticate("Temp-Pass-123!")
     hire.new_password_challenge("Temp-Pass-123!", "Perm-Pass-456!")
@@ -137,15 +150,15 @@ def test_admin_user_lifecycle(make_cognito: CognitoFactory, pool: PoolInfo) -> N
     u.admin_enable_user("newhire")
     u.admin_reset_password("newhire")
     with pytest.raises(ClientError) as info:
-        make_cognito(username="newhire").authenticate("Perm-Pass-456!")
+        make_either(username="newhire").authenticate("Perm-Pass-456!")
     assert info.value.response["Error"]["Code"] == "PasswordResetRequiredException"
     u.admin_delete_user("newhire")
     with pytest.raises(u.client.exceptions.UserNotFoundException):
         u.admin_get_user(username="newhire")
 
 
-def test_admin_methods_default_to_username(make_cognito: CognitoFactory, alice: UserInfo) -> None:
-    u = make_cognito(username="alice")
+def test_admin_methods_default_to_username(make_either: CognitoFactory, alice: UserInfo) -> None:
+    u = make_either(username="alice")
     u.admin_disable_user()
     assert u.admin_get_user().enabled is False
     u.admin_enable_user()
@@ -153,4 +166,4 @@ def test_admin_methods_default_to_username(make_cognito: CognitoFactory, alice: 
     assert u.admin_get_user().given_name == "Al"
     u.admin_delete_user()
     with pytest.raises(MissingValueError):
-        make_cognito().admin_delete_user()
+        make_either().admin_delete_user()
