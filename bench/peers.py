@@ -3,7 +3,8 @@
 Verification: one Cognito-shaped access token (RS256, 2048-bit key, compact JSON as Cognito
 writes it), the same token and key for everyone, keys built once (no fetch anywhere), each
 checking the signature, ``exp``, ``iss``, ``token_use`` and ``client_id``:
-ours with and without the verified-token cache, PyJWT, joserfc, authlib, python-jose, and
+ours with and without the verified-token cache (without it, also with binascii's base64
+decoder in place of the ``fast`` extra's pybase64), PyJWT, joserfc, authlib, python-jose, and
 aws-jwt-verify's ``verifySync`` (node). CPU time, microseconds per token, median of batches.
 The floor is the raw RSA check (``cryptography``'s ``verify`` on the pre-split token).
 
@@ -29,6 +30,7 @@ packages pinned by bench/peers_js/package-lock.json). ``BENCH_ROUNDS`` sets the 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 import statistics
@@ -46,7 +48,7 @@ from _scripted import ScriptedCognito
 from _srp_work import cpu_ms, make_challenge, unavoidable
 from pycognito import srp
 from pycognito.aws_srp import AWSSRP
-from pycognito.verification import CognitoTokenVerifier, cognito_issuer
+from pycognito.verification import CognitoTokenVerifier, _jwt, cognito_issuer
 from verify import b64url, jwk  # bench/verify.py: the same JWK and base64url helpers
 
 HERE = Path(__file__).resolve().parent
@@ -117,6 +119,17 @@ def verify_cases(token: str, jwks: dict[str, Any], key: rsa.RSAPrivateKey) -> di
     cached = CognitoTokenVerifier(POOL_ID, CLIENT_ID, jwks=jwks)
     cases["ours, cache off"] = lambda: no_cache.verify(token, "access")
     cases["ours, cache on"] = lambda: cached.verify(token, "access")
+    if _jwt.BASE64_DECODER != "binascii":  # the same without the fast extra's pybase64
+        fast = _jwt._a2b
+
+        def binascii_base64() -> None:
+            _jwt._a2b = binascii.a2b_base64
+            try:
+                no_cache.verify(token, "access")
+            finally:
+                _jwt._a2b = fast
+
+        cases["ours, cache off, binascii"] = binascii_base64
 
     try:
         import jwt
@@ -403,7 +416,8 @@ def main() -> int:
         verify,
         {
             "floor": "floor: raw RSA-2048 signature check (cryptography)",
-            "ours, cache off": "**ours, verified-token cache off**",
+            "ours, cache off": f"**ours, verified-token cache off** ({_jwt.BASE64_DECODER})",
+            "ours, cache off, binascii": "ours, cache off, without the fast extra (binascii)",
             "ours, cache on": "ours, verified-token cache on (the same token again)",
             "aws-jwt-verify": f"aws-jwt-verify {versions.get('aws-jwt-verify', '')} verifySync "
             "(node)",
@@ -435,6 +449,8 @@ def main() -> int:
 
     print("\nTargets:")
     print(f"- verify with the cache off, at most 1.5x the floor: {spread(v['ours, cache off'])}")
+    if "ours, cache off, binascii" in v:
+        print(f"  (without the fast extra: {spread(v['ours, cache off, binascii'])})")
     if "aws-jwt-verify" in verify:
         ours_vs_aws = [
             o / a for o, a in zip(verify_floor["ours, cache off"], verify_floor["aws-jwt-verify"])

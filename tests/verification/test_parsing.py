@@ -4,8 +4,10 @@ nothing but TokenVerificationException ever escapes ``verify``."""
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import random
+from functools import partial
 from typing import Any
 
 import pytest
@@ -25,7 +27,27 @@ def good(key1: Any) -> str:
     return mint(key1, id_claims())
 
 
-def test_segment_count(verifier: CognitoTokenVerifier, good: str) -> None:
+@pytest.fixture(params=["binascii", "pybase64"])
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with each base64 decoder ``_jwt`` may use: binascii's, and pybase64's
+    (the ``fast`` extra, installed with the dev dependencies)."""
+    if request.param == "pybase64":
+        import pybase64
+
+        monkeypatch.setattr(_jwt, "_a2b", partial(pybase64.b64decode, validate=True))
+    else:
+        monkeypatch.setattr(_jwt, "_a2b", binascii.a2b_base64)
+    return str(request.param)
+
+
+def test_the_fast_decoder_is_used_when_installed() -> None:
+    import pybase64
+
+    assert "C extension active" in pybase64.get_version()
+    assert _jwt.BASE64_DECODER == "pybase64"
+
+
+def test_segment_count(verifier: CognitoTokenVerifier, good: str, decoder: str) -> None:
     h, p, s = good.split(".")
     for case in [
         h,
@@ -45,7 +67,7 @@ def test_segment_count(verifier: CognitoTokenVerifier, good: str) -> None:
             verifier.verify(case)
 
 
-def test_truncated(verifier: CognitoTokenVerifier, good: str) -> None:
+def test_truncated(verifier: CognitoTokenVerifier, good: str, decoder: str) -> None:
     for cut in (1, 2, 3, 10, 50, len(good) // 2, len(good) - 5):
         with pytest.raises(TokenVerificationException):
             verifier.verify(good[:-cut])
@@ -66,7 +88,9 @@ def test_truncated(verifier: CognitoTokenVerifier, good: str) -> None:
     ],
 )
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_bad_base64(verifier: CognitoTokenVerifier, good: str, mangle: Any, index: int) -> None:
+def test_bad_base64(
+    verifier: CognitoTokenVerifier, good: str, mangle: Any, index: int, decoder: str
+) -> None:
     parts = good.split(".")
     parts[index] = mangle(parts[index])
     with pytest.raises(TokenMalformedError):
@@ -86,6 +110,10 @@ def test_bad_base64(verifier: CognitoTokenVerifier, good: str, mangle: Any, inde
         b"{'a': 1}",
         b"\xff\xfe{\x00}\x00",
         b'{"a":1,"a":2}',
+        b'{"a":1,"\\u0061":2}',
+        b'{"\\u0061":1,"a":2}',
+        b'{"a":1, "a" :2}',
+        b'{"a":[{"b":1,"\\u0062":2}]}',
         b'{"a": NaN}',
         b'{"a": -Infinity}',
         b"[" * 5000 + b"]" * 5000,
@@ -261,7 +289,7 @@ def _reference_b64url(segment: str) -> bytes | None:
     return raw if b64url(raw) == segment else None
 
 
-def test_b64url_decode_matches_reference() -> None:
+def test_b64url_decode_matches_reference(decoder: str) -> None:
     rng = random.Random(17)
     odd = "=+/ \t\n\r.*!\x00é"
     checked = refused = 0
@@ -293,7 +321,7 @@ def test_b64url_decode_matches_reference() -> None:
 
 @pytest.mark.parametrize("offset", [1, 5, 9, 15])
 def test_non_canonical_trailing_bits_refused(
-    verifier: CognitoTokenVerifier, good: str, offset: int
+    verifier: CognitoTokenVerifier, good: str, offset: int, decoder: str
 ) -> None:
     h, p, s = good.split(".")
     assert len(s) % 4 == 2  # RSA-2048: 256 bytes, 342 characters; the last carries 4 unused bits
@@ -316,6 +344,11 @@ def test_non_canonical_trailing_bits_refused(
         (b'{"a":{"b":1,"b":2}}', False),
         (b'{"a":[{"b":1},{"b":1,"c":2,"b":3}]}', False),
         (b'{"a":1,"A":2}', True),
+        (b'{"a":1,"\\u0061":2}', False),
+        (b'{"a\\"":1,"a\\u0022":2}', False),
+        (b'{"a":"\\":","a":2}', False),
+        (b'{"a":1,"\\u0041":2}', True),
+        (b'{"x":{"a":1},"y":{"a":2}}', True),
     ],
 )
 def test_json_object_edges(raw: bytes, ok: bool) -> None:

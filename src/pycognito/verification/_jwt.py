@@ -5,9 +5,28 @@ from __future__ import annotations
 
 import binascii
 import json
-from typing import Any, NoReturn, Union
+from functools import partial
+from typing import Any, Callable, NoReturn, Union
 
 from ..exceptions import TokenMalformedError, TokenTooLargeError
+
+
+def _base64_decoder() -> tuple[str, Callable[[bytes], bytes]]:
+    """pybase64's SIMD decoder when its C extension is installed (the ``fast`` extra), else
+    binascii's. Either way :func:`_segment`'s checks decide what is refused: pybase64 with
+    ``validate=True`` refuses the characters binascii skips, and both accept exactly the
+    canonical segments."""
+    try:
+        import pybase64
+    except ImportError:
+        return "binascii", binascii.a2b_base64
+    if "C extension active" not in pybase64.get_version():  # its pure-Python fallback
+        return "binascii", binascii.a2b_base64
+    return "pybase64", partial(pybase64.b64decode, validate=True)
+
+
+#: Which base64 decoder this process uses ("pybase64" or "binascii"; bench/ prints it).
+BASE64_DECODER, _a2b = _base64_decoder()
 
 #: Default upper bound on a token's length, in characters (Cognito tokens are a few KiB).
 DEFAULT_MAX_TOKEN_SIZE = 65536
@@ -46,8 +65,9 @@ def _segment(standard: bytes) -> bytes:
 
     binascii's lenient decoder skips any character outside the alphabet (whitespace, "*", a
     stray "="), and every skipped character costs the output at least one byte, so "the output
-    has exactly ``3n // 4`` bytes" refuses them all in one comparison. The last character's
-    unused low bits must be zero: that refuses every other non-canonical encoding."""
+    has exactly ``3n // 4`` bytes" refuses them all in one comparison (pybase64 refuses them
+    itself). The last character's unused low bits must be zero: that refuses every other
+    non-canonical encoding."""
     size = len(standard)
     rest = size % 4
     if rest == 1:
@@ -55,7 +75,7 @@ def _segment(standard: bytes) -> bytes:
     if rest and standard[-1] not in _CANONICAL_LAST[rest]:
         raise TokenMalformedError("token segment is not canonical unpadded base64url")
     try:
-        raw = binascii.a2b_base64(standard + _PADDING[rest])
+        raw = _a2b(standard + _PADDING[rest])
     except (binascii.Error, ValueError):
         raise TokenMalformedError("token segment is not valid base64url") from None
     if len(raw) != size * 3 // 4:

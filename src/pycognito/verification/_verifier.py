@@ -12,9 +12,6 @@ import os
 import threading
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-
 from .. import _clock
 from ..exceptions import (
     JWKSUnavailableError,
@@ -38,8 +35,6 @@ ALGORITHM = "RS256"
 ENV_JWKS = "COGNITO_JWKS"
 DEFAULT_TOKEN_CACHE_SIZE = 1024
 _MAX_KID_LENGTH = 1024
-_PADDING = padding.PKCS1v15()
-_SHA256 = hashes.SHA256()
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -341,10 +336,8 @@ class CognitoTokenVerifier:
             key = self._key(kid)  # fetched keys, or the error naming the missing kid
         if key.alg is not None and key.alg != alg:
             raise TokenAlgorithmError(f"the key named by the token is for {key.alg!r}, not {alg}")
-        try:
-            key.key.verify(parsed.signature, parsed.signing_input, _PADDING, _SHA256)
-        except Exception:  # InvalidSignature, or a signature of the wrong length
-            raise TokenSignatureError("the token's signature is invalid") from None
+        if not key.verifies_rs256(parsed.signature, parsed.signing_input):
+            raise TokenSignatureError("the token's signature is invalid")
         return key
 
     def _check_claims(
