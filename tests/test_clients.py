@@ -8,7 +8,14 @@ import time
 import pytest
 from botocore.config import Config
 
-from pycognito._clients import client_kwargs, cognito_client, server_clock_offset
+from pycognito._clients import (
+    ENDPOINT_VARIABLES,
+    IGNORE_ENDPOINTS_VARIABLE,
+    client_kwargs,
+    cognito_client,
+    environment_endpoint,
+    server_clock_offset,
+)
 
 
 def test_one_client_per_configuration() -> None:
@@ -171,3 +178,29 @@ def test_a_renewal_inside_an_http_auth_keeps_to_the_request_timeout(kind: str) -
         assert elapsed < 5, elapsed  # one attempt of about 1 s, not 3 x 15 s
     finally:
         hung.close()
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, None),
+        ({"AWS_ENDPOINT_URL": "http://a:1"}, "http://a:1"),
+        ({"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b:2"}, "http://b:2"),
+        (
+            {"AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b:2"},
+            "http://b:2",
+        ),
+        ({"AWS_ENDPOINT_URL": ""}, None),
+        ({"AWS_ENDPOINT_URL": "http://a:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "TRUE"}, None),
+        ({"AWS_ENDPOINT_URL": "http://a:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "no"}, "http://a:1"),
+        ({"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, None),
+    ],
+)
+def test_environment_endpoint_as_boto3_reads_it(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], expected: str | None
+) -> None:
+    for name in (IGNORE_ENDPOINTS_VARIABLE, *ENDPOINT_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert environment_endpoint() == expected

@@ -13,7 +13,6 @@ make one attempt within that timeout.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Hashable, Iterator, Mapping, Optional
 
 from . import _clock
+from ._environ import getenv
 
 _MAX_CLIENTS = 64
 #: The shared clients' defaults (botocore ``Config`` arguments): a hung Cognito costs at most
@@ -94,17 +94,18 @@ IGNORE_ENDPOINTS_VARIABLE = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 
 def environment_endpoint() -> Optional[str]:
     """The Cognito endpoint boto3 takes from the environment, if any."""
-    if os.environ.get(IGNORE_ENDPOINTS_VARIABLE, "").lower() == "true":
-        return None
+    # (Once per Cognito instance: the ignore variable is read only when an endpoint is set.)
     for name in ENDPOINT_VARIABLES:
-        value = os.environ.get(name)
+        value = getenv(name)
         if value:
+            if (getenv(IGNORE_ENDPOINTS_VARIABLE) or "").lower() == "true":
+                return None
             return value
     return None
 
 
 def _environment_endpoint() -> tuple[Optional[str], ...]:
-    return tuple(os.environ.get(name) for name in (IGNORE_ENDPOINTS_VARIABLE, *ENDPOINT_VARIABLES))
+    return tuple(getenv(name) for name in (IGNORE_ENDPOINTS_VARIABLE, *ENDPOINT_VARIABLES))
 
 
 def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **kwargs: Any) -> Any:

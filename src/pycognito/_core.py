@@ -77,9 +77,11 @@ class _TokenField(Generic[T]):
     token state, its :class:`TokenLifecycle`. Setting it sets the tokens."""
 
     name = ""
+    given: Optional[int] = None  # where the constructor keeps this token (_GIVEN), if it does
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+        self.given = _GIVEN.get(name)
 
     @overload
     def __get__(self, obj: None, owner: type) -> _TokenField[T]: ...
@@ -95,18 +97,19 @@ class _TokenField(Generic[T]):
         life = obj._life
         if life is not None:
             return life.field(self.name)
-        index = _GIVEN.get(self.name)
+        index = self.given
         return given[index] if given is not None and index is not None else None
 
     def __set__(self, obj: CognitoBase, value: T) -> None:
-        change: dict[str, Any] = {self.name: value}
         staged = obj._staged_here()
         if staged is not None:  # verify_token during a login sets what is being verified
             if getattr(staged.tokens, self.name) != value:
-                staged.tokens = replace(staged.tokens, **change)
+                fields: dict[str, Any] = {self.name: value}
+                staged.tokens = replace(staged.tokens, **fields)
             return
         if value is not None and self.__get__(obj, type(obj)) == value:
             return  # (verify_token sets the token it verified: nothing changes, nothing saved)
+        change: dict[str, Any] = {self.name: value}
         life = obj._lifecycle
         with life.lock:
             current = TokenFields(*(life.field(name) for name in TOKEN_FIELDS))

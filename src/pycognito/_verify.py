@@ -8,7 +8,7 @@ process however many ``Cognito`` instances are made. With an ``endpoint_url`` th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 from ._core import CognitoBase
 from .exceptions import (
@@ -128,17 +128,16 @@ class VerifyMixin(CognitoBase):
         fails (an empty or blank token is malformed), and ``MissingValueError`` if either token
         is ``None``.
         """
-        tokens: dict[str, str] = {}
-        for name in ("id_token", "access_token"):
-            token = getattr(self, name)
+        id_token, access_token = self.id_token, self.access_token
+        for name, token in (("id_token", id_token), ("access_token", access_token)):
             if token is None:
                 raise MissingValueError(f"verify_tokens needs {name}", name)
             if not isinstance(token, str) or not token.strip():
                 raise TokenMalformedError(f"{name} is empty or not a string")
-            tokens[name] = token
         self._need_client_id("verify_tokens")
-        self.verify_token(tokens["id_token"], "id_token", "id")  # (a subclass's or patch's too)
-        self.verify_token(tokens["access_token"], "access_token", "access")
+        # (through verify_token: a subclass's override or a patch of it is honoured)
+        self.verify_token(cast(str, id_token), "id_token", "id")
+        self.verify_token(cast(str, access_token), "access_token", "access")
 
     def get_keys(self) -> dict[str, Any]:
         """The pool's JSON Web Key Set, ``{"keys": [...]}`` (``COGNITO_JWKS`` if set)."""

@@ -13,6 +13,7 @@ import threading
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from .. import _clock
+from .._environ import getenv
 from ..exceptions import (
     JWKSUnavailableError,
     TokenAlgorithmError,
@@ -57,11 +58,21 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
-def _copy_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
+def _nested(claims: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names of the claims whose values are lists or objects (the ones a copy copies)."""
+    return tuple(k for k, v in claims.items() if type(v) not in _SCALARS)
+
+
+def _copy_claims(claims: Mapping[str, Any], nested: tuple[str, ...]) -> dict[str, Any]:
+    """A copy the caller may change without changing ``claims``: the dict copied in C, then
+    each value in ``nested`` (see :func:`_nested`) copied through."""
+    result = dict(claims)
     try:
-        return {k: v if type(v) in _SCALARS else _copy_json(v) for k, v in claims.items()}
+        for name in nested:
+            result[name] = _copy_json(result[name])
     except RecursionError:  # the JSON parser stops a little deeper than a copy can go
         raise TokenMalformedError("token payload is nested too deeply") from None
+    return result
 
 
 def region_of(user_pool_id: str) -> str:
@@ -116,12 +127,14 @@ def jwks_from_env() -> Optional[dict[str, Any]]:
 class _Verified:
     """A signature-verified token in the token cache (claims are re-checked on every hit)."""
 
-    __slots__ = ("claims", "header", "key")
+    __slots__ = ("claims", "header", "key", "nested")
 
     def __init__(self, key: PublicKey, header: dict[str, Any], claims: dict[str, Any]) -> None:
         self.key = key
         self.header = header
         self.claims = claims
+        #: The claims a copy handed out must copy (computed once: hits only copy these).
+        self.nested = _nested(claims)
 
 
 def _unnamed_failure(exc: Exception) -> TokenVerificationException:
@@ -300,24 +313,26 @@ class CognitoTokenVerifier:
             text = token
         else:
             text = check_size(token, self.max_token_size)
-        hit = self._tokens.get(text) if self._token_cache_size else None
-        if hit is not None and self._is_current(hit.key):
-            header, claims, key = hit.header, hit.claims, hit.key
-        else:
+        caching = self._token_cache_size > 0
+        hit = self._tokens.get(text) if caching else None
+        fresh = hit is None or not self._is_current(hit.key)
+        if fresh:
             if parsed is None:
                 parsed = parse_jwt(text)
             key = self._check_signature(parsed)
             header, claims = parsed.header, parsed.payload
             _claims.check_types(claims)
-            hit = None
+            hit = _Verified(key, header, claims) if caching else None
+        else:
+            header, claims = hit.header, hit.claims  # type: ignore[union-attr]
         # Claims kept in (or taken from) the token cache are handed out as copies; without the
         # cache, the freshly parsed claims are the caller's own.
-        caching = self._token_cache_size > 0
         result = self._check_claims(
-            header, claims, token_use, access_token, groups, scopes, now, copy=caching
+            header, claims, token_use, access_token, groups, scopes, now,
+            nested=hit.nested if hit is not None else None,
         )
-        if hit is None and caching:
-            self._remember(text, _Verified(key, header, claims))
+        if fresh and hit is not None:
+            self._remember(text, hit)
         return result
 
     def _check_signature(self, parsed: ParsedJwt) -> PublicKey:
@@ -350,8 +365,10 @@ class CognitoTokenVerifier:
         scopes: Union[Names, _Default],
         now: Optional[float] = None,
         *,
-        copy: bool,
+        nested: Optional[tuple[str, ...]],
     ) -> dict[str, Any]:
+        """Check the claims; return them, or a copy (:func:`_copy_claims`) unless ``nested``
+        is ``None``."""
         if now is None:
             now = (self._clock or _clock.now)()
         use = _claims.usual_token_use(
@@ -370,7 +387,7 @@ class CognitoTokenVerifier:
             _claims.check_scopes(claims, required)
         if use == "id":
             _claims.check_at_hash(claims, access_token)
-        result = _copy_claims(claims) if copy else claims
+        result = _copy_claims(claims, nested) if nested is not None else claims
         if self.custom_check is not None:
             self._run_custom_check(dict(header), result)
         return result
@@ -479,7 +496,7 @@ def shared_verifier(
     arguments, thread-safe), so building a ``Cognito`` per request costs nothing and keys are
     fetched once per process. Honours ``COGNITO_JWKS`` (read on every call; parsed once per
     value): when set, its keys are used and nothing is fetched."""
-    env = os.environ.get(ENV_JWKS) or None
+    env = getenv(ENV_JWKS) or None
     ids = client_id if client_id is None or isinstance(client_id, str) else tuple(client_id)
     memo_key = (user_pool_id, region, ids, jwks_url, issuer, env)
     verifier = _SHARED.get(memo_key)
