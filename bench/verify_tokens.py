@@ -6,7 +6,8 @@ Each tree is measured in a fresh interpreter of its own that imports ``pycognito
 ``git archive COMMIT src bench | tar -x -C /tmp/base``), on the same id and access tokens and
 keys (warm caches: the pool's keys are in the process-wide JWKS cache, nothing is fetched).
 The trees take turns, ``RUNS`` processes each; each process reports the best and the median of
-40 batches of CPU time (thread time: other processes on a busy machine do not count). Run: ``.venv/bin/python bench/verify_tokens.py [TREE ...]``.
+40 batches of CPU time (thread time: other processes on a busy machine do not count).
+Run: ``.venv/bin/python bench/verify_tokens.py [TREE ...]``.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def main() -> int:
     for tree in trees:
         bests = ", ".join(f"{value:.1f}" for value in best[tree])
         medians = ", ".join(f"{value:.1f}" for value in median[tree])
-        print(f"{str(tree):<40} best {bests}   median {medians}")
+        print(f"{tree!s:<40} best {bests}   median {medians}")
     return 0
 
 
