@@ -6,7 +6,10 @@ Prints, all measured in this one run (medians, CPU time, the cases taking turns)
 - the whole client side of a USER_SRP_AUTH login through ``AWSSRP`` (a scripted in-memory
   Cognito answers with a real challenge, so no I/O is timed), per backend;
 - a plain implementation on CPython ints (``pow`` for every exponentiation), the way an
-  unoptimised client does it.
+  unoptimised client does it;
+- the device verifier ConfirmDevice sends after a login in a pool that tracks devices (one
+  exponentiation with a 256-bit exponent), which ``AsyncCognito`` computes on the event loop
+  (docs/async.md).
 
 Targets: a login costs at most 1.3x its floor on either backend; without gmpy2 it is no slower
 than the plain implementation. bench/peers.py puts these next to the other clients.
@@ -25,12 +28,15 @@ from datetime import datetime, timezone
 from _scripted import ScriptedCognito
 from _srp_work import cpu_ms, make_challenge, unavoidable
 from pycognito import srp
+from pycognito._signin import device_registration
 from pycognito.aws_srp import AWSSRP
 
 POOL_ID = "us-east-1_Bench1234"
 CLIENT_ID = "benchclient"
 PASSWORD = "Correct-Horse-Battery-9"
 USER = "bench-user"
+NEW_DEVICE = {"DeviceKey": "us-east-1_5f0c4a8e-1b2d-4c3e-9f70-0a1b2c3d4e5f",
+              "DeviceGroupKey": "-Bench1234"}
 
 
 def _plain_login(params: dict[str, str]) -> str:
@@ -71,20 +77,24 @@ def main() -> None:
     print(f"SRP client CPU per login, median of {repeat} (ms), the cases taking turns")
     print(
         f"{'backend':8} {'floor':>7} {'login':>7} {'login/floor':>12} {'plain':>7} "
-        f"{'plain/login':>12}"
+        f"{'plain/login':>12} {'device':>7}"
     )
     for name in srp.available_backends():
         srp.use_backend(name)
         srp.calculate_a(3)  # build the fixed-base table once, outside the timings
         floor, _, bits = unavoidable(params, POOL_ID, USER, PASSWORD)
-        cases = {"floor": floor, "login": login, "plain": lambda: _plain_login(params)}
+        cases = {
+            "floor": floor, "login": login, "plain": lambda: _plain_login(params),
+            "device": lambda: device_registration("token", NEW_DEVICE, "bench", os.urandom),
+        }
         got = cpu_ms(cases, repeat if name == "gmpy2" else max(5, repeat // 5))
         print(
             f"{name:8} {got['floor']:7.2f} {got['login']:7.2f} "
             f"{got['login'] / got['floor']:11.2f}x {got['plain']:7.2f} "
-            f"{got['plain'] / got['login']:11.2f}x"
+            f"{got['plain'] / got['login']:11.2f}x {got['device']:7.2f}"
         )
     print(f"floor: g^a and g^x (fixed base) and S, whose exponent a + u x had {bits} bits")
+    print("device: the verifier of one ConfirmDevice (g^x, x a 256-bit hash)")
     construct = cpu_ms(
         {"new": lambda: AWSSRP(USER, PASSWORD, POOL_ID, CLIENT_ID, client=client)}, 200
     )

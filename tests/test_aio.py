@@ -129,11 +129,10 @@ def test_mfa_setup_and_software_token_challenge(make_pool: PoolFactory,
             with pytest.raises(Exception) as info:
                 await u.authenticate(user.password)
             assert u.mfa_tokens["ChallengeName"] == "MFA_SETUP"
-            associated = await u.client.associate_software_token(
-                Session=info.value.get_tokens()["Session"]
-            )
-            setup = {**u.mfa_tokens, "Session": associated["Session"]}
-            code = local.totp_code(associated["SecretCode"])
+            secret = await u.associate_software_token(info.value.get_tokens())
+            setup = u.mfa_tokens  # the new session Cognito returned
+            assert setup["Session"] != info.value.get_tokens()["Session"]
+            code = local.totp_code(secret)
             await u.respond_to_mfa_setup_challenge(code, "my phone", mfa_tokens=setup)
             assert u.access_claims["username"] == "newbie"
         async with _make(pool, username="newbie") as again:
@@ -141,7 +140,7 @@ def test_mfa_setup_and_software_token_challenge(make_pool: PoolFactory,
                 await again.authenticate(user.password)
             local.advance_clock(30)  # a code is accepted once: the next time step's
             await again.respond_to_software_token_mfa_challenge(
-                local.totp_code(associated["SecretCode"])
+                local.totp_code(secret)
             )
             assert again.access_claims["username"] == "newbie"
 

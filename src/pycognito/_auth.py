@@ -33,6 +33,7 @@ from ._challenges import (
 )
 from ._clients import server_time, service_error
 from ._core import CognitoBase, log, service_errors
+from ._operations import Steps, access_token, call, operation
 from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
@@ -263,13 +264,13 @@ class AuthMixin(VerifyMixin):
             client_metadata=_metadata(client_metadata).get("ClientMetadata"),
         )
 
-    def get_user_auth_factors(self) -> dict[str, Any]:
+    @operation
+    def get_user_auth_factors(self) -> Steps[dict[str, Any]]:
         """The signed-in user's sign-in options (GetUserAuthFactors): ``Username``,
         ``ConfiguredUserAuthFactors`` (such as ``["PASSWORD", "EMAIL_OTP"]``), and the MFA
         settings ``UserMFASettingList`` and ``PreferredMfaSetting`` when there are some."""
-        response = self.client.get_user_auth_factors(
-            AccessToken=self._need_access_token("get_user_auth_factors")
-        )
+        access = yield access_token("get_user_auth_factors")
+        response = yield call("get_user_auth_factors", AccessToken=access)
         return strip_metadata(response)
 
     # -- answering challenges ---------------------------------------------------------------
@@ -355,17 +356,25 @@ class AuthMixin(VerifyMixin):
     ) -> None:
         """Finish MFA_SETUP: verify the authenticator code (after
         :meth:`associate_software_token` showed the secret), then complete the login."""
+        self._answer(self._mfa_setup_verified(code, device_name, mfa_tokens), {})
+
+    @operation
+    def _mfa_setup_verified(
+        self, code: str, device_name: str, mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> Steps[Mapping[str, Any]]:
+        """VerifySoftwareToken with the MFA_SETUP challenge's session; return the challenge
+        to answer next (with Cognito's new session)."""
         _text(code, "code")
         pending = self._pending((MFA_SETUP,), mfa_tokens, "respond_to_mfa_setup_challenge")
         extra = {"FriendlyDeviceName": device_name} if device_name else {}
-        result = self.client.verify_software_token(
+        result = yield call("verify_software_token",
             Session=pending["Session"], UserCode=code, **extra
         )
         if result.get("Status") != "SUCCESS":
             raise InvalidValueError("Cognito did not accept the authenticator code")
         if result.get("Session"):
             pending = {**pending, "Session": result["Session"]}
-        self._answer(pending, {})
+        return pending
 
     def respond_to_select_challenge(
         self,
@@ -452,10 +461,11 @@ class AuthMixin(VerifyMixin):
         assert tokens is not None, "tokens were just stored"
         return tokens
 
-    def logout(self) -> None:
+    @operation
+    def logout(self) -> Steps[None]:
         """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
-        access = self._need_access_token("logout")
-        self.client.global_sign_out(AccessToken=access)
+        access = yield access_token("logout")
+        yield call("global_sign_out", AccessToken=access)
         self._clear_tokens()
 
     # -- the engine -------------------------------------------------------------------------
@@ -600,7 +610,8 @@ class AuthMixin(VerifyMixin):
             self.verify_token(tokens.access_token, "access_token", "access")
         return tokens
 
-    def _confirm_new_device(self, tokens: TokenSet) -> None:
+    @operation
+    def _confirm_new_device(self, tokens: TokenSet) -> Steps[None]:
         """Confirm the device this login announced, as AWS's JavaScript clients do.
 
         In a pool that tracks devices the refresh token is bound to the announced device, and
@@ -612,28 +623,25 @@ class AuthMixin(VerifyMixin):
         new = tokens.new_device
         assert new is not None
         try:
-            password = self._register_device(tokens.access_token, new)
+            password = yield from self._register_device(tokens.access_token, new)
         except Exception as exc:
-            self._device_not_confirmed(exc)
+            log.warning(
+                "could not confirm the device announced at login (%s): renewing these tokens "
+                "will need a new login", service_error(exc)[0] or type(exc).__name__
+            )
             return
-        self._device_confirmed(new, password)
-
-    @staticmethod
-    def _device_not_confirmed(exc: BaseException) -> None:
-        log.warning(
-            "could not confirm the device announced at login (%s): renewing these tokens "
-            "will need a new login", service_error(exc)[0] or type(exc).__name__
-        )
-
-    def _device_confirmed(self, new_device: Mapping[str, str], password: str) -> None:
-        self._device.remember(new_device["DeviceKey"], new_device["DeviceGroupKey"], password)
+        self._device.remember(new["DeviceKey"], new["DeviceGroupKey"], password)
 
     def _register_device(
         self, access_token: str, new_device: Mapping[str, str], device_name: Optional[str] = None
-    ) -> str:
-        """ConfirmDevice with a fresh verifier; return the device password."""
-        call, password = device_registration(
+    ) -> Steps[str]:
+        """ConfirmDevice with a fresh verifier; return the device password.
+
+        The verifier is one modular exponentiation with a 256-bit exponent (about 0.3 ms with
+        gmpy2, 1.3 ms with Python integers: bench/srp.py), computed where the steps run, on
+        the event loop for ``AsyncCognito`` (see docs/async.md)."""
+        confirm, password = device_registration(
             access_token, new_device, device_name or default_device_name(), os.urandom
         )
-        self.client.confirm_device(**call.params)
+        yield confirm
         return password

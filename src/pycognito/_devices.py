@@ -10,15 +10,17 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ._auth import AuthMixin
+from ._operations import Steps, access_token, call, operation
 from .exceptions import InvalidTypeError, MissingValueError
 
 
 class DevicesMixin(AuthMixin):
     """``remember_device``, ``list_devices``, ``forget_device``."""
 
+    @operation
     def remember_device(
         self, device_name: Optional[str] = None, *, remembered: bool = True
-    ) -> dict[str, str]:
+    ) -> Steps[dict[str, str]]:
         """Confirm the device Cognito announced at the last login (ConfirmDevice with a fresh
         verifier) and set it remembered (or not); return the values to store::
 
@@ -35,9 +37,9 @@ class DevicesMixin(AuthMixin):
                 "the device must not be remembered already",
                 "NewDeviceMetadata",
             )
-        access = self._need_access_token("remember_device")
-        password = self._register_device(access, new, device_name)
-        self._call("update_device_status",
+        access = yield access_token("remember_device")
+        password = yield from self._register_device(access, new, device_name)
+        yield call("update_device_status",
             AccessToken=access,
             DeviceKey=new["DeviceKey"],
             DeviceRememberedStatus="remembered" if remembered else "not_remembered",
@@ -50,24 +52,26 @@ class DevicesMixin(AuthMixin):
             "device_password": password,
         }
 
-    def list_devices(self) -> list[dict[str, Any]]:
+    @operation
+    def list_devices(self) -> Steps[list[dict[str, Any]]]:
         """The logged-in user's devices (all pages), as Cognito describes them."""
-        access = self._need_access_token("list_devices")
+        access = yield access_token("list_devices")
         kwargs: dict[str, Any] = {"AccessToken": access}
         devices: list[dict[str, Any]] = []
         while True:
-            page = self._call("list_devices", **kwargs)
+            page = yield call("list_devices", **kwargs)
             devices.extend(page.get("Devices", []))
             token = page.get("PaginationToken")
             if not token:
                 return devices
             kwargs["PaginationToken"] = token
 
-    def forget_device(self, device_key: Optional[str] = None) -> None:
+    @operation
+    def forget_device(self, device_key: Optional[str] = None) -> Steps[None]:
         """Forget a device (default: this instance's); it can no longer be used to log in."""
         key = device_key or self.device_key
         if not key:
             raise MissingValueError("forget_device needs a device_key", "device_key")
-        access = self._need_access_token("forget_device")
-        self._call("forget_device", AccessToken=access, DeviceKey=key)
+        access = yield access_token("forget_device")
+        yield call("forget_device", AccessToken=access, DeviceKey=key)
         self._device.forget(key)

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 from ._auth import AuthMixin, _text
 from ._challenges import MFA_SETUP
+from ._operations import Steps, access_token, call, operation
 from .exceptions import InvalidTypeError, InvalidValueError
 
 _PREFERENCES = ("SMS", "SOFTWARE_TOKEN", "EMAIL")
@@ -24,7 +25,10 @@ def _flag(value: object, name: str) -> bool:
 class MFAMixin(AuthMixin):
     """``associate_software_token``, ``verify_software_token``, ``set_user_mfa_preference``."""
 
-    def associate_software_token(self, mfa_tokens: Optional[Mapping[str, Any]] = None) -> str:
+    @operation
+    def associate_software_token(
+        self, mfa_tokens: Optional[Mapping[str, Any]] = None
+    ) -> Steps[str]:
         """Start setting up an authenticator app; return the secret to show the user.
 
         During an MFA_SETUP challenge (pending, or given as ``mfa_tokens``) the challenge
@@ -35,24 +39,25 @@ class MFAMixin(AuthMixin):
         pending = self._pending_or_none((MFA_SETUP,), mfa_tokens)
         if pending is not None:
             pending = self._pending((MFA_SETUP,), pending, "associate_software_token")
-            response = self._call("associate_software_token", Session=pending["Session"])
+            response = yield call("associate_software_token", Session=pending["Session"])
             self.mfa_tokens = {**pending, "Session": response.get("Session") or pending["Session"]}
             return str(response["SecretCode"])
-        response = self._call("associate_software_token",
-            AccessToken=self._need_access_token("associate_software_token")
-        )
+        access = yield access_token("associate_software_token")
+        response = yield call("associate_software_token", AccessToken=access)
         return str(response["SecretCode"])
 
-    def verify_software_token(self, code: str, device_name: str = "") -> bool:
+    @operation
+    def verify_software_token(self, code: str, device_name: str = "") -> Steps[bool]:
         """Finish setting up the authenticator app with a code from it; True on success."""
+        code = _text(code, "code")
         extra = {"FriendlyDeviceName": device_name} if device_name else {}
-        response = self._call("verify_software_token",
-            AccessToken=self._need_access_token("verify_software_token"),
-            UserCode=_text(code, "code"),
-            **extra,
+        access = yield access_token("verify_software_token")
+        response = yield call("verify_software_token",
+            AccessToken=access, UserCode=code, **extra
         )
         return bool(response.get("Status") == "SUCCESS")
 
+    @operation
     def set_user_mfa_preference(
         self,
         sms_mfa: bool,
@@ -60,7 +65,7 @@ class MFAMixin(AuthMixin):
         preferred: Optional[str] = None,
         *,
         email_mfa: Optional[bool] = None,
-    ) -> None:
+    ) -> Steps[None]:
         """Enable or disable SMS and authenticator-app MFA (and e-mail MFA with
         ``email_mfa``); ``preferred`` is ``"SMS"``, ``"SOFTWARE_TOKEN"`` or ``"EMAIL"``, and is
         ignored when every method is off."""
@@ -87,6 +92,5 @@ class MFAMixin(AuthMixin):
                 "Enabled": enabled["EMAIL"],
                 "PreferredMfa": preferred == "EMAIL",
             }
-        self._call("set_user_mfa_preference",
-            AccessToken=self._need_access_token("set_user_mfa_preference"), **settings
-        )
+        access = yield access_token("set_user_mfa_preference")
+        yield call("set_user_mfa_preference", AccessToken=access, **settings)

@@ -36,7 +36,6 @@ from ._challenges import (
     CODE_KEYS,
     CUSTOM_CHALLENGE,
     EMAIL_OTP,
-    MFA_SETUP,
     NEW_PASSWORD_REQUIRED,
     SELECT_MFA_TYPE,
     SMS_MFA,
@@ -58,11 +57,9 @@ from ._signin import (
     USER_SRP_AUTH,
     Call,
     SignIn,
-    device_registration,
     run_async,
 )
 from ._tokens import TokenSet
-from .aws_srp import default_device_name
 from .exceptions import (
     ForceChangePasswordException,
     InvalidValueError,
@@ -380,19 +377,7 @@ class AsyncCognito:
         mfa_tokens: Optional[Mapping[str, Any]] = None,
     ) -> None:
         """Finish MFA_SETUP: verify the authenticator code, then complete the login."""
-        _text(code, "code")
-        pending = self._state._pending(
-            (MFA_SETUP,), mfa_tokens, "respond_to_mfa_setup_challenge"
-        )
-        extra = {"FriendlyDeviceName": device_name} if device_name else {}
-        result = await self._idp.verify_software_token(
-            Session=pending["Session"], UserCode=code, **extra
-        )
-        if result.get("Status") != "SUCCESS":
-            raise InvalidValueError("Cognito did not accept the authenticator code")
-        if result.get("Session"):
-            pending = {**pending, "Session": result["Session"]}
-        await self._answer(pending, {})
+        await self._answer(await self._mfa_setup_verified(code, device_name, mfa_tokens), {})
 
     async def respond_to_custom_challenge(
         self,
@@ -554,14 +539,6 @@ class AsyncCognito:
                 tokens = await self._renew(force=False)
         return tokens.access_token
 
-    # -- the user ---------------------------------------------------------------------------
-
-    async def logout(self) -> None:
-        """Sign the user out of every client (GlobalSignOut) and forget the tokens."""
-        access = await self._need_access_token("logout")
-        await self._idp.global_sign_out(AccessToken=access)
-        self._state._clear_tokens()
-
     # -- the facade's other methods: its steps (pycognito._operations), each call awaited ---
 
     get_group = awaited(Cognito.get_group)
@@ -594,6 +571,16 @@ class AsyncCognito:
     admin_update_identity_provider = awaited(Cognito.admin_update_identity_provider)
     describe_user_pool_client = awaited(Cognito.describe_user_pool_client)
     admin_update_user_pool_client = awaited(Cognito.admin_update_user_pool_client)
+    logout = awaited(Cognito.logout)
+    get_user_auth_factors = awaited(Cognito.get_user_auth_factors)
+    associate_software_token = awaited(Cognito.associate_software_token)
+    verify_software_token = awaited(Cognito.verify_software_token)
+    set_user_mfa_preference = awaited(Cognito.set_user_mfa_preference)
+    remember_device = awaited(Cognito.remember_device)
+    list_devices = awaited(Cognito.list_devices)
+    forget_device = awaited(Cognito.forget_device)
+    _mfa_setup_verified = awaited(Cognito._mfa_setup_verified)
+    _confirm_new_device = awaited(Cognito._confirm_new_device)
 
     async def _send(self, need: Call) -> Any:
         """One Cognito call of an operation's steps."""
@@ -635,17 +622,3 @@ class AsyncCognito:
         if tokens.new_device:
             await self._confirm_new_device(tokens)
         return tokens
-
-    async def _confirm_new_device(self, tokens: TokenSet) -> None:
-        new = tokens.new_device
-        assert new is not None
-        try:
-            call, password = device_registration(
-                tokens.access_token, new, default_device_name(), os.urandom
-            )
-            await self._idp.confirm_device(**call.params)
-        except Exception as exc:
-            self._state._device_not_confirmed(exc)
-            return
-        self._state._device_confirmed(new, password)
-

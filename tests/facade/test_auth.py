@@ -307,30 +307,37 @@ def test_select_mfa_type(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
 
 
 def test_mfa_setup(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                   make_cognito: CognitoFactory, local: Any) -> None:
+                   make_either: CognitoFactory, local: Any) -> None:
     pool = make_pool(mfa="ON", client_secret=True)
     user = make_user(pool, "newbie")
-    u = make_cognito(pool, username="newbie")
+    u = make_either(pool, username="newbie")
     with pytest.raises(MFASetupChallengeException):
         u.authenticate(user.password)
     secret = u.associate_software_token()
     u.respond_to_mfa_setup_challenge(local.totp_code(secret), "my phone")
     _assert_logged_in(u, "newbie")
-    again = make_cognito(pool, username="newbie")
+    again = make_either(pool, username="newbie")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         again.authenticate(user.password)
 
 
 def test_mfa_setup_from_a_recreated_instance(make_pool: PoolFactory,
                                              make_user: Callable[..., UserInfo],
-                                             make_cognito: CognitoFactory, local: Any) -> None:
+                                             make_either: CognitoFactory, local: Any) -> None:
     pool = make_pool(mfa="ON")
     user = make_user(pool, "newbie2")
     with pytest.raises(MFASetupChallengeException) as info:
-        make_cognito(pool, username="newbie2").authenticate(user.password)
-    step1 = make_cognito(pool, username="newbie2")
+        make_either(pool, username="newbie2").authenticate(user.password)
+    step1 = make_either(pool, username="newbie2")
     secret = step1.associate_software_token(info.value.get_tokens())
-    step2 = make_cognito(pool, username="newbie2")
+    step2 = make_either(pool, username="newbie2")
+    local.clear_calls()
+    with pytest.raises(TypeError):
+        step2.respond_to_mfa_setup_challenge(123456, mfa_tokens=step1.mfa_tokens)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="MFA_SETUP"):
+        step2.respond_to_mfa_setup_challenge("123456", mfa_tokens=info.value.get_tokens()
+                                             | {"ChallengeName": "SMS_MFA"})
+    assert local.calls() == []
     step2.respond_to_mfa_setup_challenge(local.totp_code(secret), mfa_tokens=step1.mfa_tokens)
     _assert_logged_in(step2, "newbie2")
 
@@ -455,18 +462,32 @@ def test_tokens_only_instance_renews_and_checks(logged_in: Cognito,
     assert u.access_claims is not None
 
 
-def test_logout(logged_in: Cognito, make_cognito: CognitoFactory) -> None:
-    u = logged_in
+def test_logout(make_either: CognitoFactory, make_cognito: CognitoFactory,
+                alice: UserInfo) -> None:
+    u = make_either(username=alice.username)
+    u.authenticate(alice.password)
     access, refresh = u.access_token, u.refresh_token
     u.logout()
     for name in ("id_token", "access_token", "refresh_token", "token_type", "expires_in",
                  "expires_datetime"):
         assert getattr(u, name) is None
+    with pytest.raises(MissingValueError, match="logout needs an access token"):
+        u.logout()
     stale = make_cognito(access_token=access, refresh_token=refresh)
     with pytest.raises(stale.client.exceptions.NotAuthorizedException):
         stale.renew_access_token()
     with pytest.raises(ClientError):
         stale.client.get_user(AccessToken=access)
+
+
+def test_get_user_auth_factors(make_either: CognitoFactory, alice: UserInfo) -> None:
+    u = make_either(username=alice.username)
+    with pytest.raises(MissingValueError, match="get_user_auth_factors needs an access token"):
+        u.get_user_auth_factors()
+    u.authenticate(alice.password)
+    factors = u.get_user_auth_factors()
+    assert factors["Username"] == "alice" and "ResponseMetadata" not in factors
+    assert "PASSWORD" in factors["ConfiguredUserAuthFactors"]
 
 
 def test_tokens_cleared_by_hand_stay_cleared(logged_in: Cognito) -> None:

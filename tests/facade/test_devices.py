@@ -29,8 +29,8 @@ def _challenges(local: Any) -> list[str]:
 
 
 def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserInfo,
-                                              make_cognito: CognitoFactory, local: Any) -> None:
-    u = make_cognito(device_pool, username="dana")
+                                              make_either: CognitoFactory, local: Any) -> None:
+    u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     creds = u.remember_device("laptop")
     assert set(creds) == {"device_key", "device_group_key", "device_password"}
@@ -42,7 +42,7 @@ def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserI
         u.remember_device()
 
     local.clear_calls()
-    again = make_cognito(device_pool, username="dana", **creds)
+    again = make_either(device_pool, username="dana", **creds)
     again.authenticate(dana.password)
     assert {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"} <= set(_challenges(local))
     assert again.access_claims is not None
@@ -61,12 +61,12 @@ def _device_names(u: Cognito) -> dict[str, str]:
 
 @pytest.mark.parametrize("login", ["authenticate", "admin_authenticate"])
 def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
-                                     make_cognito: CognitoFactory, local: Any,
+                                     make_either: CognitoFactory, local: Any,
                                      login: str) -> None:
     """remember_device() never called: the device the login announced is confirmed on the
     spot (Cognito refuses to refresh tokens bound to an unconfirmed device), so refresh works,
     here and in a new instance holding only the tokens."""
-    u = make_cognito(device_pool, username="dana")
+    u = make_either(device_pool, username="dana")
     getattr(u, login)(dana.password)
     announced = u.new_device
     assert announced is not None and len(local.calls("ConfirmDevice")) == 1
@@ -76,7 +76,7 @@ def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
     assert u.access_token != old
     assert u.access_claims is not None
     assert u.access_claims["device_key"] == announced["DeviceKey"]
-    restored = make_cognito(device_pool, access_token=u.access_token, id_token=u.id_token,
+    restored = make_either(device_pool, access_token=u.access_token, id_token=u.id_token,
                             refresh_token=u.refresh_token)
     restored.renew_access_token()  # DEVICE_KEY from the access token
     assert restored.access_token != u.access_token
@@ -84,10 +84,10 @@ def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
 
 
 def test_remember_device_names_the_confirmed_device(device_pool: PoolInfo, dana: UserInfo,
-                                                    make_cognito: CognitoFactory) -> None:
+                                                    make_either: CognitoFactory) -> None:
     """The other path: remember_device() after the automatic confirmation names the device,
     remembers it and hands out working credentials."""
-    u = make_cognito(device_pool, username="dana")
+    u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     automatic = u.device_password
     creds = u.remember_device("laptop")
@@ -97,16 +97,16 @@ def test_remember_device_names_the_confirmed_device(device_pool: PoolInfo, dana:
             if d.get("DeviceRememberedStatus", "remembered") == "remembered"] == \
         [creds["device_key"]]
     u.renew_access_token()
-    again = make_cognito(device_pool, username="dana", **creds)
+    again = make_either(device_pool, username="dana", **creds)
     again.authenticate(dana.password)
     assert again.new_device is None
     again.renew_access_token()
 
 
 def test_new_device_is_announced_until_remembered(device_pool: PoolInfo, dana: UserInfo,
-                                                  make_cognito: CognitoFactory,
+                                                  make_either: CognitoFactory,
                                                   local: Any) -> None:
-    u = make_cognito(device_pool, username="dana")
+    u = make_either(device_pool, username="dana")
     assert u.new_device is None
     u.authenticate(dana.password)
     announced = u.new_device
@@ -122,7 +122,7 @@ def test_new_device_is_announced_until_remembered(device_pool: PoolInfo, dana: U
     assert u.new_device is None
 
     local.clear_calls()
-    known = make_cognito(device_pool, username="dana", **creds)
+    known = make_either(device_pool, username="dana", **creds)
     known.authenticate(dana.password)
     assert {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"} <= set(_challenges(local))
     assert known.access_token and known.new_device is None  # nothing new to remember
@@ -133,66 +133,71 @@ def test_no_new_device_without_device_tracking(logged_in: Cognito) -> None:
 
 
 def test_remembered_device_skips_mfa(device_pool: PoolInfo, dana: UserInfo,
-                                     make_cognito: CognitoFactory, local: Any) -> None:
-    u = make_cognito(device_pool, username="dana")
+                                     make_either: CognitoFactory, local: Any) -> None:
+    u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     secret = u.associate_software_token()
     u.verify_software_token(local.totp_code(secret))
     u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
 
-    first = make_cognito(device_pool, username="dana")
+    first = make_either(device_pool, username="dana")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         first.authenticate(dana.password)
     first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
     creds = first.remember_device()
 
-    known = make_cognito(device_pool, username="dana", **creds)
+    known = make_either(device_pool, username="dana", **creds)
     known.authenticate(dana.password)  # no MFA challenge on a remembered device
     assert known.access_token
 
     known.forget_device()
     assert known.device_key is None and known.device_password is None
     assert creds["device_key"] not in [d["DeviceKey"] for d in known.list_devices()]
-    stale = make_cognito(device_pool, username="dana", **creds)
+    stale = make_either(device_pool, username="dana", **creds)
     with pytest.raises((ClientError, SoftwareTokenMFAChallengeException)):
         stale.authenticate(dana.password)
 
 
 def test_wrong_device_password(device_pool: PoolInfo, dana: UserInfo,
-                               make_cognito: CognitoFactory) -> None:
-    u = make_cognito(device_pool, username="dana")
+                               make_either: CognitoFactory) -> None:
+    u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     creds = u.remember_device()
     creds["device_password"] = "d3JvbmcgZGV2aWNlIHBhc3N3b3Jk"
     with pytest.raises(u.client.exceptions.NotAuthorizedException):
-        make_cognito(device_pool, username="dana", **creds).authenticate(dana.password)
+        make_either(device_pool, username="dana", **creds).authenticate(dana.password)
 
 
-def test_devices_need_tokens_and_keys(make_cognito: CognitoFactory, logged_in: Cognito) -> None:
+def test_devices_need_tokens_and_keys(make_either: CognitoFactory, alice: UserInfo,
+                                      local: Any) -> None:
+    logged_in = make_either(username=alice.username)
+    logged_in.authenticate(alice.password)
+    local.clear_calls()
     with pytest.raises(MissingValueError, match="device_key"):
         logged_in.forget_device()
     with pytest.raises(MissingValueError, match="no new device"):
         logged_in.remember_device()
     with pytest.raises(MissingValueError, match="access token"):
-        make_cognito().list_devices()
+        make_either().list_devices()
+    assert local.calls() == []
 
 
 def test_mfa_then_the_device_exchange(device_pool: PoolInfo, dana: UserInfo,
-                                      make_cognito: CognitoFactory, local: Any) -> None:
+                                      make_either: CognitoFactory, local: Any) -> None:
     """A device confirmed but not remembered: Cognito asks for MFA first, then the device
     proof (AWS's order); the answer to MFA goes on to answer the device challenges."""
-    u = make_cognito(device_pool, username="dana")
+    u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     secret = u.associate_software_token()
     u.verify_software_token(local.totp_code(secret))
     u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
-    first = make_cognito(device_pool, username="dana")
+    first = make_either(device_pool, username="dana")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         first.authenticate(dana.password)
     first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
     creds = first.remember_device(remembered=False)
 
-    again = make_cognito(device_pool, username="dana", **creds)
+    again = make_either(device_pool, username="dana", **creds)
     with pytest.raises(SoftwareTokenMFAChallengeException):
         again.authenticate(dana.password)
     local.clear_calls()
