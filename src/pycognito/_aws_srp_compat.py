@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import os
 from typing import Union
 
@@ -80,8 +79,7 @@ def pad_hex(long_int: Union[int, str]) -> str:
 
 def compute_hkdf(ikm: Union[bytes, bytearray], salt: Union[bytes, bytearray]) -> bytes:
     """Cognito's 16-byte HKDF-SHA256 of ``ikm`` with ``salt`` and :data:`INFO_BITS`."""
-    prk = hmac.new(bytes(salt), bytes(ikm), hashlib.sha256).digest()
-    return hmac.new(prk, bytes(INFO_BITS) + b"\x01", hashlib.sha256).digest()[:16]
+    return srp.hkdf_16(bytes(ikm), bytes(salt))
 
 
 def calculate_u(big_a: int, big_b: int) -> int:

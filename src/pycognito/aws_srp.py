@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Callable, Mapping, Optional
 
 from . import _clock, srp
@@ -263,27 +264,15 @@ class AWSSRP:
         _require_srp_parameters(PASSWORD_VERIFIER, params, user_id)
         assert user_id is not None
         username = params.get("USERNAME") or user_id
-        stamp = self._timestamp()
-        responses = {
-            "USERNAME": username,
-            "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-            "TIMESTAMP": stamp,
-            "PASSWORD_CLAIM_SIGNATURE": srp.password_claim(
-                pool_id=self._need("pool_id", "process_challenge"),
-                user_id_for_srp=user_id,
-                password=self._need("password", "process_challenge"),
-                small_a=self._small_a,
-                big_a=self._large_a,  # the A just sent: not computed twice
-                srp_b=params["SRP_B"],
-                salt=params["SALT"],
-                secret_block=params["SECRET_BLOCK"],
-                timestamp=stamp,
-            ),
-        }
-        self._add_secret_hash(responses, username)
-        if self.device_key:
-            responses["DEVICE_KEY"] = self.device_key
-        return responses
+        claim = partial(
+            srp.password_claim,
+            pool_id=self._need("pool_id", "process_challenge"),
+            user_id_for_srp=user_id,
+            password=self._need("password", "process_challenge"),
+            small_a=self._small_a,
+            big_a=self._large_a,  # the A just sent: not computed twice
+        )
+        return self._verifier_answer(username, params, claim, self.device_key)
 
     def device_auth_params(self, username: str) -> dict[str, str]:
         """The DEVICE_SRP_AUTH answer, with a fresh ``A`` for the device exchange."""
@@ -299,24 +288,32 @@ class AWSSRP:
         params = challenge_parameters
         username = params.get("USERNAME") or self._need("username", "a device login")
         _require_srp_parameters(DEVICE_PASSWORD_VERIFIER, params, username)
+        claim = partial(
+            srp.device_claim,
+            device_group_key=group,
+            device_key=key,
+            device_password=password,
+            small_a=self.small_a_value,
+            big_a=self._large_a,
+        )
+        return self._verifier_answer(username, params, claim, key)
+
+    def _verifier_answer(self, username: str, params: Mapping[str, str],
+                         claim: Callable[..., str], device_key: Optional[str]) -> dict[str, str]:
+        """A PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER answer, signed by ``claim`` (the
+        password's or the device's, given Cognito's ``SRP_B``, ``SALT``, ``SECRET_BLOCK``)."""
         stamp = self._timestamp()
         answer = {
             "USERNAME": username,
             "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
             "TIMESTAMP": stamp,
-            "PASSWORD_CLAIM_SIGNATURE": srp.device_claim(
-                device_group_key=group,
-                device_key=key,
-                device_password=password,
-                small_a=self.small_a_value,
-                big_a=self._large_a,
-                srp_b=params["SRP_B"],
-                salt=params["SALT"],
-                secret_block=params["SECRET_BLOCK"],
-                timestamp=stamp,
+            "PASSWORD_CLAIM_SIGNATURE": claim(
+                srp_b=params["SRP_B"], salt=params["SALT"],
+                secret_block=params["SECRET_BLOCK"], timestamp=stamp,
             ),
-            "DEVICE_KEY": key,
         }
+        if device_key:
+            answer["DEVICE_KEY"] = device_key
         self._add_secret_hash(answer, username)
         return answer
 

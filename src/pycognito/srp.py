@@ -42,6 +42,7 @@ __all__ = [
     "device_claim",
     "device_verifier",
     "hex_hash",
+    "hkdf_16",
     "hkdf_key",
     "pad_hex",
     "parse_hex",
@@ -184,7 +185,13 @@ def verifier(x: int) -> int:
 
 def hkdf_key(u: int, shared_secret: int) -> bytes:
     """Cognito's 16-byte key: HKDF-SHA256 with salt ``pad(u)``, IKM ``pad(S)``, info "Caldera"."""
-    prk = hmac.new(_pad_bytes(u), _pad_bytes(shared_secret), hashlib.sha256).digest()
+    return hkdf_16(_pad_bytes(shared_secret), _pad_bytes(u))
+
+
+def hkdf_16(ikm: bytes, salt: bytes) -> bytes:
+    """The first 16 bytes of HKDF-SHA256 (RFC 5869) of ``ikm`` with ``salt`` and info
+    "Caldera Derived Key": the key derivation :func:`hkdf_key` applies to ``S`` and ``u``."""
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
     return hmac.new(prk, _HKDF_INFO_BLOCK, hashlib.sha256).digest()[:16]
 
 
