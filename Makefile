@@ -52,6 +52,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/srp.py
 	$(PY) bench/verify.py
+	$(PY) bench/verify_tokens.py
 	$(PY) bench/facade.py
 	$(PY) bench/oauth.py
 	$(PY) bench/aio.py
