@@ -234,10 +234,12 @@ def test_a_user_objs_save_and_delete_are_refused_not_run_on_the_loop(
             user = await u.get_user()
             user.email = "changed@example.com"
             local.clear_calls()
-            with pytest.raises(TypeError, match="update_user_attributes: a synchronous"):
+            with pytest.raises(TypeError, match="update_profile: a synchronous"):
                 user.save()
             with pytest.raises(TypeError, match="await the AsyncCognito method"):
                 user.delete()
+            with pytest.raises(TypeError, match="admin_update_user_attributes: a synchronous"):
+                user.save(admin=True)
             assert local.calls() == []
             assert u.access_token is not None  # delete() failed: the tokens are kept
             await u.update_profile({"email": "changed@example.com"})

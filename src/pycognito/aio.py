@@ -144,11 +144,12 @@ def _turns() -> _Turns:
     return turns
 
 
-def _refuse_sync_call(operation: str, **params: Any) -> Any:
-    """The ``_call`` of an ``AsyncCognito``'s state: a synchronous call would block the loop
-    (and the transport's calls are coroutines), so it is refused before anything is sent."""
+def _refuse_sync(what: str, **_: Any) -> Any:
+    """The ``_call`` and ``_need_access_token`` of an ``AsyncCognito``'s state: a synchronous
+    call or renewal would block the loop (and the transport's calls are coroutines), so it is
+    refused before anything is sent."""
     raise TypeError(
-        f"{operation}: a synchronous Cognito call on an AsyncCognito (a UserObj's save() or "
+        f"{what}: a synchronous Cognito call on an AsyncCognito (a UserObj's save() or "
         "delete()?); await the AsyncCognito method instead, e.g. update_profile, "
         "admin_update_profile, delete_user, admin_delete_user"
     )
@@ -189,7 +190,8 @@ class AsyncCognito:
         # sync call through it can never silently reach the network; the facade's synchronous
         # methods, still reachable through a UserObj's save()/delete(), are refused outright.
         state.client = transport
-        state._call = _refuse_sync_call  # type: ignore[method-assign]
+        for patch_point in ("_call", "_need_access_token"):
+            setattr(state, patch_point, _refuse_sync)
         object.__setattr__(self, "_state", state)
         object.__setattr__(self, "_idp", transport)
         object.__setattr__(self, "_renewing", None)

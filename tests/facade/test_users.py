@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Callable
+from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
@@ -167,3 +168,23 @@ def test_admin_methods_default_to_username(make_either: CognitoFactory, alice: U
     u.admin_delete_user()
     with pytest.raises(MissingValueError):
         make_either().admin_delete_user()
+
+
+def test_the_sync_driver_calls_through_its_patch_points() -> None:
+    # Users' tests patch Cognito._call and _need_access_token: still honoured (sync only).
+    pages = [{"Users": [{"Username": "a"}], "PaginationToken": "next"},
+             {"Users": [{"Username": "b"}]}]
+    u = Cognito("us-east-1_abc", "client", username="bob")
+    with mock.patch.object(Cognito, "_call", side_effect=[{}, *pages, {}]) as sent, \
+            mock.patch.object(Cognito, "_need_access_token", return_value="tok") as token:
+        u.update_profile({"given_name": "B"})
+        assert [x.username for x in u.get_users()] == ["a", "b"]
+        u.delete_user()
+    assert sent.call_args_list == [
+        mock.call("update_user_attributes",
+                  UserAttributes=[{"Name": "given_name", "Value": "B"}], AccessToken="tok"),
+        mock.call("list_users", UserPoolId="us-east-1_abc"),
+        mock.call("list_users", UserPoolId="us-east-1_abc", PaginationToken="next"),
+        mock.call("delete_user", AccessToken="tok"),
+    ]
+    assert token.call_args_list == [mock.call("update_profile"), mock.call("delete_user")]
