@@ -316,15 +316,15 @@ class CognitoTokenVerifier:
         caching = self._token_cache_size > 0
         hit = self._tokens.get(text) if caching else None
         fresh = hit is None or not self._is_current(hit.key)
-        if fresh:
+        if hit is not None and not fresh:
+            header, claims = hit.header, hit.claims
+        else:
             if parsed is None:
                 parsed = parse_jwt(text)
             key = self._check_signature(parsed)
             header, claims = parsed.header, parsed.payload
             _claims.check_types(claims)
             hit = _Verified(key, header, claims) if caching else None
-        else:
-            header, claims = hit.header, hit.claims  # type: ignore[union-attr]
         # Claims kept in (or taken from) the token cache are handed out as copies; without the
         # cache, the freshly parsed claims are the caller's own.
         result = self._check_claims(
