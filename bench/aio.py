@@ -8,14 +8,19 @@ A local Cognito runs in its own process (its CPU work must not share this proces
 applications do today). A heartbeat task on the same loop sleeps 2 ms at a time and records
 how late it wakes: the wall-clock lateness (which also counts the OS scheduling this process
 out on a busy machine) and the loop thread's CPU time between two beats (the work that ran on
-the loop instead of the heartbeat). Both approaches run in the same invocation, one after the
-other, so their ratio is what to compare.
+the loop instead of the heartbeat), as the maximum and the 99th percentile over the run. An
+idle loop's row shows what the OS alone adds. Runs start after ``gc.freeze()`` (what start-up
+made is out of the collector's reach, as latency-sensitive applications do); one AsyncCognito
+run per count keeps the collector as it is, so a full collection's pause shows. Everything runs
+in the same invocation, one after the other, so their ratios are what to compare; the last
+lines say whether issue 14's 20 ms holds.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -26,9 +31,10 @@ from typing import Any, Awaitable, Callable
 import boto3
 
 from pycognito import Cognito, srp
-from pycognito.aio import AsyncCognito
+from pycognito.aio import LOGINS_IN_FLIGHT, AsyncCognito
 
 PASSWORD = "Correct-Horse-9!"
+TARGET = 0.020
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
@@ -60,18 +66,37 @@ def make_users(endpoint: str, count: int) -> tuple[str, str, list[str]]:
     return pool_id, client_id, names
 
 
-async def measured(work: Callable[[], Awaitable[list[str]]]) -> tuple[list[str], float, float,
-                                                                      float]:
+class Beats:
+    """How late a heartbeat on the loop woke up: every beat's wall-clock lateness and the
+    loop thread's CPU time between two beats."""
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self.busy: list[float] = []
+
+    def worst(self, values: list[float], share: float = 1.0) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+async def measured(
+    work: Callable[[], Awaitable[list[str]]], freeze: bool = True
+) -> tuple[list[str], float, Beats]:
+    """Run ``work`` beside a heartbeat; with ``freeze``, what start-up made (boto3's models,
+    the modules) is moved out of the collector's reach first, as latency-sensitive
+    applications do with ``gc.freeze()``: a full collection otherwise walks all of it."""
+    if freeze:
+        gc.collect()
+        gc.freeze()
     done = asyncio.Event()
-    worst_wall = worst_cpu = 0.0
+    beats = Beats()
 
     async def heartbeat() -> None:
-        nonlocal worst_wall, worst_cpu
         while not done.is_set():
             wall, cpu = time.perf_counter(), time.thread_time()
             await asyncio.sleep(0.002)
-            worst_wall = max(worst_wall, time.perf_counter() - wall - 0.002)
-            worst_cpu = max(worst_cpu, time.thread_time() - cpu)
+            beats.late.append(time.perf_counter() - wall - 0.002)
+            beats.busy.append(time.thread_time() - cpu)
 
     beating = asyncio.create_task(heartbeat())
     await asyncio.sleep(0.01)
@@ -80,10 +105,17 @@ async def measured(work: Callable[[], Awaitable[list[str]]]) -> tuple[list[str],
     elapsed = time.perf_counter() - started
     done.set()
     await beating
-    return users, elapsed, worst_wall, worst_cpu
+    gc.unfreeze()
+    return users, elapsed, beats
 
 
-def run_async(endpoint: str, pool_id: str, client_id: str, names: list[str]) -> Any:
+async def idle() -> list[str]:
+    await asyncio.sleep(1.0)
+    return []
+
+
+def run_async(endpoint: str, pool_id: str, client_id: str, names: list[str],
+              freeze: bool = True) -> Any:
     kwargs = {"boto3_client_kwargs": {"endpoint_url": endpoint}}
 
     async def login(name: str) -> str:
@@ -93,9 +125,20 @@ def run_async(endpoint: str, pool_id: str, client_id: str, names: list[str]) -> 
 
     async def main() -> Any:
         await login(names[0])  # the shared client, the keys: made once, not measured
-        return await measured(lambda: asyncio.gather(*(login(name) for name in names)))
+        return await measured(lambda: asyncio.gather(*(login(name) for name in names)), freeze)
 
     return asyncio.run(main())
+
+
+def run_unfrozen(endpoint: str, pool_id: str, client_id: str, names: list[str]) -> Any:
+    return run_async(endpoint, pool_id, client_id, names, freeze=False)
+
+
+def full_collection_ms() -> float:
+    """How long one full collection of this process takes (what an unfrozen heap costs)."""
+    started = time.perf_counter()
+    gc.collect()
+    return (time.perf_counter() - started) * 1000
 
 
 def run_threads(endpoint: str, pool_id: str, client_id: str, names: list[str]) -> Any:
@@ -131,17 +174,35 @@ def main() -> None:
     process, endpoint = start_server()
     try:
         print(f"SRP backend {srp.backend_name()}, {os.cpu_count()} cores, "
-              f"load average {os.getloadavg()[0]:.1f}")
-        print(f"{'logins':>7} {'driver':<22} {'logins/s':>9} {'loop late max':>14} "
-              f"{'loop busy max':>14}")
+              f"load average {os.getloadavg()[0]:.1f}; logins in flight at most "
+              f"{LOGINS_IN_FLIGHT}; a full GC of this process {full_collection_ms():.0f} ms")
+        print(f"{'logins':>7} {'driver':<26} {'logins/s':>9} {'late max':>9} {'late p99':>9} "
+              f"{'busy max':>9} {'busy p99':>9}  (ms)")
+
+        def row(count: int, label: str, rate: str, beats: Beats) -> None:
+            figures = (beats.worst(beats.late), beats.worst(beats.late, 0.99),
+                       beats.worst(beats.busy), beats.worst(beats.busy, 0.99))
+            print(f"{count:>7} {label:<26} {rate:>9} "
+                  + " ".join(f"{value * 1000:>9.1f}" for value in figures))
+
+        # The heartbeat alone: the lateness the OS adds on this machine whatever the loop does.
+        row(0, "idle loop (1 s)", "", asyncio.run(measured(idle))[2])
+        worst: list[tuple[int, float, float]] = []
         for count in counts:
             pool_id, client_id, names = make_users(endpoint, count)
             for label, runner in (("AsyncCognito", run_async),
+                                  ("AsyncCognito, GC unfrozen", run_unfrozen),
                                   ("Cognito in 32 threads", run_threads)):
-                users, elapsed, late, busy = runner(endpoint, pool_id, client_id, names)
+                users, elapsed, beats = runner(endpoint, pool_id, client_id, names)
                 assert users == names, "every login must return its own user's tokens"
-                print(f"{count:>7} {label:<22} {count / elapsed:>9.1f} "
-                      f"{late * 1000:>11.1f} ms {busy * 1000:>11.1f} ms")
+                row(count, label, f"{count / elapsed:.1f}", beats)
+                if runner is run_async:
+                    worst.append((count, beats.worst(beats.late), beats.worst(beats.busy)))
+        for count, late, busy in worst:  # issue 14: a heartbeat never waits more than 20 ms
+            verdict = "met" if late <= TARGET else "NOT met (wall clock)"
+            verdict += "" if busy <= TARGET else ", NOT met (loop CPU)"
+            print(f"{count} logins: worst wait {late * 1000:.1f} ms (loop CPU {busy * 1000:.1f} "
+                  f"ms), the 20 ms target {verdict}")
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -158,8 +158,8 @@ _SHARED_HTTP: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncCl
 )
 
 
-#: Requests beyond this many open connections wait for one (boto3's pool holds 10).
-_CONNECTIONS = 20
+#: Requests beyond this many open connections wait for one (as in boto3's pool, 10).
+_CONNECTIONS = 10
 _LIMITS = httpx.Limits(max_connections=_CONNECTIONS, max_keepalive_connections=_CONNECTIONS)
 
 

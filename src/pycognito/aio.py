@@ -19,12 +19,13 @@ are the facade's own helpers; only the I/O is awaited. The transport
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, cast
 
 import httpx
 
@@ -70,6 +71,7 @@ from .exceptions import (
 __all__ = ["AsyncCognito", "close_connections"]
 
 T = TypeVar("T")
+LoginMethod = TypeVar("LoginMethod", bound=Callable[..., Awaitable[None]])
 Login = Callable[[], Awaitable[None]]
 
 #: Attributes read from (and written to) the facade's state as they are; every method that
@@ -82,8 +84,19 @@ _JWKS_TIMEOUT = 3.0
 _MAX_JWKS_BYTES = 256 * 1024
 
 
+#: Logins in flight at once on one loop; more wait for a slot (first come, first served).
+LOGINS_IN_FLIGHT = 16
+
+
 class _Turns:
-    """Where the SRP arithmetic (milliseconds per step) runs, so the loop never waits on it.
+    """When a login may start, and where its SRP arithmetic (milliseconds per step) runs, so
+    the loop never waits on either.
+
+    Admission: at most :data:`LOGINS_IN_FLIGHT` logins of a loop are in flight; the others
+    wait for a slot. A gather of 500 logins then never has 500 first steps run in one loop
+    iteration, 500 requests queued in the connection pool (httpcore rescans its whole queue
+    whenever a connection frees up) or 500 responses parsed in one burst, and each login
+    finishes within its session's lifetime instead of all of them finishing late together.
 
     With gmpy2 (the ``fast`` extra), each step runs on a small shared pool of worker threads
     (as many as cores, at most two) with the GIL released during the modular exponentiations:
@@ -94,13 +107,7 @@ class _Turns:
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
-        self._admission = asyncio.Lock()
-
-    async def admit(self) -> None:
-        """Wait until a new login may start: logins started at once (a gather of hundreds)
-        then start over many loop iterations instead of all in one."""
-        async with self._admission:
-            await asyncio.sleep(0)
+        self.logins = asyncio.Semaphore(LOGINS_IN_FLIGHT)
 
     async def run(self, step: Callable[[], T]) -> T:
         if srp.backend_name() == "gmpy2":
@@ -131,6 +138,17 @@ def _gil_released(step: Callable[[], T]) -> T:
 
     with gmpy2.context(gmpy2.get_context(), allow_release_gil=True):
         return step()
+
+
+def _admitted(login: LoginMethod) -> LoginMethod:
+    """``login`` waits for one of the loop's login slots (:class:`_Turns`) and holds it."""
+
+    @functools.wraps(login)
+    async def admitted(*args: Any, **kwargs: Any) -> None:
+        async with _turns().logins:
+            await login(*args, **kwargs)
+
+    return cast(LoginMethod, admitted)
 
 
 _TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turns] = weakref.WeakKeyDictionary()
@@ -259,6 +277,7 @@ class AsyncCognito:
 
     # -- logins -----------------------------------------------------------------------------
 
+    @_admitted
     async def authenticate(
         self, password: str, client_metadata: Optional[Mapping[str, str]] = None
     ) -> None:
@@ -267,7 +286,6 @@ class AsyncCognito:
         username = state._need_username(what="authenticate")
         state._need_client_id("authenticate")
         _text(password, "password")
-        await _turns().admit()
         metadata = _metadata(client_metadata).get("ClientMetadata")
         prover = state._srp(username, password)
         flow = SignIn(
