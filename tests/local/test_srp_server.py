@@ -117,9 +117,15 @@ def test_a_wrong_verifier_is_refused() -> None:
                                      signature=claim["PASSWORD_CLAIM_SIGNATURE"])
 
 
-@pytest.mark.parametrize("value", ["0", "", "zz", srp.pad_hex(srp.N), format(2 * srp.N, "x"), None])
+@pytest.mark.parametrize("value", ["0", "", "zz", srp.pad_hex(srp.N), format(2 * srp.N, "x"), None,
+                                   "-5", "+5", "0x5", "5_0", "5 5", "\u0665"])
 def test_unusable_srp_a_is_refused(value: Any) -> None:
     assert server.parse_srp_a(value) is None
+
+
+def test_srp_a_is_read_as_cognito_sends_it() -> None:
+    assert server.parse_srp_a("00ab") == 0xAB
+    assert server.parse_srp_a(" AB\n") == 0xAB  # surrounding whitespace, as srp.parse_hex
 
 
 def test_challenges_are_random_and_hide_b() -> None:

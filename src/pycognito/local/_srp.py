@@ -13,11 +13,12 @@ import binascii
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
 from .. import srp
+from ._srp_powers import powmod, verifier_power
 
 # Cognito's TIMESTAMP: "Tue Nov 3 01:02:03 UTC 2026" (day of the month not zero-padded).
 _TIMESTAMP = re.compile(
@@ -25,6 +26,7 @@ _TIMESTAMP = re.compile(
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"([1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]) UTC ([0-9]{4})"
 )
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -42,11 +44,15 @@ class SrpChallenge:
     prefix: str
     identity: str
     secret_block: str
+    big_b: int = field(init=False)  # computed once: the claim's check needs it again
+
+    def __post_init__(self) -> None:
+        self.big_b = srp.server_b(small_b=self.small_b, verifier_value=self.verifier)
 
     @property
     def srp_b_hex(self) -> str:
         """``SRP_B`` as Cognito sends it: plain lowercase hex."""
-        return format(srp.server_b(small_b=self.small_b, verifier_value=self.verifier), "x")
+        return format(self.big_b, "x")
 
     def __repr__(self) -> str:  # the private b must never be shown
         return f"SrpChallenge(identity={self.identity!r})"
@@ -87,11 +93,11 @@ def parse_srp_a(value: object) -> Optional[int]:
     """The client's ``A``; ``None`` when it is not hex or ``A mod N == 0``."""
     if not isinstance(value, str):
         return None
-    try:
-        big_a = srp.parse_hex(value, "SRP_A")
-    except ValueError:
+    text = value.strip()  # as srp.parse_hex reads it; a sign is refused (A must be positive)
+    if _HEX.fullmatch(text) is None:
         return None
-    if big_a <= 0 or big_a % srp.N == 0:
+    big_a = int(text, 16)
+    if big_a % srp.N == 0:
         return None
     return big_a
 
@@ -107,10 +113,21 @@ def start(
 
 def expected_signature(challenge: SrpChallenge, secret_block: str, timestamp: str) -> str:
     """The ``PASSWORD_CLAIM_SIGNATURE`` an honest client sends for this challenge."""
-    key = srp.server_session_key(
-        small_b=challenge.small_b, big_a=challenge.big_a, verifier_value=challenge.verifier
-    ).key
+    key = _session_key(challenge)
     return srp.signature(key, challenge.prefix, challenge.identity, secret_block, timestamp)
+
+
+def _session_key(challenge: SrpChallenge) -> bytes:
+    """The key from ``S = (A * v^u)^b`` (as ``srp.server_session_key``, with the ``B`` sent
+    rather than computed again); ``ValueError`` when ``A mod N`` or ``u`` is zero."""
+    big_a = challenge.big_a
+    if big_a % srp.N == 0:
+        raise ValueError("the client's SRP_A is zero modulo N")
+    u = srp.calculate_u(big_a, challenge.big_b)
+    if u == 0:
+        raise ValueError("the SRP scrambling parameter u is zero")
+    base = big_a * verifier_power(challenge.verifier, u) % srp.N
+    return srp.hkdf_key(u, powmod(base, challenge.small_b))
 
 
 def claim_is_valid(challenge: SrpChallenge, *, secret_block: object, timestamp: object,

@@ -278,6 +278,8 @@ def _is_unicode(text: str) -> bool:
 
 def _printable(text: Any) -> str:
     """A client-supplied name, safe to echo: short, ASCII, no control characters."""
+    if isinstance(text, str) and len(text) <= 64 and text.isascii() and text.isprintable():
+        return text  # the usual case, as it is
     clean = str(text).encode("ascii", "backslashreplace").decode("ascii")
     clean = "".join(ch if ch.isprintable() else "?" for ch in clean)
     return clean if len(clean) <= 64 else clean[:61] + "..."
