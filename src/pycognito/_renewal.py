@@ -7,12 +7,13 @@ clock; each state carries the measured offset to Cognito's.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from ._refusals import refresh_token_dead, refresh_token_expired, service_error
-from ._tokens import TokenSet
+from ._tokens import TokenSet, finite_number
 from .exceptions import (
     LoginRequiredException,
     RefreshTokenExpiredException,
@@ -42,6 +43,26 @@ class TokenState:
     def record(self) -> dict[str, Any]:
         """What a token storage keeps: ``{"tokens": {...}, "clock_offset": seconds}``."""
         return {"tokens": self.tokens.to_dict(), "clock_offset": self.clock_offset}
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> TokenState:
+        """The state a storage kept (:meth:`record`); ``KeyError``, ``TypeError`` or
+        ``ValueError`` (or ``AttributeError``) when it is damaged. Trusted for timing only:
+        tokens are verified before the facade stores them."""
+        offset = finite_number(data.get("clock_offset", 0.0), "clock_offset")
+        return cls(TokenSet.from_dict(data["tokens"]), offset)
+
+    def to_json(self) -> str:
+        """:meth:`record` as JSON (a shared cache's entry)."""
+        return json.dumps(self.record())
+
+    @classmethod
+    def from_json(cls, text: str) -> Optional[TokenState]:
+        """The state in ``text`` (:meth:`to_json`), or ``None`` if it is not one."""
+        try:
+            return cls.from_record(json.loads(text))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None
 
 
 class Step(Enum):

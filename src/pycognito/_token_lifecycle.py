@@ -34,7 +34,7 @@ from ._renewal import (
     renewal_step,
 )
 from ._renewal import TokenState as _State
-from ._tokens import TokenFields, TokenSet, finite_number
+from ._tokens import TokenFields, TokenSet
 from .exceptions import LoginRequiredException
 from .token_storage import TokenStorage, damaged_session
 
@@ -246,12 +246,10 @@ class TokenLifecycle:
         if not data or "tokens" not in data:
             return None
         try:
-            tokens = TokenSet.from_dict(data["tokens"])
-            offset = finite_number(data.get("clock_offset", 0.0), "clock_offset")
+            return _State.from_record(data)
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             damaged_session(self._storage, str(error))  # as good as nothing: log in again
             return None
-        return _State(tokens, offset)
 
     def _set(self, state: _State) -> None:
         """Make ``state`` current, even if the storage fails to save it (whose error is then

@@ -17,15 +17,13 @@ The cached value is the token itself: use a Redis that only your services can re
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import secrets
 import time
 import warnings
-from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol
 
-from .._tokens import TokenSet, finite_number
+from .._renewal import TokenState
 
 log = logging.getLogger(__name__)
 
@@ -44,26 +42,10 @@ return 0
 """
 
 
-@dataclass(frozen=True)
-class CachedToken:
-    """A token with the clock offset measured when it was received (Cognito's clock minus
-    the receiver's), so any reader judges its expiry by Cognito's clock."""
-
-    tokens: TokenSet
-    clock_offset: float
-
-    def to_json(self) -> str:
-        return json.dumps({"tokens": self.tokens.to_dict(), "clock_offset": self.clock_offset})
-
-    @classmethod
-    def from_json(cls, text: str) -> Optional[CachedToken]:
-        """The entry, or ``None`` if ``text`` is not one (never trusted beyond timing)."""
-        try:
-            data = json.loads(text)
-            offset = finite_number(data["clock_offset"], "clock_offset")  # as a token file's
-            return cls(TokenSet.from_dict(data["tokens"]), offset)
-        except (KeyError, TypeError, ValueError):
-            return None
+#: A cached token: the tokens and the clock offset measured when they were received (Cognito's
+#: clock minus the receiver's), so any reader judges their expiry by Cognito's clock; its
+#: ``to_json``/``from_json`` are the cache entry. The token lifecycle's own state.
+CachedToken = TokenState
 
 
 Fetch = Callable[[], CachedToken]

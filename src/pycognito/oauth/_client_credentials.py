@@ -17,7 +17,7 @@ import requests
 from requests.auth import AuthBase
 
 from .. import _clock
-from .._renewal import TokenState, is_stale, received
+from .._renewal import is_stale, received
 from .._token_lifecycle import DEFAULT_MARGIN, TokenLifecycle
 from .._tokens import TokenSet
 from ..exceptions import WarrantException
@@ -132,8 +132,7 @@ class ClientCredentials(AuthBase):
         if self._rejected is not None and hmac.compare_digest(
                 entry.tokens.access_token.encode(), self._rejected.encode()):
             return False
-        state = TokenState(entry.tokens, entry.clock_offset)
-        return not is_stale(state, self._clock(), self._lifecycle.margin)
+        return not is_stale(entry, self._clock(), self._lifecycle.margin)
 
     def _fetch(self) -> CachedToken:
         data = {"grant_type": "client_credentials"}
@@ -148,8 +147,7 @@ class ClientCredentials(AuthBase):
         body = post_form(self._session, self.endpoints.token, data, basic=basic,
                          timeout=self._timeout)
         now = self._clock()
-        state = received(TokenSet.from_result(to_result(body), now=now), now)
-        return CachedToken(state.tokens, state.clock_offset)
+        return received(TokenSet.from_result(to_result(body), now=now), now)
 
     # -- HTTP auth ------------------------------------------------------------------------------
 
