@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from typing import Any, Callable
 
+import httpx
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from pycognito import Cognito
+from pycognito.aio import AsyncCognito
 from pycognito.exceptions import MissingValueError, SoftwareTokenMFAChallengeException
 
 from ..conftest import PoolFactory, PoolInfo, UserInfo
@@ -49,6 +55,71 @@ def test_remember_then_log_in_with_the_device(device_pool: PoolInfo, dana: UserI
     assert again.access_claims.get("device_key", creds["device_key"]) == creds["device_key"]
     again.renew_access_token()  # DEVICE_KEY goes with the refresh
     assert again.access_token
+
+
+_REFUSAL = {"__type": "InternalErrorException", "message": "ConfirmDevice refused here"}
+
+
+class _RefuseConfirmDevice(httpx.AsyncBaseTransport):
+    """The real HTTP transport, except that ConfirmDevice gets Cognito's error response."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.headers.get("x-amz-target", "").endswith(".ConfirmDevice"):
+            return httpx.Response(400, json=_REFUSAL, request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _refuse_confirm_device(request: Any, **_: Any) -> AWSResponse:
+    return AWSResponse(request.url, 400, {}, _Raw(json.dumps(_REFUSAL).encode()))
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self.body
+
+
+@pytest.mark.parametrize("driver", ["Cognito", "AsyncCognito"])
+def test_a_device_cognito_refuses_to_confirm_does_not_fail_the_login(
+    device_pool: PoolInfo, dana: UserInfo, local: Any, caplog: pytest.LogCaptureFixture,
+    driver: str,
+) -> None:
+    """ConfirmDevice after the login fails: the login stands (logged, not raised), and the
+    instance holds no device values."""
+    local.clear_calls()
+    with caplog.at_level(logging.WARNING, logger="pycognito"):
+        if driver == "Cognito":
+            u: Any = Cognito(device_pool.pool_id, device_pool.client_id, username="dana",
+                             client_secret=device_pool.client_secret,
+                             boto3_client_kwargs=device_pool.boto3_client_kwargs())
+            u.client.meta.events.register("before-send.cognito-idp.ConfirmDevice",
+                                          _refuse_confirm_device)
+            u.authenticate(dana.password)
+        else:
+            async def main() -> Any:
+                http = httpx.AsyncClient(transport=_RefuseConfirmDevice())
+                async with http, AsyncCognito(
+                    device_pool.pool_id, device_pool.client_id, username="dana",
+                    client_secret=device_pool.client_secret, http_client=http,
+                    boto3_client_kwargs=device_pool.boto3_client_kwargs(),
+                ) as u:
+                    await u.authenticate(dana.password)
+                    return u
+
+            u = asyncio.run(main())
+    assert u.access_token and u.new_device is not None
+    assert u.device_key is None and u.device_password is None
+    assert local.calls("ConfirmDevice") == []  # refused before it reached the server
+    assert "could not confirm the device announced at login (InternalErrorException)" in \
+        caplog.text
 
 
 def _device_names(u: Cognito) -> dict[str, str]:
