@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Mapping, NamedTuple, Optional
+from functools import partial
+from typing import Any, Callable, Mapping, NamedTuple, Optional, cast
 
 from ._attributes import dict_to_cognito
 from ._challenges import (
@@ -37,6 +38,7 @@ from ._operations import Steps, access_token, call, operation
 from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
+    CUSTOM_AUTH,
     FIRST_FACTORS,
     REFRESH_TOKEN_AUTH,
     USER_AUTH,
@@ -65,6 +67,15 @@ from .exceptions import (
 
 #: App clients that refused REFRESH_TOKEN_AUTH because refresh-token rotation is on.
 _ROTATING_CLIENTS: set[str] = set()
+
+
+class SignInStart(NamedTuple):
+    """A sign-in ready to go (its arguments checked, no call made yet), for either driver:
+    the flow and its first call. ``start`` may do SRP arithmetic (the async driver runs it
+    where SRP steps run)."""
+
+    signin: SignIn
+    start: Callable[[], Call]
 
 
 class RefreshPlan(NamedTuple):
@@ -165,34 +176,18 @@ class AuthMixin(VerifyMixin):
         typed exception (``SoftwareTokenMFAChallengeException``, ``SMSMFAChallengeException``,
         ``ForceChangePasswordException``, ...); answer it with the matching ``respond_to_*``.
         """
-        if flow not in (USER_SRP_AUTH, USER_PASSWORD_AUTH, USER_AUTH):
-            raise InvalidValueError(
-                "flow must be 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH' or 'USER_AUTH'"
-            )
-        if preferred_challenge is not None and flow != USER_AUTH:
-            raise InvalidValueError("preferred_challenge goes with flow='USER_AUTH'")
-        username = self._need_username(what="authenticate")
-        self._need_client_id("authenticate")
-        _metadata(client_metadata)
-        if flow == USER_AUTH:
-            self._choice_login(username, password, client_metadata, preferred_challenge)
+        login = self._login(password, client_metadata, flow, preferred_challenge)
+        signin = login.signin
+        if signin.auth_flow != USER_SRP_AUTH:
+            self._start(login)
             return
-        password = _password(password, f"authenticate with {flow}")
-        if flow == USER_PASSWORD_AUTH:
-            log.debug("password login of %s to %s", username, self.user_pool_id)
-            signin = self._flow(USER_PASSWORD_AUTH, username, client_metadata)
-            self._run(signin, signin.start({"PASSWORD": password}))
-            return
-        helper = self._srp(username, password)
-        log.debug("SRP login of %s to %s", username, self.user_pool_id)
-        self.forgotten_device_key = None
+        # SRP through AWSSRP.authenticate_user: a patch point users' tests rely on.
+        helper = cast(AWSSRP, signin.prover)
         try:
-            with self._challenge_raised(USER_SRP_AUTH, username):
+            with self._challenge_raised(USER_SRP_AUTH, signin.username):
                 response = helper.authenticate_user(client_metadata=client_metadata)
         finally:
-            if helper.forgotten_device_key:  # (the prover forgot the shared device values)
-                log.info("Cognito does not know the device any more; logged in without it")
-                self.forgotten_device_key = helper.forgotten_device_key
+            self._forget_device(helper.forgotten_device_key)
         self._accept(response)
 
     def admin_authenticate(
@@ -200,12 +195,7 @@ class AuthMixin(VerifyMixin):
     ) -> None:
         """Log in with administrator credentials (ADMIN_USER_PASSWORD_AUTH); same results and
         challenges as :meth:`authenticate`."""
-        username = self._need_username(what="admin_authenticate")
-        password = _text(password, "password")
-        self._need_client_id("admin_authenticate")
-        log.debug("admin login of %s to %s", username, self.user_pool_id)
-        flow = self._flow(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
-        self._run(flow, flow.start({"PASSWORD": password}))
+        self._start(self._admin_login(password, client_metadata))
 
     def custom_authenticate(
         self,
@@ -219,50 +209,156 @@ class AuthMixin(VerifyMixin):
 
         With ``password`` the login starts with SRP (``CHALLENGE_NAME: SRP_A``): the password
         is proven first, when the pool's DefineAuthChallenge asks for PASSWORD_VERIFIER."""
+        self._start(self._custom_login(client_metadata, password))
+
+    # -- what each sign-in starts with (one decision for the sync and the async driver) ------
+
+    def _login(
+        self,
+        password: Optional[str],
+        client_metadata: Optional[Mapping[str, str]],
+        flow: str,
+        preferred: Optional[str],
+    ) -> SignInStart:
+        """:meth:`authenticate`'s sign-in: every argument checked before any call."""
+        if flow not in (USER_SRP_AUTH, USER_PASSWORD_AUTH, USER_AUTH):
+            raise InvalidValueError(
+                "flow must be 'USER_SRP_AUTH', 'USER_PASSWORD_AUTH' or 'USER_AUTH'"
+            )
+        if preferred is not None and flow != USER_AUTH:
+            raise InvalidValueError("preferred_challenge goes with flow='USER_AUTH'")
+        username = self._need_username(what="authenticate")
+        self._need_client_id("authenticate")
+        _metadata(client_metadata)
+        if flow == USER_AUTH:
+            if preferred is not None:
+                _first_factor(preferred)
+            if preferred in ("PASSWORD", "PASSWORD_SRP"):
+                _password(password, f"the {preferred} first factor")
+            log.debug("choice-based login of %s to %s", username, self.user_pool_id)
+            choice = cast(ChoiceSignIn, self._signin(
+                USER_AUTH, username, client_metadata,
+                password if preferred == "PASSWORD_SRP" else None,
+            ))
+            login = SignInStart(choice, partial(choice.start_choice, preferred, password))
+        elif flow == USER_PASSWORD_AUTH:
+            password = _password(password, f"authenticate with {flow}")
+            log.debug("password login of %s to %s", username, self.user_pool_id)
+            signin = self._signin(USER_PASSWORD_AUTH, username, client_metadata)
+            login = SignInStart(signin, partial(signin.start, {"PASSWORD": password}))
+        else:
+            password = _password(password, f"authenticate with {flow}")
+            log.debug("SRP login of %s to %s", username, self.user_pool_id)
+            signin = self._signin(USER_SRP_AUTH, username, client_metadata, password)
+            login = SignInStart(signin, signin.start_srp)
+        self.forgotten_device_key = None  # set again if this login finds the device unknown
+        return login
+
+    def _admin_login(
+        self, password: str, client_metadata: Optional[Mapping[str, str]]
+    ) -> SignInStart:
+        """:meth:`admin_authenticate`'s sign-in."""
+        username = self._need_username(what="admin_authenticate")
+        password = _text(password, "password")
+        self._need_client_id("admin_authenticate")
+        log.debug("admin login of %s to %s", username, self.user_pool_id)
+        signin = self._signin(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
+        return SignInStart(signin, partial(signin.start, {"PASSWORD": password}))
+
+    def _custom_login(
+        self, client_metadata: Optional[Mapping[str, str]], password: Optional[str]
+    ) -> SignInStart:
+        """:meth:`custom_authenticate`'s sign-in (starting with SRP when ``password``)."""
         username = self._need_username(what="custom_authenticate")
         self._need_client_id("custom_authenticate")
         if password is not None:
             _text(password, "password")
-        signin = CustomSignIn(
-            self._app(),
-            username,
-            prover=self._prover(username, password),
-            device_key=self.device_key,
-            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
-        )
-        self._run(signin, signin.start_custom(with_srp=password is not None))
+        custom = cast(CustomSignIn, self._signin(CUSTOM_AUTH, username, client_metadata, password))
+        return SignInStart(custom, partial(custom.start_custom, with_srp=password is not None))
 
-    def _choice_login(
-        self,
-        username: str,
-        password: Optional[str],
-        client_metadata: Optional[Mapping[str, str]],
-        preferred: Optional[str],
-    ) -> None:
-        """USER_AUTH, with ``preferred`` as the first factor if given."""
-        if preferred is not None:
-            _first_factor(preferred)
-        if preferred in ("PASSWORD", "PASSWORD_SRP"):
-            _password(password, f"the {preferred} first factor")
-        log.debug("choice-based login of %s to %s", username, self.user_pool_id)
-        signin = self._choice(username, password, preferred, client_metadata)
-        self._run(signin, signin.start_choice(preferred, password))
-
-    def _choice(
-        self,
-        username: str,
-        password: Optional[str],
-        factor: Optional[str],
-        client_metadata: Optional[Mapping[str, str]],
-    ) -> ChoiceSignIn:
-        srp_password = password if factor == "PASSWORD_SRP" else None
-        return ChoiceSignIn(
-            self._app(),
-            username,
-            prover=self._prover(username, srp_password),
-            device_key=self.device_key,
-            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
+    def _select_login(
+        self, challenge: str, password: Optional[str], mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> SignInStart:
+        """:meth:`respond_to_select_challenge`'s answer."""
+        pending = self._pending((SELECT_CHALLENGE,), mfa_tokens, "respond_to_select_challenge")
+        _first_factor(challenge)
+        offered = [str(name) for name in pending.get("AvailableChallenges") or []]
+        if offered and challenge not in offered:
+            raise InvalidValueError(f"Cognito offers {', '.join(offered)}, not {challenge}")
+        if challenge in ("PASSWORD", "PASSWORD_SRP"):
+            _password(password, f"the {challenge} first factor")
+        username = challenge_username(pending) or self._need_username(
+            what="respond_to_select_challenge"
         )
+        self._need_client_id("respond_to_select_challenge")
+        choice = cast(ChoiceSignIn, self._signin(
+            USER_AUTH, username, None, password if challenge == "PASSWORD_SRP" else None
+        ))
+        return SignInStart(choice, partial(choice.select, pending, challenge, password))
+
+    def _answering(
+        self,
+        pending: Mapping[str, Any],
+        responses: Mapping[str, str],
+        client_metadata: Optional[Mapping[str, str]] = None,
+    ) -> SignInStart:
+        """The answer ``responses`` to the pending challenge, to finish like any flow."""
+        what = f"answering {pending.get('ChallengeName')}"
+        username = challenge_username(pending) or self._need_username(what=what)
+        self._need_client_id(what)
+        log.debug("answering %s", pending.get("ChallengeName"))
+        signin = self._signin(pending.get("AuthFlow"), username, client_metadata)
+        return SignInStart(signin, partial(signin.answer, pending, responses))
+
+    def _code_answer(
+        self, expected: tuple[str, ...], code: str, mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> SignInStart:
+        """The answer to a code challenge (one of ``expected``) with ``code``."""
+        _text(code, "code")
+        pending = self._pending(expected, mfa_tokens, f"answering {expected[0]}")
+        return self._answering(pending, {CODE_KEYS[str(pending["ChallengeName"])]: code})
+
+    def _new_password_answer(
+        self,
+        pending: Mapping[str, Any],
+        new_password: str,
+        user_attributes: Optional[Mapping[str, Any]],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> SignInStart:
+        """The NEW_PASSWORD_REQUIRED answer (the attributes the pool requires checked)."""
+        attrs = dict_to_cognito(user_attributes or {})
+        given = {item["Name"] for item in attrs}
+        missing = [name for name in required_attributes(pending) if name not in given]
+        if missing:
+            raise MissingValueError(
+                "the new password needs these attributes in user_attributes: " + ", ".join(missing),
+                "user_attributes",
+            )
+        responses = {"NEW_PASSWORD": new_password}
+        for item in attrs:
+            responses[f"userAttributes.{item['Name']}"] = item["Value"]
+        return self._answering(pending, responses, client_metadata)
+
+    def _mfa_type_answer(
+        self, mfa_type: str, mfa_tokens: Optional[Mapping[str, Any]]
+    ) -> SignInStart:
+        """The SELECT_MFA_TYPE answer."""
+        pending = self._pending((SELECT_MFA_TYPE,), mfa_tokens, "respond_to_select_mfa_type")
+        try:
+            answer = mfa_type_answer(_text(mfa_type, "mfa_type"), pending)
+        except ValueError as exc:
+            raise InvalidValueError(str(exc)) from None
+        return self._answering(pending, {"ANSWER": answer})
+
+    def _custom_answer(
+        self,
+        answer: str,
+        mfa_tokens: Optional[Mapping[str, Any]],
+        client_metadata: Optional[Mapping[str, str]],
+    ) -> SignInStart:
+        """The CUSTOM_CHALLENGE answer."""
+        pending = self._pending((CUSTOM_CHALLENGE,), mfa_tokens, "respond_to_custom_challenge")
+        return self._answering(pending, {"ANSWER": _text(answer, "answer")}, client_metadata)
 
     @operation
     def get_user_auth_factors(self) -> Steps[dict[str, Any]]:
@@ -300,40 +396,27 @@ class AuthMixin(VerifyMixin):
                 pending = exc.get_tokens()
             else:
                 return
-        attrs = dict_to_cognito(user_attributes or {})
-        missing = [
-            name
-            for name in required_attributes(pending)
-            if name not in {item["Name"] for item in attrs}
-        ]
-        if missing:
-            raise MissingValueError(
-                "the new password needs these attributes in user_attributes: " + ", ".join(missing),
-                "user_attributes",
-            )
-        responses = {"NEW_PASSWORD": new_password}
-        for item in attrs:
-            responses[f"userAttributes.{item['Name']}"] = item["Value"]
-        self._answer(pending, responses, client_metadata)
+        self._start(self._new_password_answer(pending, new_password, user_attributes,
+                                              client_metadata))
 
     def respond_to_software_token_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer SOFTWARE_TOKEN_MFA with the authenticator app's code. ``mfa_tokens``: the
         exception's ``get_tokens()`` when this is a new instance."""
-        self._answer_code((SOFTWARE_TOKEN_MFA,), code, mfa_tokens)
+        self._start(self._code_answer((SOFTWARE_TOKEN_MFA,), code, mfa_tokens))
 
     def respond_to_sms_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer SMS_MFA (or SMS_OTP) with the code sent by text message."""
-        self._answer_code((SMS_MFA, SMS_OTP), code, mfa_tokens)
+        self._start(self._code_answer((SMS_MFA, SMS_OTP), code, mfa_tokens))
 
     def respond_to_email_otp_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer EMAIL_OTP with the code sent by e-mail."""
-        self._answer_code((EMAIL_OTP,), code, mfa_tokens)
+        self._start(self._code_answer((EMAIL_OTP,), code, mfa_tokens))
 
     def respond_to_select_mfa_type_challenge(
         self, mfa_type: str, mfa_tokens: Optional[Mapping[str, Any]] = None
@@ -341,12 +424,7 @@ class AuthMixin(VerifyMixin):
         """Answer SELECT_MFA_TYPE with ``"SMS"``, ``"SOFTWARE_TOKEN"`` or ``"EMAIL"``.
 
         Cognito then asks for that code: the matching challenge exception is raised."""
-        pending = self._pending((SELECT_MFA_TYPE,), mfa_tokens, "respond_to_select_mfa_type")
-        try:
-            answer = mfa_type_answer(_text(mfa_type, "mfa_type"), pending)
-        except ValueError as exc:
-            raise InvalidValueError(str(exc)) from None
-        self._answer(pending, {"ANSWER": answer})
+        self._start(self._mfa_type_answer(mfa_type, mfa_tokens))
 
     def respond_to_mfa_setup_challenge(
         self,
@@ -356,7 +434,8 @@ class AuthMixin(VerifyMixin):
     ) -> None:
         """Finish MFA_SETUP: verify the authenticator code (after
         :meth:`associate_software_token` showed the secret), then complete the login."""
-        self._answer(self._mfa_setup_verified(code, device_name, mfa_tokens), {})
+        self._start(self._answering(self._mfa_setup_verified(code, device_name, mfa_tokens),
+                                    {}))
 
     @operation
     def _mfa_setup_verified(
@@ -387,19 +466,7 @@ class AuthMixin(VerifyMixin):
         ``password``; the login goes on as any, MFA included), ``"EMAIL_OTP"`` or
         ``"SMS_OTP"`` (a code is sent: its challenge is raised). ``"WEB_AUTHN"`` (passkeys)
         is not supported yet."""
-        pending = self._pending((SELECT_CHALLENGE,), mfa_tokens, "respond_to_select_challenge")
-        _first_factor(challenge)
-        offered = [str(name) for name in pending.get("AvailableChallenges") or []]
-        if offered and challenge not in offered:
-            raise InvalidValueError(f"Cognito offers {', '.join(offered)}, not {challenge}")
-        if challenge in ("PASSWORD", "PASSWORD_SRP"):
-            _password(password, f"the {challenge} first factor")
-        username = challenge_username(pending) or self._need_username(
-            what="respond_to_select_challenge"
-        )
-        self._need_client_id("respond_to_select_challenge")
-        signin = self._choice(username, password, challenge, None)
-        self._run(signin, signin.select(pending, challenge, password))
+        self._start(self._select_login(challenge, password, mfa_tokens))
 
     def respond_to_custom_challenge(
         self,
@@ -408,8 +475,7 @@ class AuthMixin(VerifyMixin):
         client_metadata: Optional[Mapping[str, str]] = None,
     ) -> None:
         """Answer CUSTOM_CHALLENGE; a further custom challenge is raised again."""
-        pending = self._pending((CUSTOM_CHALLENGE,), mfa_tokens, "respond_to_custom_challenge")
-        self._answer(pending, {"ANSWER": _text(answer, "answer")}, client_metadata)
+        self._start(self._custom_answer(answer, mfa_tokens, client_metadata))
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -502,28 +568,6 @@ class AuthMixin(VerifyMixin):
             raise MissingValueError(f"the pending {name} challenge has no Session", "Session")
         return pending
 
-    def _answer_code(
-        self, expected: tuple[str, ...], code: str, mfa_tokens: Optional[Mapping[str, Any]]
-    ) -> None:
-        _text(code, "code")
-        pending = self._pending(expected, mfa_tokens, f"answering {expected[0]}")
-        self._answer(pending, {CODE_KEYS[str(pending["ChallengeName"])]: code})
-
-    def _answer(
-        self,
-        pending: Mapping[str, Any],
-        responses: Mapping[str, str],
-        client_metadata: Optional[Mapping[str, str]] = None,
-    ) -> None:
-        """Send ``responses`` to the pending challenge and finish like any flow."""
-        username = challenge_username(pending) or self._need_username(
-            what=f"answering {pending.get('ChallengeName')}"
-        )
-        self._need_client_id(f"answering {pending.get('ChallengeName')}")
-        log.debug("answering %s", pending.get("ChallengeName"))
-        flow = self._flow(pending.get("AuthFlow"), username, client_metadata)
-        self._run(flow, flow.answer(pending, responses))
-
     def _srp(self, username: str, password: Optional[str]) -> AWSSRP:
         """An ``AWSSRP`` for this app client and remembered device (the SRP prover), holding
         this instance's device values: a device Cognito forgot is forgotten here too."""
@@ -542,21 +586,25 @@ class AuthMixin(VerifyMixin):
         prover._device = device
         return prover
 
-    def _flow(
+    def _signin(
         self,
         auth_flow: Optional[str],
         username: str,
         client_metadata: Optional[Mapping[str, str]],
+        password: Optional[str] = None,
     ) -> SignIn:
-        """A sign-in that answers device challenges with this instance's remembered device."""
-        return SignIn(
-            self._app(),
-            username,
-            auth_flow=auth_flow,
-            prover=self._prover(username),
-            device_key=self.device_key,
-            client_metadata=_metadata(client_metadata).get("ClientMetadata"),
-        )
+        """The sign-in for ``auth_flow`` (the one place both drivers get theirs): the engine's
+        class for the flow, SRP answers for ``password`` and/or this instance's remembered
+        device, the device key and ``client_metadata``."""
+        kind = {CUSTOM_AUTH: CustomSignIn, USER_AUTH: ChoiceSignIn}.get(auth_flow or "")
+        prover = self._prover(username, password)
+        device_key = self.device_key
+        metadata = _metadata(client_metadata).get("ClientMetadata")
+        if kind is not None:
+            return kind(self._app(), username, prover=prover, device_key=device_key,
+                        client_metadata=metadata)
+        return SignIn(self._app(), username, auth_flow=auth_flow, prover=prover,
+                      device_key=device_key, client_metadata=metadata)
 
     def _prover(self, username: str, password: Optional[str] = None) -> Optional[AWSSRP]:
         """SRP answers for ``password`` and/or this instance's remembered device (``None``
@@ -564,11 +612,25 @@ class AuthMixin(VerifyMixin):
         device = self._device.complete()
         return self._srp(username, password) if password is not None or device else None
 
+    def _start(self, login: SignInStart) -> None:
+        """Run ``login`` from its first call (the sync driver)."""
+        self._run(login.signin, login.start())
+
     def _run(self, flow: SignIn, call: Call) -> None:
         """Drive ``flow`` to the end through this instance's client; store the tokens."""
-        with self._challenge_raised(flow.auth_flow, flow.username):
-            response = run(flow, call, self.client)
+        try:
+            with self._challenge_raised(flow.auth_flow, flow.username):
+                response = run(flow, call, self.client)
+        finally:
+            self._forget_device(flow.forgotten_device_key)
         self._accept(response)
+
+    def _forget_device(self, refused_key: Optional[str]) -> None:
+        """Say that a sign-in found Cognito no longer knows the remembered device and went on
+        without it (its prover forgot the shared device values): ``forgotten_device_key``."""
+        if refused_key:
+            log.info("Cognito does not know the device any more; logged in without it")
+            self.forgotten_device_key = refused_key
 
     @contextmanager
     def _challenge_raised(

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     P = ParamSpec("P")
 
 __all__ = ["AccessToken", "Need", "Steps", "access_token", "awaited", "call", "drive",
-           "drive_async", "operation"]
+           "drive_async", "operation", "walk", "walk_async"]
 
+N = TypeVar("N")
 R = TypeVar("R")
 S = TypeVar("S")
 
@@ -63,11 +64,29 @@ def access_token(what: str) -> AccessToken:
 def drive(steps: Steps[R], send: Callable[[Call], Any], token: Callable[[str], str]) -> R:
     """Run ``steps`` to their result: each call through ``send``, each token from ``token``;
     an error of either is thrown into the steps (which may handle it)."""
+    return walk(steps, lambda need: send(need) if isinstance(need, Call) else token(need.what))
+
+
+async def drive_async(
+    steps: Steps[R],
+    send: Callable[[Call], Awaitable[Any]],
+    token: Callable[[str], Awaitable[str]],
+) -> R:
+    """:func:`drive` with awaited calls and tokens."""
+    return await walk_async(
+        steps, lambda need: send(need) if isinstance(need, Call) else token(need.what)
+    )
+
+
+def walk(steps: Generator[N, Any, R], fulfil: Callable[[N], Any]) -> R:
+    """Run any generator of needs to its result, each need's result (or error) from
+    ``fulfil`` sent (or thrown) in: :func:`drive`'s loop, for steps with needs of their own
+    (the identity pool's, say)."""
     try:
         need = next(steps)
         while True:
             try:
-                result = send(need) if isinstance(need, Call) else token(need.what)
+                result = fulfil(need)
             except Exception as error:
                 need = steps.throw(error)
             else:
@@ -77,17 +96,13 @@ def drive(steps: Steps[R], send: Callable[[Call], Any], token: Callable[[str], s
         return value
 
 
-async def drive_async(
-    steps: Steps[R],
-    send: Callable[[Call], Awaitable[Any]],
-    token: Callable[[str], Awaitable[str]],
-) -> R:
-    """:func:`drive` with awaited calls and tokens."""
+async def walk_async(steps: Generator[N, Any, R], fulfil: Callable[[N], Awaitable[Any]]) -> R:
+    """:func:`walk` with each need awaited."""
     try:
         need = next(steps)
         while True:
             try:
-                result = await (send(need) if isinstance(need, Call) else token(need.what))
+                result = await fulfil(need)
             except Exception as error:
                 need = steps.throw(error)
             else:

@@ -31,20 +31,13 @@ import httpx
 
 from . import srp
 from ._aio_transport import AsyncIdpClient, close_shared_http
-from ._attributes import dict_to_cognito
-from ._auth import _ROTATING_CLIENTS, _metadata, _text, refresh_plan
+from ._auth import _ROTATING_CLIENTS, SignInStart, _text, refresh_plan
 from ._challenges import (
-    CODE_KEYS,
-    CUSTOM_CHALLENGE,
     EMAIL_OTP,
     NEW_PASSWORD_REQUIRED,
-    SELECT_MFA_TYPE,
     SMS_MFA,
     SMS_OTP,
     SOFTWARE_TOKEN_MFA,
-    challenge_username,
-    mfa_type_answer,
-    required_attributes,
 )
 from ._clients import cognito_client
 from ._cognito import Cognito
@@ -53,8 +46,6 @@ from ._operations import awaited
 from ._refusals import needs_rotation
 from ._renewal import Step
 from ._signin import (
-    ADMIN_USER_PASSWORD_AUTH,
-    CUSTOM_AUTH,
     USER_SRP_AUTH,
     Call,
     SignIn,
@@ -63,7 +54,6 @@ from ._signin import (
 from ._tokens import TokenSet
 from .exceptions import (
     ForceChangePasswordException,
-    InvalidValueError,
     JWKSUnavailableError,
     MissingValueError,
 )
@@ -275,54 +265,37 @@ class AsyncCognito:
         ``http_client`` given to the constructor (which stays open)."""
         await self._idp.aclose()
 
-    # -- logins -----------------------------------------------------------------------------
+    # -- logins (the facade's own sign-ins, driven with awaited calls) ----------------
 
     @_admitted
     async def authenticate(
-        self, password: str, client_metadata: Optional[Mapping[str, str]] = None
+        self,
+        password: Optional[str] = None,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        *,
+        flow: str = USER_SRP_AUTH,
+        preferred_challenge: Optional[str] = None,
     ) -> None:
-        """Log in with SRP (USER_SRP_AUTH); see ``Cognito.authenticate``."""
-        state = self._state
-        username = state._need_username(what="authenticate")
-        state._need_client_id("authenticate")
-        _text(password, "password")
-        metadata = _metadata(client_metadata).get("ClientMetadata")
-        prover = state._srp(username, password)
-        flow = SignIn(
-            state._app(), username, auth_flow=USER_SRP_AUTH, prover=prover,
-            device_key=state.device_key, client_metadata=metadata,
-        )
-        state.forgotten_device_key = None
-        try:
-            with state._challenge_raised(USER_SRP_AUTH, username):
-                response = await run_async(
-                    flow, await _turns().run(flow.start_srp), self._idp, _turns().run
-                )
-        finally:
-            if flow.forgotten_device_key:  # (the prover forgot the shared device values)
-                state.forgotten_device_key = flow.forgotten_device_key
-        await self._accept(response)
+        """Log in: SRP (``USER_SRP_AUTH``, the default), ``USER_PASSWORD_AUTH`` or
+        ``USER_AUTH`` with ``preferred_challenge``; see ``Cognito.authenticate``."""
+        await self._start(self._state._login(password, client_metadata, flow,
+                                             preferred_challenge))
 
     async def admin_authenticate(
         self, password: str, client_metadata: Optional[Mapping[str, str]] = None
     ) -> None:
         """Log in with ADMIN_USER_PASSWORD_AUTH (signed with AWS credentials)."""
-        state = self._state
-        username = state._need_username(what="admin_authenticate")
-        password = _text(password, "password")
-        state._need_client_id("admin_authenticate")
-        flow = state._flow(ADMIN_USER_PASSWORD_AUTH, username, client_metadata)
-        await self._run(flow, flow.start({"PASSWORD": password}))
+        await self._start(self._state._admin_login(password, client_metadata))
 
     async def custom_authenticate(
-        self, client_metadata: Optional[Mapping[str, str]] = None
+        self,
+        client_metadata: Optional[Mapping[str, str]] = None,
+        *,
+        password: Optional[str] = None,
     ) -> None:
-        """Start a CUSTOM_AUTH login (raises ``CustomChallengeException``)."""
-        state = self._state
-        username = state._need_username(what="custom_authenticate")
-        state._need_client_id("custom_authenticate")
-        flow = state._flow(CUSTOM_AUTH, username, client_metadata)
-        await self._run(flow, flow.start({}))
+        """Start a CUSTOM_AUTH login (raises ``CustomChallengeException``), with SRP first
+        when ``password`` is given; see ``Cognito.custom_authenticate``."""
+        await self._start(self._state._custom_login(client_metadata, password))
 
     # -- answering challenges ---------------------------------------------------------------
 
@@ -346,49 +319,32 @@ class AsyncCognito:
                 pending = exc.get_tokens()
             else:
                 return
-        attrs = dict_to_cognito(user_attributes or {})
-        given = {item["Name"] for item in attrs}
-        missing = [name for name in required_attributes(pending) if name not in given]
-        if missing:
-            raise MissingValueError(
-                "the new password needs these attributes in user_attributes: " + ", ".join(missing),
-                "user_attributes",
-            )
-        responses = {"NEW_PASSWORD": new_password}
-        for item in attrs:
-            responses[f"userAttributes.{item['Name']}"] = item["Value"]
-        await self._answer(pending, responses, client_metadata)
+        await self._start(state._new_password_answer(pending, new_password, user_attributes,
+                                                     client_metadata))
 
     async def respond_to_software_token_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer SOFTWARE_TOKEN_MFA with the authenticator app's code."""
-        await self._answer_code((SOFTWARE_TOKEN_MFA,), code, mfa_tokens)
+        await self._start(self._state._code_answer((SOFTWARE_TOKEN_MFA,), code, mfa_tokens))
 
     async def respond_to_sms_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer SMS_MFA (or SMS_OTP) with the code sent by text message."""
-        await self._answer_code((SMS_MFA, SMS_OTP), code, mfa_tokens)
+        await self._start(self._state._code_answer((SMS_MFA, SMS_OTP), code, mfa_tokens))
 
     async def respond_to_email_otp_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer EMAIL_OTP with the code sent by e-mail."""
-        await self._answer_code((EMAIL_OTP,), code, mfa_tokens)
+        await self._start(self._state._code_answer((EMAIL_OTP,), code, mfa_tokens))
 
     async def respond_to_select_mfa_type_challenge(
         self, mfa_type: str, mfa_tokens: Optional[Mapping[str, Any]] = None
     ) -> None:
         """Answer SELECT_MFA_TYPE; Cognito then asks for that code (raised)."""
-        pending = self._state._pending(
-            (SELECT_MFA_TYPE,), mfa_tokens, "respond_to_select_mfa_type"
-        )
-        try:
-            answer = mfa_type_answer(_text(mfa_type, "mfa_type"), pending)
-        except ValueError as exc:
-            raise InvalidValueError(str(exc)) from None
-        await self._answer(pending, {"ANSWER": answer})
+        await self._start(self._state._mfa_type_answer(mfa_type, mfa_tokens))
 
     async def respond_to_mfa_setup_challenge(
         self,
@@ -397,7 +353,18 @@ class AsyncCognito:
         mfa_tokens: Optional[Mapping[str, Any]] = None,
     ) -> None:
         """Finish MFA_SETUP: verify the authenticator code, then complete the login."""
-        await self._answer(await self._mfa_setup_verified(code, device_name, mfa_tokens), {})
+        verified = await self._mfa_setup_verified(code, device_name, mfa_tokens)
+        await self._start(self._state._answering(verified, {}))
+
+    async def respond_to_select_challenge(
+        self,
+        challenge: str,
+        password: Optional[str] = None,
+        mfa_tokens: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        """Answer SELECT_CHALLENGE (``USER_AUTH``) with a first factor; see
+        ``Cognito.respond_to_select_challenge``."""
+        await self._start(self._state._select_login(challenge, password, mfa_tokens))
 
     async def respond_to_custom_challenge(
         self,
@@ -406,10 +373,7 @@ class AsyncCognito:
         client_metadata: Optional[Mapping[str, str]] = None,
     ) -> None:
         """Answer CUSTOM_CHALLENGE; a further custom challenge is raised again."""
-        pending = self._state._pending(
-            (CUSTOM_CHALLENGE,), mfa_tokens, "respond_to_custom_challenge"
-        )
-        await self._answer(pending, {"ANSWER": _text(answer, "answer")}, client_metadata)
+        await self._start(self._state._custom_answer(answer, mfa_tokens, client_metadata))
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -608,31 +572,20 @@ class AsyncCognito:
 
     # -- the engine's async driver ----------------------------------------------------------
 
-    async def _answer_code(
-        self, expected: tuple[str, ...], code: str, mfa_tokens: Optional[Mapping[str, Any]]
-    ) -> None:
-        _text(code, "code")
-        pending = self._state._pending(expected, mfa_tokens, f"answering {expected[0]}")
-        await self._answer(pending, {CODE_KEYS[str(pending["ChallengeName"])]: code})
-
-    async def _answer(
-        self,
-        pending: Mapping[str, Any],
-        responses: Mapping[str, str],
-        client_metadata: Optional[Mapping[str, str]] = None,
-    ) -> None:
-        state = self._state
-        what = f"answering {pending.get('ChallengeName')}"
-        username = challenge_username(pending) or state._need_username(what=what)
-        state._need_client_id(what)
-        flow = state._flow(pending.get("AuthFlow"), username, client_metadata)
-        await self._run(flow, flow.answer(pending, responses))
+    async def _start(self, login: SignInStart) -> None:
+        """Run ``login`` from its first call (SRP arithmetic where SRP steps run)."""
+        signin = login.signin
+        first = login.start() if signin.prover is None else await _turns().run(login.start)
+        await self._run(signin, first)
 
     async def _run(self, flow: SignIn, call: Call) -> TokenSet:
         """Drive ``flow`` to the end; verify and store the tokens; confirm a new device."""
         state = self._state
-        with state._challenge_raised(flow.auth_flow, flow.username):
-            response = await run_async(flow, call, self._idp, _turns().run)
+        try:
+            with state._challenge_raised(flow.auth_flow, flow.username):
+                response = await run_async(flow, call, self._idp, _turns().run)
+        finally:
+            state._forget_device(flow.forgotten_device_key)
         return await self._accept(response)
 
     async def _accept(self, response: Mapping[str, Any]) -> TokenSet:

@@ -58,15 +58,15 @@ def _totp_user(u: Cognito, local: Any) -> str:
 # -- SRP and admin logins -------------------------------------------------------------------
 
 
-def test_authenticate_sets_every_token_attribute(make_cognito: CognitoFactory,
+def test_authenticate_sets_every_token_attribute(make_either: CognitoFactory,
                                                  alice: UserInfo) -> None:
-    u = make_cognito(username=alice.username)
+    u = make_either(username=alice.username)
     u.authenticate(password=alice.password)
     _assert_logged_in(u, "alice")
 
 
-def test_admin_authenticate(make_cognito: CognitoFactory, alice: UserInfo, local: Any) -> None:
-    u = make_cognito(username=alice.username)
+def test_admin_authenticate(make_either: CognitoFactory, alice: UserInfo, local: Any) -> None:
+    u = make_either(username=alice.username)
     u.admin_authenticate(password=alice.password)
     _assert_logged_in(u, "alice")
     assert local.calls("AdminInitiateAuth")[0].auth_flow == "ADMIN_USER_PASSWORD_AUTH"
@@ -135,12 +135,12 @@ def test_alias_login_with_client_secret_answers_mfa_with_the_real_username(
 
 @pytest.mark.parametrize("secret", [False, True])
 def test_new_password_challenge_reuses_the_session(
-    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], make_pool: PoolFactory,
+    make_either: CognitoFactory, make_user: Callable[..., UserInfo], make_pool: PoolFactory,
     local: Any, secret: bool,
 ) -> None:
     pool = make_pool(client_secret=secret)
     user = make_user(pool, "temp", status="FORCE_CHANGE_PASSWORD")
-    u = make_cognito(pool, username="temp")
+    u = make_either(pool, username="temp")
     with pytest.raises(ForceChangePasswordException) as info:
         u.authenticate(user.password)
     assert info.value.session and u.mfa_tokens is not None
@@ -148,16 +148,16 @@ def test_new_password_challenge_reuses_the_session(
     u.new_password_challenge(user.password, NEW_PASSWORD)
     assert local.calls("InitiateAuth") == []  # no second login
     _assert_logged_in(u, "temp")
-    again = make_cognito(pool, username="temp")
+    again = make_either(pool, username="temp")
     again.authenticate(NEW_PASSWORD)
     assert again.access_token
 
 
 def test_new_password_challenge_on_a_fresh_instance_logs_in_once(
-    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo, local: Any
+    make_either: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo, local: Any
 ) -> None:
     user = make_user(pool, "temp2", status="FORCE_CHANGE_PASSWORD")
-    u = make_cognito(username="temp2")
+    u = make_either(username="temp2")
     u.new_password_challenge(user.password, NEW_PASSWORD,
                              user_attributes={"given_name": "Tempo"})
     assert len(local.calls("InitiateAuth")) == 1
@@ -165,10 +165,10 @@ def test_new_password_challenge_on_a_fresh_instance_logs_in_once(
 
 
 def test_new_password_after_admin_authenticate(
-    make_cognito: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo
+    make_either: CognitoFactory, make_user: Callable[..., UserInfo], pool: PoolInfo
 ) -> None:
     user = make_user(pool, "temp3", status="FORCE_CHANGE_PASSWORD")
-    u = make_cognito(username="temp3")
+    u = make_either(username="temp3")
     with pytest.raises(ForceChangePasswordException):
         u.admin_authenticate(user.password)
     u.new_password_challenge(user.password, NEW_PASSWORD)
@@ -176,7 +176,7 @@ def test_new_password_after_admin_authenticate(
 
 
 def test_new_password_required_attributes_are_checked_first(
-    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_cognito: CognitoFactory,
+    make_pool: PoolFactory, make_user: Callable[..., UserInfo], make_either: CognitoFactory,
     local: Any,
 ) -> None:
     pool = make_pool(pool_kwargs={"Schema": [
@@ -186,7 +186,7 @@ def test_new_password_required_attributes_are_checked_first(
     ]})
     user = make_user(pool, "temp4", status="FORCE_CHANGE_PASSWORD",
                      attributes={"family_name": ""})
-    u = make_cognito(pool, username="temp4")
+    u = make_either(pool, username="temp4")
     with pytest.raises(ForceChangePasswordException) as info:
         u.authenticate(user.password)
     required = info.value.challenge_parameters.get("requiredAttributes", "")
@@ -219,9 +219,9 @@ def totp_user(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
 
 
 def test_software_token_mfa_same_instance(mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str],
-                                          make_cognito: CognitoFactory, local: Any) -> None:
+                                          make_either: CognitoFactory, local: Any) -> None:
     user, secret = totp_user
-    u = make_cognito(mfa_pool, username="tina")
+    u = make_either(mfa_pool, username="tina")
     with pytest.raises(SoftwareTokenMFAChallengeException) as info:
         u.authenticate(password=user.password)
     assert isinstance(info.value, MFAChallengeException)
@@ -232,22 +232,22 @@ def test_software_token_mfa_same_instance(mfa_pool: PoolInfo, totp_user: tuple[U
 
 @pytest.mark.parametrize("method", ["authenticate", "admin_authenticate"])
 def test_software_token_mfa_from_a_recreated_instance(
-    mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str], make_cognito: CognitoFactory,
+    mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str], make_either: CognitoFactory,
     local: Any, method: str,
 ) -> None:
     user, secret = totp_user
     with pytest.raises(SoftwareTokenMFAChallengeException) as info:
-        getattr(make_cognito(mfa_pool, username="tina"), method)(user.password)
+        getattr(make_either(mfa_pool, username="tina"), method)(user.password)
     mfa_tokens = info.value.get_tokens()
-    u = make_cognito(mfa_pool, username="tina")
+    u = make_either(mfa_pool, username="tina")
     u.respond_to_software_token_mfa_challenge(local.totp_code(secret), mfa_tokens)
     _assert_logged_in(u, "tina")
 
 
 def test_wrong_mfa_code_is_a_service_error(mfa_pool: PoolInfo, totp_user: tuple[UserInfo, str],
-                                           make_cognito: CognitoFactory, local: Any) -> None:
+                                           make_either: CognitoFactory, local: Any) -> None:
     user, secret = totp_user
-    u = make_cognito(mfa_pool, username="tina")
+    u = make_either(mfa_pool, username="tina")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         u.authenticate(user.password)
     right = local.totp_code(secret)
@@ -259,27 +259,29 @@ def test_wrong_mfa_code_is_a_service_error(mfa_pool: PoolInfo, totp_user: tuple[
 
 
 def test_sms_mfa(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
-                 make_cognito: CognitoFactory, local: Any) -> None:
+                 make_cognito: CognitoFactory, make_either: CognitoFactory,
+                 local: Any) -> None:
     user = make_user(mfa_pool, "sam", phone_number="+15555550100")
     u = make_cognito(mfa_pool, username="sam")
     u.authenticate(user.password)
     u.set_user_mfa_preference(True, False, "SMS")
-    u = make_cognito(mfa_pool, username="sam")
+    u = make_either(mfa_pool, username="sam")
     with pytest.raises(SMSMFAChallengeException) as info:
         u.authenticate(user.password)
     code = local.last_code(user_pool_id=mfa_pool.pool_id, kind="sms_mfa")
-    recreated = make_cognito(mfa_pool, username="sam")
+    recreated = make_either(mfa_pool, username="sam")
     recreated.respond_to_sms_mfa_challenge(code, info.value.get_tokens())
     _assert_logged_in(recreated, "sam")
 
 
 def test_email_otp(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
-                   make_cognito: CognitoFactory, local: Any) -> None:
+                   make_cognito: CognitoFactory, make_either: CognitoFactory,
+                   local: Any) -> None:
     user = make_user(mfa_pool, "erin")
     u = make_cognito(mfa_pool, username="erin")
     u.authenticate(user.password)
     u.set_user_mfa_preference(False, False, "EMAIL", email_mfa=True)
-    u = make_cognito(mfa_pool, username="erin")
+    u = make_either(mfa_pool, username="erin")
     with pytest.raises(EmailOTPChallengeException):
         u.authenticate(user.password)
     code = local.last_code(user_pool_id=mfa_pool.pool_id, kind="email_mfa")
@@ -288,14 +290,15 @@ def test_email_otp(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
 
 
 def test_select_mfa_type(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
-                         make_cognito: CognitoFactory, local: Any) -> None:
+                         make_cognito: CognitoFactory, make_either: CognitoFactory,
+                         local: Any) -> None:
     user = make_user(mfa_pool, "sel", phone_number="+15555550101")
     u = make_cognito(mfa_pool, username="sel")
     u.authenticate(user.password)
     secret = u.associate_software_token()
     u.verify_software_token(local.totp_code(secret))
     u.set_user_mfa_preference(True, True)  # both on, none preferred
-    u = make_cognito(mfa_pool, username="sel")
+    u = make_either(mfa_pool, username="sel")
     with pytest.raises(SelectMFATypeChallengeException):
         u.authenticate(user.password)
     with pytest.raises(InvalidValueError):
@@ -342,9 +345,9 @@ def test_mfa_setup_from_a_recreated_instance(make_pool: PoolFactory,
     _assert_logged_in(step2, "newbie2")
 
 
-def test_custom_auth_never_ends_in_key_error(make_cognito: CognitoFactory,
+def test_custom_auth_never_ends_in_key_error(make_either: CognitoFactory,
                                              alice: UserInfo) -> None:
-    u = make_cognito(username=alice.username)
+    u = make_either(username=alice.username)
     try:
         u.custom_authenticate()
     except ChallengeException as exc:  # a custom challenge, or "neither tokens nor challenge"
@@ -355,8 +358,8 @@ def test_custom_auth_never_ends_in_key_error(make_cognito: CognitoFactory,
         assert u.access_token
 
 
-def test_answering_without_a_pending_challenge(make_cognito: CognitoFactory, local: Any) -> None:
-    u = make_cognito(username="nobody")
+def test_answering_without_a_pending_challenge(make_either: CognitoFactory, local: Any) -> None:
+    u = make_either(username="nobody")
     local.clear_calls()
     with pytest.raises(MissingValueError, match="no pending challenge"):
         u.respond_to_software_token_mfa_challenge("123456")
@@ -369,13 +372,14 @@ def test_answering_without_a_pending_challenge(make_cognito: CognitoFactory, loc
 
 
 def test_expired_challenge_session(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                                   make_cognito: CognitoFactory, local: Any) -> None:
+                                   make_cognito: CognitoFactory,
+                                   make_either: CognitoFactory, local: Any) -> None:
     pool = make_pool(mfa="OPTIONAL", auth_session_validity=3)
     user = make_user(pool, "slow")
     u = make_cognito(pool, username="slow")
     u.authenticate(user.password)
     secret = _totp_user(u, local)
-    u = make_cognito(pool, username="slow")
+    u = make_either(pool, username="slow")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         u.authenticate(user.password)
     local.advance_clock(4 * 60)

@@ -1,6 +1,7 @@
-"""``Cognito`` sign-in flows end to end on the local Cognito: USER_PASSWORD_AUTH, USER_AUTH
-(passwordless codes, SELECT_CHALLENGE, password and SRP first factors), CUSTOM_AUTH driven by
-the pool's own Lambda handlers (also starting with SRP), and GetUserAuthFactors."""
+"""Sign-in flows end to end on the local Cognito, on both drivers (``Cognito`` and
+``AsyncCognito``): USER_PASSWORD_AUTH, USER_AUTH (passwordless codes, SELECT_CHALLENGE,
+password and SRP first factors), CUSTOM_AUTH driven by the pool's own Lambda handlers (also
+starting with SRP), and GetUserAuthFactors."""
 
 from __future__ import annotations
 
@@ -39,32 +40,32 @@ def kim(choice_pool: PoolInfo, make_user: Callable[..., UserInfo]) -> UserInfo:
     return make_user(choice_pool, "kim", phone_number="+15550199")
 
 
-def test_passwordless_email_sign_in(local: LocalCognito, make_cognito: CognitoFactory,
+def test_passwordless_email_sign_in(local: LocalCognito, make_either: CognitoFactory,
                                     choice_pool: PoolInfo, kim: UserInfo) -> None:
-    user = make_cognito(choice_pool, username="kim")
+    user = make_either(choice_pool, username="kim")
     with pytest.raises(EmailOTPChallengeException) as raised:
         user.authenticate(flow="USER_AUTH", preferred_challenge="EMAIL_OTP")
     assert raised.value.challenge_parameters["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
     # a new instance answers with the exception's tokens
-    later = make_cognito(choice_pool)
+    later = make_either(choice_pool)
     later.respond_to_email_otp_challenge(local.last_code(username="kim", kind="email_otp"),
                                          mfa_tokens=raised.value.get_tokens())
     assert later.id_claims is not None and later.id_claims["cognito:username"] == "kim"
     assert local.calls("InitiateAuth")[-1].auth_flow == "USER_AUTH"
 
 
-def test_sms_code_first_factor(local: LocalCognito, make_cognito: CognitoFactory,
+def test_sms_code_first_factor(local: LocalCognito, make_either: CognitoFactory,
                                choice_pool: PoolInfo, kim: UserInfo) -> None:
-    user = make_cognito(choice_pool, username="kim")
+    user = make_either(choice_pool, username="kim")
     with pytest.raises(SMSMFAChallengeException):
         user.authenticate(flow="USER_AUTH", preferred_challenge="SMS_OTP")
     user.respond_to_sms_mfa_challenge(local.last_code(username="kim", kind="sms_otp"))
     assert user.access_token
 
 
-def test_select_challenge_then_srp_then_mfa(local: LocalCognito, make_cognito: CognitoFactory,
+def test_select_challenge_then_srp_then_mfa(local: LocalCognito, make_either: CognitoFactory,
                                             choice_pool: PoolInfo, kim: UserInfo) -> None:
-    user = make_cognito(choice_pool, username="kim")
+    user = make_either(choice_pool, username="kim")
     with pytest.raises(SelectChallengeException) as raised:
         user.authenticate(flow="USER_AUTH")
     assert raised.value.available_challenges == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP",
@@ -81,23 +82,23 @@ def test_select_challenge_then_srp_then_mfa(local: LocalCognito, make_cognito: C
     assert user.get_user_auth_factors()["ConfiguredUserAuthFactors"] == [
         "PASSWORD", "EMAIL_OTP", "SMS_OTP", "SOFTWARE_TOKEN"]
 
-    again = make_cognito(choice_pool, username="kim")
+    again = make_either(choice_pool, username="kim")
     with pytest.raises(SoftwareTokenMFAChallengeException):  # a password still leads to MFA
         again.authenticate(kim.password, flow="USER_AUTH", preferred_challenge="PASSWORD")
     again.respond_to_software_token_mfa_challenge(local.totp_code(secret, steps=1))
     assert again.access_token
-    passwordless = make_cognito(choice_pool, username="kim")
+    passwordless = make_either(choice_pool, username="kim")
     with pytest.raises(EmailOTPChallengeException):
         passwordless.authenticate(flow="USER_AUTH", preferred_challenge="EMAIL_OTP")
     passwordless.respond_to_email_otp_challenge(local.last_code(kind="email_otp"))
     assert passwordless.access_token  # no MFA after a passwordless first factor
 
 
-def test_user_auth_password_can_need_a_new_password(make_cognito: CognitoFactory,
+def test_user_auth_password_can_need_a_new_password(make_either: CognitoFactory,
                                                     choice_pool: PoolInfo,
                                                     make_user: Callable[..., UserInfo]) -> None:
     carol = make_user(choice_pool, "carol", status="FORCE_CHANGE_PASSWORD")
-    user = make_cognito(choice_pool, username="carol")
+    user = make_either(choice_pool, username="carol")
     with pytest.raises(SelectChallengeException):
         user.authenticate(flow="USER_AUTH")
     with pytest.raises(ForceChangePasswordException) as raised:
@@ -105,13 +106,13 @@ def test_user_auth_password_can_need_a_new_password(make_cognito: CognitoFactory
     assert raised.value.get_tokens()["AuthFlow"] == "USER_AUTH"
     user.new_password_challenge(carol.password, "Brand-New-Pass-7!")
     assert user.access_token
-    make_cognito(choice_pool, username="carol").authenticate(
+    make_either(choice_pool, username="carol").authenticate(
         "Brand-New-Pass-7!", flow="USER_AUTH", preferred_challenge="PASSWORD_SRP")
 
 
-def test_refusals_before_any_call(local: LocalCognito, make_cognito: CognitoFactory,
+def test_refusals_before_any_call(local: LocalCognito, make_either: CognitoFactory,
                                   choice_pool: PoolInfo) -> None:
-    user = make_cognito(choice_pool, username="kim")
+    user = make_either(choice_pool, username="kim")
     local.clear_calls()
     with pytest.raises(InvalidValueError, match=r"WEB_AUTHN .*not supported yet"):
         user.authenticate(flow="USER_AUTH", preferred_challenge="WEB_AUTHN")
@@ -124,12 +125,12 @@ def test_refusals_before_any_call(local: LocalCognito, make_cognito: CognitoFact
     assert local.calls() == []
 
 
-def test_user_password_auth(local: LocalCognito, make_cognito: CognitoFactory,
+def test_user_password_auth(local: LocalCognito, make_either: CognitoFactory,
                             make_pool: Callable[..., PoolInfo],
                             make_user: Callable[..., UserInfo]) -> None:
     pool = make_pool(client_secret=True)
     alice = make_user(pool)
-    user = make_cognito(pool, username="alice")
+    user = make_either(pool, username="alice")
     user.authenticate(alice.password, flow="USER_PASSWORD_AUTH")
     assert user.access_token and local.calls("InitiateAuth")[-1].auth_flow == "USER_PASSWORD_AUTH"
     with pytest.raises(ClientError):
@@ -144,28 +145,28 @@ def custom_pool(local: LocalCognito, make_pool: Callable[..., PoolInfo]) -> Pool
     return quiz_pool(local, make_pool, "colour of the sky?", "blue", client_secret=True)
 
 
-def test_custom_authenticate_end_to_end(local: LocalCognito, make_cognito: CognitoFactory,
+def test_custom_authenticate_end_to_end(local: LocalCognito, make_either: CognitoFactory,
                                         custom_pool: PoolInfo,
                                         make_user: Callable[..., UserInfo]) -> None:
     make_user(custom_pool, "lee")
-    user = make_cognito(custom_pool, username="lee")
+    user = make_either(custom_pool, username="lee")
     with pytest.raises(CustomChallengeException) as raised:
         user.custom_authenticate({"app": "tests"})
     assert raised.value.challenge_parameters["question"] == "colour of the sky?"
     with pytest.raises(CustomChallengeException):
         user.respond_to_custom_challenge("green")
-    fresh: Cognito = make_cognito(custom_pool)
+    fresh: Cognito = make_either(custom_pool)
     fresh.respond_to_custom_challenge("blue", mfa_tokens=user.mfa_tokens)
     assert fresh.id_claims is not None and fresh.id_claims["cognito:username"] == "lee"
     first_define = local.lambda_invocations(trigger_source="DefineAuthChallenge_Authentication")[0]
     assert first_define.event["request"]["clientMetadata"] == {"app": "tests"}
 
 
-def test_custom_authenticate_starting_with_srp(local: LocalCognito, make_cognito: CognitoFactory,
+def test_custom_authenticate_starting_with_srp(local: LocalCognito, make_either: CognitoFactory,
                                                custom_pool: PoolInfo,
                                                make_user: Callable[..., UserInfo]) -> None:
     lee = make_user(custom_pool, "lee")
-    user = make_cognito(custom_pool, username="lee")
+    user = make_either(custom_pool, username="lee")
     with pytest.raises(CustomChallengeException):
         user.custom_authenticate(password=lee.password)
     history = local.lambda_invocations(trigger_source="DefineAuthChallenge_Authentication")
@@ -174,14 +175,14 @@ def test_custom_authenticate_starting_with_srp(local: LocalCognito, make_cognito
     user.respond_to_custom_challenge("blue")
     assert user.access_token
     with pytest.raises(ClientError) as wrong:
-        make_cognito(custom_pool, username="lee").custom_authenticate(password="Not-It-123!")
+        make_either(custom_pool, username="lee").custom_authenticate(password="Not-It-123!")
     assert wrong.value.response["Error"]["Code"] == "NotAuthorizedException"
 
 
 # -- user migration --------------------------------------------------------------------------------
 
 
-def test_user_migration_then_srp(local: LocalCognito, make_cognito: CognitoFactory,
+def test_user_migration_then_srp(local: LocalCognito, make_either: CognitoFactory,
                                  make_pool: Callable[..., PoolInfo]) -> None:
     """USER_PASSWORD_AUTH gives the trigger the password; once migrated, SRP works (SRP alone
     sends no password, so it cannot migrate anyone: as on AWS)."""
@@ -198,12 +199,12 @@ def test_user_migration_then_srp(local: LocalCognito, make_cognito: CognitoFacto
     pool = make_pool(client_secret=True,
                      pool_kwargs={"LambdaConfig": {"UserMigration": ARN + "migrate"}})
     with pytest.raises(ClientError) as unknown:
-        make_cognito(pool, username="mia").authenticate(legacy["mia"])
+        make_either(pool, username="mia").authenticate(legacy["mia"])
     assert unknown.value.response["Error"]["Code"] == "UserNotFoundException"
     assert local.lambda_invocations() == []
-    user = make_cognito(pool, username="mia")
+    user = make_either(pool, username="mia")
     user.authenticate(legacy["mia"], flow="USER_PASSWORD_AUTH")
     assert user.id_claims is not None and user.id_claims["email"] == "mia@legacy.example"
-    later = make_cognito(pool, username="mia")
+    later = make_either(pool, username="mia")
     later.authenticate(legacy["mia"])  # SRP, now that the user exists
     assert len(local.lambda_invocations(trigger_source="UserMigration_Authentication")) == 1
