@@ -37,8 +37,10 @@ _PARTS_LOCK = threading.Lock()
 class AsyncIdpClient:
     """``await client.initiate_auth(**kwargs)``: boto3's method names and results, async.
 
-    ``make_client`` returns the boto3 ``cognito-idp`` client whose model, endpoint, config and
-    exceptions are used (called once, in a worker thread); ``make_credentials`` the botocore
+    ``make_client`` returns the boto3 client whose model, endpoint, config and exceptions are
+    used (called once, in a worker thread): ``cognito-idp``, or any other service (identity
+    pools use ``cognito-identity`` and ``sts``, whose query protocol and XML errors botocore's
+    serializer and parser handle as they handle JSON); ``make_credentials`` the botocore
     credentials to sign with, or ``None`` (operations that need no signature still work).
     """
 

@@ -5,14 +5,18 @@ current id token (renewed first when stale), remembers the identity id per user 
 pool, and builds ``boto3.Session`` objects whose credentials renew themselves (botocore's
 refreshable credentials: one renewal at a time, however many threads share the session).
 boto3 and botocore are imported only when a method needs them.
+
+The calls are written once, as a generator of needs (:meth:`IdentityPoolCredentials.steps`,
+in the manner of :mod:`pycognito._operations`): an :class:`AwsCall` to ``cognito-identity``
+or ``sts``, or a :class:`Renewal` of the user's tokens. :meth:`IdentityPoolCredentials.get`
+drives them with boto3 clients; ``AsyncCognito.get_aws_credentials`` with awaited ones.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, Callable, Mapping, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generator, Mapping, Optional, TypeVar, Union
 
 from . import _clock
 from ._clients import server_clock_offset, service_error
@@ -24,10 +28,11 @@ from ._identity_pool import (
     identity_pool_region,
     provider_name,
 )
+from ._operations import walk
 from ._tokens import peek_claims
 from .exceptions import InvalidTypeError, InvalidValueError
 
-__all__ = ["IdentityPoolCredentials"]
+__all__ = ["AwsCall", "IdentityNeed", "IdentityPoolCredentials", "IdentitySteps", "Renewal"]
 
 #: The session name Cognito itself gives the credentials of the enhanced flow.
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -38,19 +43,49 @@ _CREDENTIAL_KWARGS = frozenset(
 )
 
 
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class AwsCall:
+    """One call to ``service`` (``cognito-identity`` or ``sts``) in ``region``: boto3's
+    method name and keyword arguments."""
+
+    service: str
+    region: str
+    operation: str
+    params: dict[str, Any] = field(repr=False)  # carries the user's tokens
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """The user's tokens are to be renewed first (the renewed ``TokenSet`` is sent back):
+    because they are stale (``rejected`` is ``None``), or because the id token is about to
+    expire (``rejected``: the access token held, renewed unless another caller already did)."""
+
+    rejected: Optional[str] = None
+
+
+IdentityNeed = Union[AwsCall, Renewal]
+#: The identity pool's steps: a generator of needs whose return value is the result.
+IdentitySteps = Generator[IdentityNeed, Any, R]
+
+
 class IdentityPoolCredentials:
     """Temporary AWS credentials for one ``Cognito`` instance's user.
 
-    ``id_token`` returns the user's current id token (renewing the tokens if needed);
-    ``session`` and ``client_kwargs`` are the user-pool client's (the same endpoint and config
-    serve ``cognito-identity`` and ``sts``).
+    ``id_token`` gives the steps to the user's current id token (yielding a :class:`Renewal`
+    when the tokens need one), ``renew`` renews them for the synchronous driver; ``session``
+    and ``client_kwargs`` are the user-pool client's (the same endpoint and config serve
+    ``cognito-identity`` and ``sts``).
     """
 
     def __init__(self, *, user_pool_id: str, user_pool_region: str,
-                 id_token: Callable[[], str], session: Any = None,
-                 client_kwargs: Optional[Mapping[str, Any]] = None) -> None:
+                 id_token: Callable[[], IdentitySteps[str]], renew: Callable[[Renewal], Any],
+                 session: Any = None, client_kwargs: Optional[Mapping[str, Any]] = None) -> None:
         self._provider = provider_name(user_pool_region, user_pool_id)
         self._id_token = id_token
+        self._renew = renew
         self._session = session
         self._client_kwargs = dict(client_kwargs or {})
         self._lock = threading.Lock()
@@ -67,6 +102,19 @@ class IdentityPoolCredentials:
         """Credentials for the user: ``GetCredentialsForIdentity`` (``custom_role_arn`` picks
         one of the roles the token allows), or with ``role_arn`` the basic flow
         (``GetOpenIdToken`` + ``AssumeRoleWithWebIdentity`` for that role)."""
+        return walk(self.steps(identity_pool_id, role_arn=role_arn,
+                               custom_role_arn=custom_role_arn), self._fulfil)
+
+    def _fulfil(self, need: IdentityNeed) -> Any:
+        if isinstance(need, Renewal):
+            return self._renew(need)
+        return getattr(self.client(need.service, need.region), need.operation)(**need.params)
+
+    def steps(self, identity_pool_id: str, *, role_arn: Optional[str] = None,
+              custom_role_arn: Optional[str] = None) -> IdentitySteps[AwsCredentials]:
+        """:meth:`get` as steps, for either driver: the arguments checked before any need,
+        the id token, the identity id (``GetId`` unless remembered), then the credentials;
+        a refusal that is the caller's configuration to fix raised as its typed error."""
         region = identity_pool_region(identity_pool_id)
         for name, value in (("role_arn", role_arn), ("custom_role_arn", custom_role_arn)):
             if value is not None and not isinstance(value, str):
@@ -77,45 +125,44 @@ class IdentityPoolCredentials:
             raise InvalidValueError(
                 "role_arn (basic flow through STS) and custom_role_arn (enhanced flow) "
                 "exclude each other")
-        token = self._id_token()
+        token = yield from self._id_token()
         logins = {self._provider: token}
-        identity_client = self._client("cognito-identity", region)
-        with self._typed_errors(identity_pool_id):
-            identity_id = self._identity_id(identity_client, identity_pool_id, token, logins)
+        try:
+            identity_id = yield from self._identity_id(region, identity_pool_id, token, logins)
             try:
                 if role_arn is None:
-                    return self._enhanced(identity_client, identity_id, logins,
-                                          custom_role_arn)
-                return self._basic(identity_client, region, identity_id, logins, role_arn)
+                    kwargs: dict[str, Any] = {"IdentityId": identity_id, "Logins": logins}
+                    if custom_role_arn is not None:
+                        kwargs["CustomRoleArn"] = custom_role_arn
+                    response = yield AwsCall("cognito-identity", region,
+                                             "get_credentials_for_identity", kwargs)
+                    return credentials_from_identity(response, server_clock_offset(response))
+                open_id = yield AwsCall("cognito-identity", region, "get_open_id_token",
+                                        {"IdentityId": identity_id, "Logins": logins})
+                response = yield AwsCall("sts", region, "assume_role_with_web_identity", {
+                    "RoleArn": role_arn, "RoleSessionName": SESSION_NAME,
+                    "WebIdentityToken": open_id["Token"]})
+                return credentials_from_sts(response, identity_id, server_clock_offset(response))
             except Exception as exc:
                 if service_error(exc)[0] in _STALE_IDENTITY_CODES:
                     self._forget_identity(identity_pool_id, token)  # ask GetId next time
                 raise
+        except Exception as exc:
+            typed = identity_pool_error(exc, identity_pool_id, self._provider)
+            if typed is not None:
+                raise typed from exc
+            raise
 
-    def _enhanced(self, client: Any, identity_id: str, logins: dict[str, str],
-                  custom_role_arn: Optional[str]) -> AwsCredentials:
-        kwargs: dict[str, Any] = {"IdentityId": identity_id, "Logins": logins}
-        if custom_role_arn is not None:
-            kwargs["CustomRoleArn"] = custom_role_arn
-        response = client.get_credentials_for_identity(**kwargs)
-        return credentials_from_identity(response, server_clock_offset(response))
-
-    def _basic(self, client: Any, region: str, identity_id: str, logins: dict[str, str],
-               role_arn: str) -> AwsCredentials:
-        open_id = client.get_open_id_token(IdentityId=identity_id, Logins=logins)
-        response = self._client("sts", region).assume_role_with_web_identity(
-            RoleArn=role_arn, RoleSessionName=SESSION_NAME, WebIdentityToken=open_id["Token"])
-        return credentials_from_sts(response, identity_id, server_clock_offset(response))
-
-    def _identity_id(self, client: Any, identity_pool_id: str, token: str,
-                     logins: dict[str, str]) -> str:
+    def _identity_id(self, region: str, identity_pool_id: str, token: str,
+                     logins: dict[str, str]) -> IdentitySteps[str]:
         key = _identity_key(identity_pool_id, token)
         with self._lock:
             known = self._identity_ids.get(key) if key else None
         if known:
             return known
-        identity_id = str(client.get_id(IdentityPoolId=identity_pool_id,
-                                        Logins=logins)["IdentityId"])
+        response = yield AwsCall("cognito-identity", region, "get_id",
+                                 {"IdentityPoolId": identity_pool_id, "Logins": logins})
+        identity_id = str(response["IdentityId"])
         if key:
             with self._lock:
                 self._identity_ids[key] = identity_id
@@ -127,17 +174,9 @@ class IdentityPoolCredentials:
             with self._lock:
                 self._identity_ids.pop(key, None)
 
-    @contextmanager
-    def _typed_errors(self, identity_pool_id: str) -> Iterator[None]:
-        try:
-            yield
-        except Exception as exc:
-            typed = identity_pool_error(exc, identity_pool_id, self._provider)
-            if typed is not None:
-                raise typed from exc
-            raise
-
-    def _client(self, service: str, region: str) -> Any:
+    def client(self, service: str, region: str) -> Any:
+        """The boto3 client of ``service`` in ``region`` (made once; also the model, endpoint
+        and config of the async driver's requests)."""
         with self._lock:
             client = self._clients.get((service, region))
             if client is None:
@@ -160,6 +199,12 @@ class IdentityPoolCredentials:
         other keyword goes to ``boto3.Session`` (``region_name`` defaults to the identity
         pool's region). No call is made until the session first needs credentials.
         """
+        return self.refreshing_session(identity_pool_id, self.get, kwargs)
+
+    def refreshing_session(self, identity_pool_id: str, fetch: Callable[..., AwsCredentials],
+                           kwargs: dict[str, Any]) -> Any:
+        """:meth:`boto3_session` whose credentials come from ``fetch(identity_pool_id,
+        role_arn=..., custom_role_arn=...)``, called in the thread that needs them."""
         import boto3
         import botocore.session
         from botocore.credentials import CredentialResolver, DeferredRefreshableCredentials
@@ -174,8 +219,7 @@ class IdentityPoolCredentials:
         kwargs.setdefault("region_name", region)
 
         def renew() -> dict[str, str]:
-            creds = self.get(identity_pool_id, role_arn=role_arn,
-                             custom_role_arn=custom_role_arn)
+            creds = fetch(identity_pool_id, role_arn=role_arn, custom_role_arn=custom_role_arn)
             return {
                 "access_key": creds["AccessKeyId"],
                 "secret_key": creds["SecretKey"],

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any, Optional
 
-from ._aws_credentials import IdentityPoolCredentials
+from ._aws_credentials import IdentityPoolCredentials, IdentitySteps, Renewal
 from ._core import CognitoBase, service_errors
 from ._identity_pool import AwsCredentials, id_token_stale
+from ._tokens import TokenSet
 from .exceptions import MissingValueError
 
 _CREATION = threading.Lock()
@@ -49,21 +50,21 @@ class IdentityMixin(CognitoBase):
             if made is None or made[0] is not self._session:
                 made = (self._session, IdentityPoolCredentials(
                     user_pool_id=self.user_pool_id, user_pool_region=self.user_pool_region,
-                    id_token=self._current_id_token, session=self._session,
+                    id_token=self._id_token_steps, renew=self._renewed, session=self._session,
                     client_kwargs=self._client_kwargs))
                 self.__dict__["_identity_pools"] = made
             return made[1]
 
-    def _current_id_token(self) -> str:
-        """The id token, the tokens renewed first if they (or it) are about to expire."""
+    def _id_token_steps(self) -> IdentitySteps[str]:
+        """The id token, the tokens renewed first (a :class:`Renewal` need) if they (or it)
+        are about to expire: the decision both drivers follow."""
         life = self._lifecycle
         tokens = life.tokens
         if tokens is not None and tokens.refresh_token:
-            with service_errors():
-                if life.is_stale():
-                    tokens = life.valid_tokens()
-                if id_token_stale(tokens.id_token, life.server_now()):
-                    tokens = life.renew_rejected(tokens.access_token)
+            if life.is_stale():
+                tokens = yield Renewal()
+            if id_token_stale(tokens.id_token, life.server_now()):
+                tokens = yield Renewal(tokens.access_token)
         if tokens is None and self.id_token:
             return self.id_token  # given without an access token: used as it is
         if tokens is None or not tokens.id_token:
@@ -71,3 +72,12 @@ class IdentityMixin(CognitoBase):
                 "AWS credentials need the user's id token: log in first or pass id_token=...",
                 "id_token")
         return tokens.id_token
+
+    def _renewed(self, need: Renewal) -> TokenSet:
+        """The synchronous driver's renewal for the identity pool's steps (one for every
+        thread that needs it at once)."""
+        life = self._lifecycle
+        with service_errors():
+            if need.rejected is None:
+                return life.valid_tokens()
+            return life.renew_rejected(need.rejected)

@@ -32,6 +32,7 @@ import httpx
 from . import srp
 from ._aio_transport import AsyncIdpClient, close_shared_http
 from ._auth import _ROTATING_CLIENTS, SignInStart, _text, refresh_plan
+from ._aws_credentials import IdentityNeed, Renewal
 from ._challenges import (
     EMAIL_OTP,
     NEW_PASSWORD_REQUIRED,
@@ -42,7 +43,8 @@ from ._challenges import (
 from ._clients import cognito_client
 from ._cognito import Cognito
 from ._core import service_errors
-from ._operations import awaited
+from ._identity_pool import AwsCredentials
+from ._operations import awaited, walk_async
 from ._refusals import needs_rotation
 from ._renewal import Step
 from ._signin import (
@@ -163,6 +165,14 @@ def _refuse_sync(what: str, **_: Any) -> Any:
     )
 
 
+def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
+    """The event loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 async def close_connections() -> None:
     """Close the connection pool the running loop's ``AsyncCognito`` instances share (at
     application shutdown; a new one is made if they are used again)."""
@@ -181,6 +191,8 @@ class AsyncCognito:
     _idp: AsyncIdpClient
     _renewing: Optional[asyncio.Future[TokenSet]]
     _keys_lock: Optional[asyncio.Lock]
+    _http_client: Optional[httpx.AsyncClient]
+    _aws_clients: dict[tuple[Any, str, str], AsyncIdpClient]
 
     def __init__(
         self, *args: Any, http_client: Optional[httpx.AsyncClient] = None, **kwargs: Any
@@ -204,6 +216,8 @@ class AsyncCognito:
         object.__setattr__(self, "_idp", transport)
         object.__setattr__(self, "_renewing", None)
         object.__setattr__(self, "_keys_lock", None)
+        object.__setattr__(self, "_http_client", http_client)
+        object.__setattr__(self, "_aws_clients", {})
 
     # -- the facade's attributes ------------------------------------------------------------
 
@@ -264,6 +278,8 @@ class AsyncCognito:
         are the loop's shared pool (closed by :func:`close_connections`) or the
         ``http_client`` given to the constructor (which stays open)."""
         await self._idp.aclose()
+        for client in self._aws_clients.values():
+            await client.aclose()
 
     # -- logins (the facade's own sign-ins, driven with awaited calls) ----------------
 
@@ -565,6 +581,68 @@ class AsyncCognito:
     forget_device = awaited(Cognito.forget_device)
     _mfa_setup_verified = awaited(Cognito._mfa_setup_verified)
     _confirm_new_device = awaited(Cognito._confirm_new_device)
+
+    # -- AWS credentials for the user (identity pools) ----------------------------------------
+
+    async def get_aws_credentials(
+        self, identity_pool_id: str, *, role_arn: Optional[str] = None,
+        custom_role_arn: Optional[str] = None,
+    ) -> AwsCredentials:
+        """Temporary AWS credentials for the signed-in user from a Cognito identity pool; see
+        ``Cognito.get_aws_credentials`` (the same steps, typed errors and remembered identity
+        ids; the calls to ``cognito-identity`` and ``sts`` and any renewal awaited)."""
+        source = self._state._identity_credentials()
+        steps = source.steps(identity_pool_id, role_arn=role_arn,
+                             custom_role_arn=custom_role_arn)
+        return await walk_async(steps, self._identity_need)
+
+    def boto3_session(self, identity_pool_id: str, **kwargs: Any) -> Any:
+        """A ``boto3.Session`` acting as the user, for boto3 calls made in worker threads
+        (``asyncio.to_thread``, ``run_in_executor``): boto3 is synchronous. Its credentials
+        renew themselves before they expire, each renewal being :meth:`get_aws_credentials`
+        run on this event loop while the worker thread waits. Call it on the loop; a boto3 call
+        that needs new credentials on the loop's own thread raises ``RuntimeError`` (waiting
+        there would block the loop: await :meth:`get_aws_credentials` instead). Arguments as
+        ``Cognito.boto3_session``."""
+
+        def fetch(pool_id: str, **roles: Optional[str]) -> AwsCredentials:
+            assert loop is not None, "set before the session can be used"
+            if _running_loop() is not None:
+                raise RuntimeError(
+                    "AsyncCognito.boto3_session: a boto3 call on the event loop's thread needs "
+                    "new credentials, and waiting for them would block the loop; make boto3 "
+                    "calls in a worker thread (asyncio.to_thread) or await "
+                    "get_aws_credentials() instead")
+            if not loop.is_running():
+                raise RuntimeError("AsyncCognito.boto3_session: its event loop is not running")
+            return asyncio.run_coroutine_threadsafe(
+                self.get_aws_credentials(pool_id, **roles), loop).result()
+
+        source = self._state._identity_credentials()
+        session = source.refreshing_session(identity_pool_id, fetch, kwargs)
+        loop = _running_loop()
+        if loop is None:
+            raise RuntimeError("AsyncCognito.boto3_session must be called on the event loop "
+                               "(from a coroutine): its renewals run there")
+        return session
+
+    async def _identity_need(self, need: IdentityNeed) -> Any:
+        """One need of the identity pool's steps: a renewal of the user's tokens (once for
+        all tasks), or a call to ``cognito-identity`` or ``sts``."""
+        if isinstance(need, Renewal):
+            with service_errors():
+                if need.rejected is None:
+                    return await self._renew(force=False)
+                return await self._auth_tokens(None, rejected=need.rejected)
+        source = self._state._identity_credentials()
+        key = (source, need.service, need.region)
+        client = self._aws_clients.get(key)
+        if client is None:
+            client = self._aws_clients[key] = AsyncIdpClient(
+                lambda: source.client(need.service, need.region), self._credentials,
+                http=self._http_client,
+            )
+        return await client.call(need.operation, need.params)
 
     async def _send(self, need: Call) -> Any:
         """One Cognito call of an operation's steps."""
