@@ -241,3 +241,22 @@ def test_network_failures_are_botocores_exceptions(pool: PoolInfo, make_user: Us
 
     asyncio.run(main())
     assert hop.seen == ["AdminGetUser", "AdminGetUser"]
+
+
+def test_later_instances_find_the_shared_client_without_a_thread(
+    pool: PoolInfo, make_user: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = make_user(pool, "alice")
+    kwargs = {"boto3_client_kwargs": pool.boto3_client_kwargs()}
+
+    def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker thread was used")
+
+    async def main() -> None:
+        async with AsyncCognito(pool.pool_id, pool.client_id, username="alice", **kwargs) as u:
+            await u.authenticate(alice.password)  # the first: makes the client off the loop
+        monkeypatch.setattr(asyncio, "to_thread", no_thread)
+        async with AsyncCognito(pool.pool_id, pool.client_id, username="alice", **kwargs) as u:
+            await u.client.admin_get_user(UserPoolId=pool.pool_id, Username="alice")
+
+    asyncio.run(main())

@@ -14,8 +14,8 @@ docs/async.md for why this and not aiobotocore.
 The boto3 client these parts come from is the facade's shared one; creating it (tens of
 milliseconds of CPU, more for the first in a process) and resolving credentials (which may
 read files or ask an instance metadata service) happen once per shared client, in a worker
-thread; an instance's first call looks them up there (a dict lookup), later calls never leave
-the loop.
+thread. An instance whose shared client and parts exist already finds them on the loop (two
+dict lookups): with hundreds of instances, only the first for a client leaves the loop.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ class AsyncIdpClient:
     used (called once, in a worker thread): ``cognito-idp``, or any other service (identity
     pools use ``cognito-identity`` and ``sts``, whose query protocol and XML errors botocore's
     serializer and parser handle as they handle JSON); ``make_credentials`` the botocore
-    credentials to sign with, or ``None`` (operations that need no signature still work).
+    credentials to sign with, or ``None`` (operations that need no signature still work);
+    ``find_client`` (optional) returns that client only if it exists already: called on the
+    loop, it must never create one.
     """
 
     def __init__(
@@ -50,8 +52,10 @@ class AsyncIdpClient:
         make_credentials: Callable[[], Any],
         *,
         http: Optional[httpx.AsyncClient] = None,
+        find_client: Optional[Callable[[], Any]] = None,
     ) -> None:
         self._make_client = make_client
+        self._find_client = find_client
         self._make_credentials = make_credentials
         self._http = http
         self._closed = False
@@ -80,9 +84,16 @@ class AsyncIdpClient:
         return self._parts.client.exceptions
 
     async def start(self) -> None:
-        """Create the boto3 client and resolve the credentials (once, off the loop)."""
+        """Create the boto3 client and resolve the credentials (once, off the loop); an
+        instance whose shared client and parts exist already finds them on the loop."""
         if self._parts is not None:
             return
+        made = self._find_client() if self._find_client is not None else None
+        if made is not None:
+            with _PARTS_LOCK:
+                self._parts = _PARTS.get(made)
+            if self._parts is not None:
+                return
         if self._ready is None:
             self._ready = asyncio.Lock()
         async with self._ready:

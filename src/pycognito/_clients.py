@@ -112,19 +112,10 @@ def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **
     """A shared ``cognito-idp`` client for these arguments (created on first use), with
     :data:`DEFAULT_CLIENT_CONFIG` under ``config`` (and the :func:`bounded_calls` timeout)."""
     timeout = _call_timeout.get()
-    key = (
-        _key_part(session),
-        region_name,
-        tuple(sorted((name, _key_part(value)) for name, value in kwargs.items())),
-        # Without an explicit endpoint, boto3 reads one from the environment at creation time.
-        None if "endpoint_url" in kwargs else _environment_endpoint(),
-        timeout,
-    )
-    with _lock:
-        entry = _clients.get(key)
-        if entry is not None:
-            _clients.move_to_end(key)
-            return entry[0]
+    key = _client_key(session, region_name, kwargs, timeout)
+    made = _made(key)
+    if made is not None:
+        return made
     kwargs = {**kwargs, "config": _config(kwargs.get("config"), timeout)}
     if session is None:
         import boto3
@@ -137,6 +128,36 @@ def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **
         _clients.move_to_end(key)
         while len(_clients) > _MAX_CLIENTS:
             _clients.popitem(last=False)
+        return entry[0]
+
+
+def made_cognito_client(
+    *, session: Any = None, region_name: Optional[str] = None, **kwargs: Any
+) -> Any:
+    """The shared client :func:`cognito_client` returns for these arguments if it was made
+    already, else ``None``: never creates one (cheap enough to call on an event loop)."""
+    return _made(_client_key(session, region_name, kwargs, _call_timeout.get()))
+
+
+def _client_key(
+    session: Any, region_name: Optional[str], kwargs: Mapping[str, Any], timeout: Optional[float]
+) -> tuple[Hashable, ...]:
+    return (
+        _key_part(session),
+        region_name,
+        tuple(sorted((name, _key_part(value)) for name, value in kwargs.items())),
+        # Without an explicit endpoint, boto3 reads one from the environment at creation time.
+        None if "endpoint_url" in kwargs else _environment_endpoint(),
+        timeout,
+    )
+
+
+def _made(key: tuple[Hashable, ...]) -> Any:
+    with _lock:
+        entry = _clients.get(key)
+        if entry is None:
+            return None
+        _clients.move_to_end(key)
         return entry[0]
 
 

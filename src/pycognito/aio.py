@@ -40,7 +40,7 @@ from ._challenges import (
     SMS_OTP,
     SOFTWARE_TOKEN_MFA,
 )
-from ._clients import cognito_client
+from ._clients import cognito_client, made_cognito_client
 from ._cognito import Cognito
 from ._core import service_errors
 from ._identity_pool import AwsCredentials
@@ -198,13 +198,14 @@ class AsyncCognito:
         self, *args: Any, http_client: Optional[httpx.AsyncClient] = None, **kwargs: Any
     ) -> None:
         state = Cognito(*args, **kwargs)  # validation and state: the facade's own
+
+        def shared_client(find: Callable[..., Any] = cognito_client) -> Any:
+            return find(session=state._session, region_name=state.user_pool_region,
+                        **state._client_kwargs)
+
         transport = AsyncIdpClient(
-            lambda: cognito_client(
-                session=state._session, region_name=state.user_pool_region,
-                **state._client_kwargs,
-            ),
-            self._credentials,
-            http=http_client,
+            shared_client, self._credentials, http=http_client,
+            find_client=lambda: shared_client(made_cognito_client),
         )
         # The facade's flows hand their client to the SRP prover; ours is the async one, so a
         # sync call through it can never silently reach the network; the facade's synchronous
