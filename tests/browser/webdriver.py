@@ -80,6 +80,9 @@ class Chromium:
                 "--no-first-run", "--disable-extensions"]},
         }}})
         self._session = created["sessionId"]
+        # An element looked up while a form's submission is still loading the next page is
+        # waited for (up to 10 s) instead of being reported missing at once.
+        self._call("POST", "/timeouts", {"implicit": 10_000})
         return self
 
     def stop(self) -> None:
