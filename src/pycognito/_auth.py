@@ -87,6 +87,15 @@ class RefreshPlan(NamedTuple):
     first: Optional[tuple[SignIn, Call]]
     rotating: tuple[SignIn, Call]
 
+    def rotates_after(self, refusal: BaseException) -> bool:
+        """Whether ``first``'s ``refusal`` is Cognito asking for GetTokensFromRefreshToken:
+        if so, the app client is remembered as rotating (its later renewals go straight to
+        ``rotating``); otherwise the refusal is the renewal's error."""
+        if not needs_rotation(refusal):
+            return False
+        _ROTATING_CLIENTS.add(self.client_id)
+        return True
+
 
 def refresh_plan(state: CognitoBase) -> RefreshPlan:
     """The renewal's calls for ``state``'s tokens (pure: no call is made)."""
@@ -515,9 +524,8 @@ class AuthMixin(VerifyMixin):
             try:
                 return self._refreshed(*plan.first)
             except Exception as exc:
-                if not needs_rotation(exc):
+                if not plan.rotates_after(exc):
                     raise
-                _ROTATING_CLIENTS.add(plan.client_id)
         log.debug("renewing the tokens with rotation")
         return self._refreshed(*plan.rotating)
 

@@ -31,7 +31,7 @@ import httpx
 
 from . import srp
 from ._aio_transport import AsyncIdpClient, close_shared_http
-from ._auth import _ROTATING_CLIENTS, SignInStart, _text, refresh_plan
+from ._auth import SignInStart, _text, refresh_plan
 from ._aws_credentials import IdentityNeed, Renewal
 from ._challenges import (
     EMAIL_OTP,
@@ -45,7 +45,6 @@ from ._cognito import Cognito
 from ._core import service_errors
 from ._identity_pool import AwsCredentials
 from ._operations import awaited, walk_async
-from ._refusals import needs_rotation
 from ._renewal import Step
 from ._signin import (
     USER_SRP_AUTH,
@@ -528,9 +527,8 @@ class AsyncCognito:
             try:
                 return await self._run(*plan.first)
             except Exception as exc:
-                if not needs_rotation(exc):
+                if not plan.rotates_after(exc):
                     raise
-                _ROTATING_CLIENTS.add(plan.client_id)
         return await self._run(*plan.rotating)
 
     async def _need_access_token(self, what: str) -> str:

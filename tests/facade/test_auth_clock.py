@@ -54,11 +54,11 @@ def test_every_login_path_and_refresh(make_pool: PoolFactory, make_user: Callabl
 
 @SKEWS
 def test_refresh_with_rotation(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                               make_cognito: CognitoFactory, move_clocks: Move,
+                               make_either: CognitoFactory, move_clocks: Move,
                                local: Any, skew: int) -> None:
     info, carol = _pool_user(make_pool, make_user, refresh_token_rotation=10)
     move_clocks(0, skew=skew)
-    u = make_cognito(info, username="carol")
+    u = make_either(info, username="carol")
     u.authenticate(carol.password)
     u.renew_access_token()  # GetTokensFromRefreshToken
     assert local.calls("GetTokensFromRefreshToken")
@@ -80,15 +80,15 @@ def test_challenge_answer(make_pool: PoolFactory, make_user: Callable[..., UserI
 
 @SKEWS
 def test_device_login(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                      make_cognito: CognitoFactory, move_clocks: Move,
+                      make_either: CognitoFactory, move_clocks: Move,
                       local: Any, skew: int) -> None:
     info, carol = _pool_user(make_pool, make_user, device_tracking=True)
     move_clocks(0, skew=skew)
-    first = make_cognito(info, username="carol")
+    first = make_either(info, username="carol")
     first.authenticate(carol.password)
     creds = first.remember_device("laptop")
     local.clear_calls()
-    u = make_cognito(info, username="carol", **creds)
+    u = make_either(info, username="carol", **creds)
     u.authenticate(carol.password)  # DEVICE_SRP_AUTH + DEVICE_PASSWORD_VERIFIER
     assert [c.operation for c in local.calls()][-2:] == ["RespondToAuthChallenge"] * 2
     _fresh(u)
