@@ -6,12 +6,13 @@ import asyncio
 import time
 from typing import Any, Callable
 
+import boto3
 import httpx
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
-from pycognito import Cognito
-from pycognito.aio import AsyncCognito
+from pycognito import Cognito, UserObj
+from pycognito.aio import AsyncCognito, AsyncUserObj
 from pycognito.exceptions import (
     ForceChangePasswordException,
     LoginRequiredException,
@@ -220,29 +221,121 @@ def test_methods_not_ported_are_refused_not_run_synchronously(
         _run(u.check_token())
 
 
-def test_a_user_objs_save_and_delete_are_refused_not_run_on_the_loop(
+def test_users_are_async_user_objs_saved_and_deleted_by_awaiting(
     pool: PoolInfo, make_user: UserFactory, local: Any
 ) -> None:
     alice = make_user(pool, "alice")
+    make_user(pool, "bob")
 
     async def main() -> None:
         async with _make(pool, username="alice") as u:
             await u.authenticate(alice.password)
             user = await u.get_user()
-            user.email = "changed@example.com"
+            assert type(user) is AsyncUserObj and isinstance(user, UserObj)
+            assert user._cognito is u  # its calls are the AsyncCognito's coroutines
+            user.email = "one@example.com"
+            saving = asyncio.ensure_future(user.save())
+            await asyncio.sleep(0)  # the update is on its way ...
+            user.email = "two@example.com"  # ... when the attribute changes again
+            await saving
+            assert (await u.get_user()).email == "one@example.com"
+            await user.save()  # the second value was not saved yet: it is sent now
+            assert (await u.get_user()).email == "two@example.com"
             local.clear_calls()
-            with pytest.raises(TypeError, match="update_profile: a synchronous"):
-                user.save()
-            with pytest.raises(TypeError, match="await the AsyncCognito method"):
-                user.delete()
-            with pytest.raises(TypeError, match="admin_update_user_attributes: a synchronous"):
-                user.save(admin=True)
+            await user.save()  # nothing left to send
             assert local.calls() == []
-            assert u.access_token is not None  # delete() failed: the tokens are kept
-            await u.update_profile({"email": "changed@example.com"})
-            assert (await u.get_user()).email == "changed@example.com"
+            (bob,) = [x for x in await u.get_users() if x.username == "bob"]
+            await bob.delete(admin=True)
+            with pytest.raises(ClientError, match="UserNotFoundException"):
+                await u.admin_get_user(username="bob")
+            await user.delete()
+            assert u.access_token is None
+            with pytest.raises(ClientError, match="UserNotFoundException"):
+                await u.admin_get_user()
 
     _run(main())
+
+
+def test_user_class_is_customised_per_driver(pool: PoolInfo, make_user: UserFactory) -> None:
+    make_user(pool, "alice", attributes={"given_name": "Al", "family_name": "Lee"})
+
+    class Named:
+        @property
+        def full_name(self) -> str:
+            return f"{self.given_name} {self.family_name}"  # type: ignore[attr-defined]
+
+    class SyncUser(Named, UserObj):
+        pass
+
+    class AsyncUser(Named, AsyncUserObj):
+        pass
+
+    class MyCognito(Cognito):
+        user_class = SyncUser
+
+    class MyAsyncCognito(AsyncCognito):
+        user_class = AsyncUser
+
+    kwargs = {"client_secret": pool.client_secret,
+              "boto3_client_kwargs": pool.boto3_client_kwargs()}
+    sync = MyCognito(pool.pool_id, pool.client_id, username="alice", **kwargs).admin_get_user()
+    assert type(sync) is SyncUser and sync.full_name == "Al Lee"
+
+    async def main() -> None:
+        async with MyAsyncCognito(pool.pool_id, pool.client_id, username="alice",
+                                  **kwargs) as u:
+            user = await u.admin_get_user()
+            assert type(user) is AsyncUser and user.full_name == "Al Lee"
+            user.given_name = "Alan"
+            await user.save(admin=True)
+            assert (await u.admin_get_user()).full_name == "Alan Lee"
+            assert type(u.get_user_obj("carol")) is AsyncUser
+
+    _run(main())
+
+
+def test_the_states_synchronous_calls_are_refused_not_run_on_the_loop(
+    pool: PoolInfo, local: Any
+) -> None:
+    u = _make(pool, username="alice", access_token="a.b.c")
+    # A synchronous user made on the async state by hand (AsyncCognito never makes one).
+    stranded = UserObj("alice", [{"Name": "email", "Value": "a@example.com"}],
+                       cognito_obj=u._state)
+    stranded.email = "b@example.com"
+    local.clear_calls()
+    with pytest.raises(TypeError, match="admin_update_user_attributes: a synchronous"):
+        stranded.save(admin=True)
+    with pytest.raises(TypeError, match="delete_user: a synchronous"):
+        stranded.delete()
+    assert local.calls() == []
+
+
+def test_switch_session_signs_with_the_new_sessions_credentials(
+    pool: PoolInfo, make_user: UserFactory
+) -> None:
+    make_user(pool, "alice")
+    sent: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        if "Authorization" in request.headers:
+            sent.append(request.headers["Authorization"].split("/", 1)[0])
+
+    def session(key: str) -> boto3.Session:
+        return boto3.Session(aws_access_key_id=key, aws_secret_access_key="secret",
+                             region_name="us-east-1")
+
+    async def main() -> None:
+        http = httpx.AsyncClient(event_hooks={"request": [record]})
+        async with http, _make(pool, username="alice", session=session("AKIDFIRST"),
+                               http_client=http) as u:
+            assert (await u.admin_get_user()).username == "alice"
+            u.switch_session(session("AKIDSECOND"))
+            assert (await u.admin_get_user()).username == "alice"
+            assert u.client is u._state.client  # the state still hands out ours
+
+    _run(main())
+    assert sent == ["AWS4-HMAC-SHA256 Credential=AKIDFIRST",
+                    "AWS4-HMAC-SHA256 Credential=AKIDSECOND"]
 
 
 def test_errors_keep_their_codes_through_the_facade_helpers(pool: PoolInfo,

@@ -102,6 +102,11 @@ class AsyncIdpClient:
                     _parts_for, self._make_client, self._make_credentials
                 )
 
+    def forget_credentials(self) -> None:
+        """Resolve the boto3 client and the credentials again at the next call (after the
+        session changed)."""
+        self._parts = None
+
     async def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call ``operation`` (boto3's snake_case name) with ``params``; return the parsed
         response or raise the boto3 client's ``ClientError`` subclass for Cognito's error.

@@ -1,4 +1,5 @@
-"""``UserObj`` and ``GroupObj``: what ``Cognito`` returns for users and groups."""
+"""``UserObj`` and ``GroupObj``: what ``Cognito`` returns for users and groups (``AsyncUserObj``
+for ``AsyncCognito``)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class _Facade(Protocol):
     def admin_delete_user(self, username: Optional[str] = ...) -> Any: ...
 
 
-__all__ = ["GroupObj", "UserObj"]
+__all__ = ["AsyncUserObj", "GroupObj", "UserObj"]
 
 # Attributes kept apart from the editable ones (Cognito sets them; save() never sends them).
 _READ_ONLY = ("sub", "email_verified", "phone_number_verified")
@@ -87,22 +88,61 @@ class UserObj:
 
     def save(self, admin: bool = False) -> None:
         """Send the attributes changed since this object was made (as the user or as admin)."""
-        changes = {name: self._data[name] for name in sorted(self._changed)}
-        if not changes:
-            return
-        if admin:
-            self._cognito.admin_update_profile(changes, self._attr_map, username=self.username)
-        else:
-            self._cognito.update_profile(changes, self._attr_map)
-        self._changed.clear()
+        changes = self._unsaved()
+        if changes:
+            self._send(changes, admin)
+            self._saved(changes)
 
     def delete(self, admin: bool = False) -> None:
         """Delete this user: as an administrator (by this object's username) or as the
         logged-in user."""
+        self._delete(admin)
+
+    # -- shared by UserObj and AsyncUserObj: what to send, and the bookkeeping ---------------
+
+    def _unsaved(self) -> dict[str, Any]:
+        """The attributes changed and not saved yet, with their values."""
+        return {name: self._data[name] for name in sorted(self._changed)}
+
+    def _saved(self, changes: Mapping[str, Any]) -> None:
+        """``changes`` reached Cognito: an attribute assigned again meanwhile stays unsaved."""
+        for name, value in changes.items():
+            if self._data.get(name) is value:
+                self._changed.discard(name)
+
+    def _send(self, changes: Mapping[str, Any], admin: bool) -> Any:
+        """The facade's update of ``changes`` (its result: an awaitable for ``AsyncCognito``)."""
         if admin:
-            self._cognito.admin_delete_user(username=self.username)
-        else:
-            self._cognito.delete_user()
+            return self._cognito.admin_update_profile(
+                changes, self._attr_map, username=self.username
+            )
+        return self._cognito.update_profile(changes, self._attr_map)
+
+    def _delete(self, admin: bool) -> Any:
+        """The facade's deletion of this user (its result: an awaitable for ``AsyncCognito``)."""
+        if admin:
+            return self._cognito.admin_delete_user(username=self.username)
+        return self._cognito.delete_user()
+
+
+class AsyncUserObj(UserObj):
+    """The ``UserObj`` of ``pycognito.aio.AsyncCognito`` (its ``user_class``): the same
+    attributes and change bookkeeping; :meth:`save` and :meth:`delete` are coroutines that
+    await the ``AsyncCognito``'s methods (``await user.save()``)."""
+
+    # Coroutines where UserObj has plain methods: an AsyncUserObj is not used where a UserObj's
+    # synchronous save()/delete() are expected (hence the ignored override checks).
+    async def save(self, admin: bool = False) -> None:  # type: ignore[override]
+        """Send the attributes changed since this object was made (as the user or as admin)."""
+        changes = self._unsaved()
+        if changes:
+            await self._send(changes, admin)
+            self._saved(changes)
+
+    async def delete(self, admin: bool = False) -> None:  # type: ignore[override]
+        """Delete this user: as an administrator (by this object's username) or as the
+        logged-in user."""
+        await self._delete(admin)
 
 
 class GroupObj:

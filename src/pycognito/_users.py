@@ -41,6 +41,10 @@ def _metadata_of(record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[s
 class UsersMixin(CognitoBase):
     """Profile (as the user) and user administration."""
 
+    #: Whom the user objects are built for (their ``cognito_obj``, whose ``user_class`` they
+    #: are): this instance, unless it is the state of an ``AsyncCognito`` (set to that).
+    _users_facade: Any = None
+
     # -- the logged-in user -----------------------------------------------------------------
 
     @operation
@@ -104,13 +108,15 @@ class UsersMixin(CognitoBase):
         attr_map: Optional[Mapping[str, str]] = None,
     ) -> UserObj:
         """Build a ``user_class`` from a Cognito attribute list (no call to Cognito)."""
-        return self.user_class(
+        facade = self if self._users_facade is None else self._users_facade
+        user: UserObj = facade.user_class(
             username=username if username is not None else self.username,
             attribute_list=attribute_list or [],
-            cognito_obj=self,
+            cognito_obj=facade,
             metadata=metadata,
             attr_map=attr_map,
         )
+        return user
 
     # -- administration ---------------------------------------------------------------------
 

@@ -25,7 +25,18 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    ClassVar,
+    Mapping,
+    Optional,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import httpx
 
@@ -44,6 +55,7 @@ from ._clients import cognito_client, made_cognito_client
 from ._cognito import Cognito
 from ._core import service_errors
 from ._identity_pool import AwsCredentials
+from ._models import AsyncUserObj, UserObj
 from ._operations import awaited, walk_async
 from ._renewal import Step
 from ._signin import (
@@ -59,7 +71,12 @@ from .exceptions import (
     MissingValueError,
 )
 
-__all__ = ["AsyncCognito", "close_connections"]
+if TYPE_CHECKING:
+    from typing_extensions import ParamSpec
+
+    P = ParamSpec("P")
+
+__all__ = ["AsyncCognito", "AsyncUserObj", "close_connections"]
 
 T = TypeVar("T")
 LoginMethod = TypeVar("LoginMethod", bound=Callable[..., Awaitable[None]])
@@ -158,9 +175,8 @@ def _refuse_sync(what: str, **_: Any) -> Any:
     call or renewal would block the loop (and the transport's calls are coroutines), so it is
     refused before anything is sent."""
     raise TypeError(
-        f"{what}: a synchronous Cognito call on an AsyncCognito (a UserObj's save() or "
-        "delete()?); await the AsyncCognito method instead, e.g. update_profile, "
-        "admin_update_profile, delete_user, admin_delete_user"
+        f"{what}: a synchronous Cognito call on an AsyncCognito's state; await the "
+        "AsyncCognito method instead"
     )
 
 
@@ -170,6 +186,20 @@ def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+@overload
+def _async_users(
+    method: Callable[P, Awaitable[list[UserObj]]],
+) -> Callable[P, Awaitable[list[AsyncUserObj]]]: ...
+@overload
+def _async_users(
+    method: Callable[P, Awaitable[UserObj]],
+) -> Callable[P, Awaitable[AsyncUserObj]]: ...
+def _async_users(method: Any) -> Any:
+    """``method`` itself, typed with the users an ``AsyncCognito`` makes (its ``user_class``,
+    an :class:`AsyncUserObj`), so that ``await user.save()`` type-checks."""
+    return method
 
 
 async def close_connections() -> None:
@@ -184,7 +214,13 @@ class AsyncCognito:
     ``AsyncCognito(user_pool_id, client_id, user_pool_region=None, username=None, ...)``: the
     arguments of ``Cognito``, plus ``http_client`` (an ``httpx.AsyncClient`` to send through;
     by default the connection pool shared by the loop's instances).
+
+    Users (``get_user``, ``admin_get_user``, ``get_users``, ``get_user_obj``) are
+    ``user_class``: :class:`AsyncUserObj` (``await user.save()``) or a subclass set on a
+    subclass of ``AsyncCognito``.
     """
+
+    user_class: ClassVar[type[AsyncUserObj]] = AsyncUserObj
 
     _state: Cognito
     _idp: AsyncIdpClient
@@ -207,11 +243,12 @@ class AsyncCognito:
             find_client=lambda: shared_client(made_cognito_client),
         )
         # The facade's flows hand their client to the SRP prover; ours is the async one, so a
-        # sync call through it can never silently reach the network; the facade's synchronous
-        # methods, still reachable through a UserObj's save()/delete(), are refused outright.
+        # sync call through it can never silently reach the network; the state's synchronous
+        # methods are refused outright. Its user objects are ours (user_class, cognito_obj).
         state.client = transport
         for patch_point in ("_call", "_need_access_token"):
             setattr(state, patch_point, _refuse_sync)
+        state._users_facade = self
         object.__setattr__(self, "_state", state)
         object.__setattr__(self, "_idp", transport)
         object.__setattr__(self, "_renewing", None)
@@ -243,6 +280,14 @@ class AsyncCognito:
         """The async ``cognito-idp`` client: ``await client.admin_get_user(...)``, boto3's
         names, results and exceptions."""
         return self._idp
+
+    def switch_session(self, session: Any) -> None:
+        """Use another boto3 Session from now on (``Cognito.switch_session``): the next call
+        signs with that session's credentials."""
+        state = self._state
+        state.switch_session(session)
+        state.client = self._idp  # (the facade's switch_session forgets its client)
+        self._idp.forget_credentials()
 
     def _credentials(self) -> Any:
         """The credentials boto3 would sign with for this instance (or ``None``)."""
@@ -548,10 +593,10 @@ class AsyncCognito:
     update_profile = awaited(Cognito.update_profile)
     send_verification = awaited(Cognito.send_verification)
     validate_verification = awaited(Cognito.validate_verification)
-    get_user = awaited(Cognito.get_user)
+    get_user = _async_users(awaited(Cognito.get_user))
     delete_user = awaited(Cognito.delete_user)
-    admin_get_user = awaited(Cognito.admin_get_user)
-    get_users = awaited(Cognito.get_users)
+    admin_get_user = _async_users(awaited(Cognito.admin_get_user))
+    get_users = _async_users(awaited(Cognito.get_users))
     admin_update_profile = awaited(Cognito.admin_update_profile)
     admin_delete_user = awaited(Cognito.admin_delete_user)
     admin_create_user = awaited(Cognito.admin_create_user)

@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 
 from pycognito import Cognito
-from pycognito.aio import AsyncCognito, close_connections
+from pycognito.aio import AsyncCognito, AsyncUserObj, close_connections
 
 from ..conftest import PoolInfo, UserInfo
 
@@ -43,10 +43,11 @@ def make_cognito(pool: PoolInfo) -> CognitoFactory:
 
 
 class Blocking:
-    """An ``AsyncCognito`` with the ``Cognito`` calling convention: each coroutine method is
-    run to completion on ``loop`` (the real async driver and transport; nothing replaced)."""
+    """An ``AsyncCognito`` (or an ``AsyncUserObj`` it returned) with the ``Cognito`` calling
+    convention: each coroutine method is run to completion on ``loop`` (the real async driver
+    and transport; nothing replaced), and the users it returns are ``Blocking`` too."""
 
-    def __init__(self, inner: AsyncCognito, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, inner: Any, loop: asyncio.AbstractEventLoop) -> None:
         object.__setattr__(self, "_inner", inner)
         object.__setattr__(self, "_loop", loop)
 
@@ -56,12 +57,25 @@ class Blocking:
             return value
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            return self._loop.run_until_complete(value(*args, **kwargs))
+            result = self._loop.run_until_complete(value(*args, **kwargs))
+            if isinstance(result, list):
+                return [self._blocking(item) for item in result]
+            return self._blocking(result)
 
         return run
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._inner, name, value)
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # isinstance() sees the wrapped object's class
+        return type(self._inner)
+
+    def _blocking(self, value: Any) -> Any:
+        return Blocking(value, self._loop) if isinstance(value, AsyncUserObj) else value
 
 
 @pytest.fixture(params=["Cognito", "AsyncCognito"])

@@ -95,8 +95,10 @@ def test_delete_user_then_forget_the_tokens(logged_in_either: Cognito) -> None:
         u.admin_get_user()
 
 
-def test_user_obj_save_and_delete(logged_in: Cognito, make_user: Callable[..., UserInfo],
-                                  pool: PoolInfo) -> None:
+def test_user_obj_save_and_delete(logged_in_either: Cognito,
+                                  make_user: Callable[..., UserInfo], pool: PoolInfo) -> None:
+    # With AsyncCognito, the users are AsyncUserObj: save() and delete() are awaited.
+    logged_in = logged_in_either
     logged_in.update_profile({"given_name": "Al"})
     user = logged_in.get_user(attr_map=AMAP)
     user.first_name = "Changed"
@@ -126,7 +128,8 @@ def test_get_user_obj_builds_without_a_call(make_either: CognitoFactory, local: 
                          metadata={"user_status": "CONFIRMED"},
                          attr_map={"given_name": "first_name"})
     assert obj.first_name == "B" and obj.email_verified is False
-    assert obj.user_status == "CONFIRMED" and repr(obj) == "<UserObj: bjones>"
+    assert obj.user_status == "CONFIRMED" and isinstance(obj, u.user_class)
+    assert repr(obj) == f"<{u.user_class.__name__}: bjones>"
     with pytest.raises(AttributeError):
         obj.nothing  # noqa: B018
     assert local.calls() == []
