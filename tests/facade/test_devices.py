@@ -203,19 +203,25 @@ def test_no_new_device_without_device_tracking(logged_in: Cognito) -> None:
     assert logged_in.access_token and logged_in.new_device is None
 
 
-def test_remembered_device_skips_mfa(device_pool: PoolInfo, dana: UserInfo,
-                                     make_either: CognitoFactory, local: Any) -> None:
+def _device_after_mfa(make_either: CognitoFactory, device_pool: PoolInfo, dana: UserInfo,
+                      local: Any, *, remembered: bool) -> tuple[str, dict[str, str]]:
+    """Dana turns authenticator-app MFA on, then logs in with MFA and confirms the device
+    (``remembered`` or not); returns the app's secret and the device's credentials."""
     u = make_either(device_pool, username="dana")
     u.authenticate(dana.password)
     secret = u.associate_software_token()
     u.verify_software_token(local.totp_code(secret))
     u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
-
     first = make_either(device_pool, username="dana")
     with pytest.raises(SoftwareTokenMFAChallengeException):
         first.authenticate(dana.password)
     first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
-    creds = first.remember_device()
+    return secret, first.remember_device(remembered=remembered)
+
+
+def test_remembered_device_skips_mfa(device_pool: PoolInfo, dana: UserInfo,
+                                     make_either: CognitoFactory, local: Any) -> None:
+    _, creds = _device_after_mfa(make_either, device_pool, dana, local, remembered=True)
 
     known = make_either(device_pool, username="dana", **creds)
     known.authenticate(dana.password)  # no MFA challenge on a remembered device
@@ -257,16 +263,7 @@ def test_mfa_then_the_device_exchange(device_pool: PoolInfo, dana: UserInfo,
                                       make_either: CognitoFactory, local: Any) -> None:
     """A device confirmed but not remembered: Cognito asks for MFA first, then the device
     proof (AWS's order); the answer to MFA goes on to answer the device challenges."""
-    u = make_either(device_pool, username="dana")
-    u.authenticate(dana.password)
-    secret = u.associate_software_token()
-    u.verify_software_token(local.totp_code(secret))
-    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
-    first = make_either(device_pool, username="dana")
-    with pytest.raises(SoftwareTokenMFAChallengeException):
-        first.authenticate(dana.password)
-    first.respond_to_software_token_mfa_challenge(local.totp_code(secret))
-    creds = first.remember_device(remembered=False)
+    secret, creds = _device_after_mfa(make_either, device_pool, dana, local, remembered=False)
 
     again = make_either(device_pool, username="dana", **creds)
     with pytest.raises(SoftwareTokenMFAChallengeException):
