@@ -4,6 +4,7 @@ A loopback HTTP proxy in front of the local Cognito answers the first requests o
 with the faults a test scripts (throttling, 5xx, a dropped connection), then forwards the rest.
 The same script is played to a boto3 client and to ``AsyncCognito.client``: the number of
 requests each sends is botocore's retry decision, which the async transport must repeat.
+Also: the transport serves any service model (STS's query protocol and XML errors).
 """
 
 from __future__ import annotations
@@ -260,3 +261,26 @@ def test_later_instances_find_the_shared_client_without_a_thread(
             await u.client.admin_get_user(UserPoolId=pool.pool_id, Username="alice")
 
     asyncio.run(main())
+
+
+def test_any_service_model_sts_query_protocol_and_xml_errors(local: Any) -> None:
+    """The transport is botocore's serializer and parser for the client's service model: STS
+    (a query protocol answering in XML) works as cognito-idp's JSON does."""
+    from pycognito._aio_transport import AsyncIdpClient
+
+    async def main() -> tuple[ClientError, str]:
+        sts = AsyncIdpClient(lambda: local.client(service_name="sts"), lambda: None)
+        with pytest.raises(AttributeError) as unknown:
+            await sts.call("initiate_auth", {})
+        with pytest.raises(ClientError) as refused:
+            await sts.assume_role_with_web_identity(
+                RoleArn="arn:aws:iam::123456789012:role/any", RoleSessionName="tests",
+                WebIdentityToken="not-a-token-at-all")
+        assert isinstance(refused.value, sts.exceptions.InvalidIdentityTokenException)
+        await sts.aclose()
+        return refused.value, str(unknown.value)
+
+    refused, unknown = asyncio.run(main())
+    assert refused.response["Error"]["Code"] == "InvalidIdentityToken"
+    assert refused.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert unknown == "sts has no operation 'initiate_auth'"

@@ -278,7 +278,8 @@ class _Parts:
             try:
                 model = self.operations[name] = self.model.operation_model(self.names[name])
             except KeyError:
-                raise AttributeError(f"cognito-idp has no operation {name!r}") from None
+                service = self.model.service_name
+                raise AttributeError(f"{service} has no operation {name!r}") from None
         return model
 
     def request_dict(self, params: Mapping[str, Any], model: Any) -> dict[str, Any]:
