@@ -15,12 +15,16 @@ from pycognito import Cognito, UserObj
 from pycognito.aio import AsyncCognito, AsyncUserObj
 from pycognito.exceptions import (
     ForceChangePasswordException,
+    JWKSWaitPeriodError,
     LoginRequiredException,
     MissingValueError,
     SoftwareTokenMFAChallengeException,
+    TokenKidNotFoundError,
 )
+from pycognito.verification import default_cache, unverified_claims
 
 from .conftest import PoolFactory, PoolInfo, UserInfo
+from .verification.helpers import jwk_of, mint, new_key
 
 UserFactory = Callable[..., UserInfo]
 
@@ -202,6 +206,43 @@ def test_verify_tokens_fetches_keys_without_blocking(pool: PoolInfo,
             u.access_token = sync.id_token
             with pytest.raises(Exception, match=r"token_use|access"):
                 await u.verify_tokens()
+
+    _run(main())
+
+
+def test_a_rotated_key_is_fetched_on_the_loop_never_synchronously(
+    pool: PoolInfo, make_user: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = make_user(pool, "alice")
+    sync = Cognito(pool.pool_id, pool.client_id, username="alice",
+                   boto3_client_kwargs=pool.boto3_client_kwargs())
+    sync.authenticate(alice.password)
+    stranger = new_key()
+
+    async def main() -> None:
+        async with _make(pool, id_token=sync.id_token, access_token=sync.access_token) as u:
+            url = u._state._verifier(None).jwks_url
+            cache = default_cache()
+            # The cache holds an older key set (the pool's keys rotated since): verifying must
+            # fetch the new one, awaited; a synchronous fetch would block the loop.
+            cache.add_jwks(url, {"keys": [jwk_of(stranger, "retired")]})
+            fetches = cache.fetch_count(url)
+            monkeypatch.setattr(cache, "fetcher", lambda *a: pytest.fail("fetched on the loop"))
+            await u.verify_tokens()
+            assert u.access_claims["username"] == "alice"
+            kid = unverified_claims(sync.access_token)["header"]["kid"]
+            assert kid in {jwk["kid"] for jwk in (await u.get_keys())["keys"]}
+            assert (await u.get_key(kid))["kid"] == kid
+            assert cache.fetch_count(url) == fetches + 1
+            forged = mint(stranger, {"token_use": "access"}, kid="unknown-kid")
+            with pytest.raises(TokenKidNotFoundError):
+                await u.verify_token(forged, "access_token", "access")
+            with pytest.raises(JWKSWaitPeriodError):  # then not refetched for a while
+                await u.verify_token(forged, "access_token", "access")
+            with pytest.raises(JWKSWaitPeriodError):
+                await u.get_key("unknown-kid")
+            assert cache.fetch_count(url) == fetches + 2
+            assert u.access_token == sync.access_token  # the forged token was not stored
 
     _run(main())
 

@@ -69,7 +69,9 @@ from .exceptions import (
     ForceChangePasswordException,
     JWKSUnavailableError,
     MissingValueError,
+    TokenKidNotFoundError,
 )
+from .verification._jwt import header_kid
 
 if TYPE_CHECKING:
     from typing_extensions import ParamSpec
@@ -439,28 +441,46 @@ class AsyncCognito:
     # -- tokens -----------------------------------------------------------------------------
 
     async def verify_tokens(self) -> None:
-        """Verify ``id_token`` and ``access_token`` (the pool's keys fetched first, awaited,
+        """Verify ``id_token`` and ``access_token`` (the keys they name fetched first, awaited,
         if they are not loaded yet); see ``Cognito.verify_tokens``."""
-        await self.load_keys()
-        self._state.verify_tokens()
+        state = self._state
+        for token in (state.id_token, state.access_token):
+            await self._load_keys(header_kid(token))
+        state.verify_tokens()
 
     async def verify_token(self, token: str, id_name: str, token_use: str) -> dict[str, Any]:
         """Verify one token; see ``Cognito.verify_token``."""
-        await self.load_keys()
+        await self._load_keys(header_kid(token))
         return self._state.verify_token(token, id_name, token_use)
 
-    async def load_keys(self) -> None:
-        """Fetch the pool's keys unless they are loaded (once for all tasks). Verifying is
-        then synchronous and CPU-only: ``Cognito.verify_token`` and the verifiers never wait."""
+    async def get_keys(self) -> dict[str, Any]:
+        """The pool's JSON Web Key Set (fetched first, awaited, if not loaded yet)."""
+        await self._load_keys(None)
+        return self._state.get_keys()
+
+    async def get_key(self, kid: str) -> dict[str, Any]:
+        """The pool's key with this ``kid`` (the keys refetched once, awaited, for an unknown
+        one); ``TokenKidNotFoundError`` if there is none."""
+        await self._load_keys(kid)
+        return self._state.get_key(kid)
+
+    async def load_keys(self, token: Optional[str] = None) -> None:
+        """Fetch the pool's keys if verifying ``token`` (default: any token of the pool) would
+        fetch them: none loaded yet, or the key its header names not among them (a rotation;
+        fetched once, then not again during the key cache's wait period). One fetch for all
+        tasks; verifying is then synchronous and CPU-only, never a fetch on the loop."""
+        await self._load_keys(header_kid(token) if token is not None else None)
+
+    async def _load_keys(self, kid: Optional[str]) -> None:
         verifier = self._state._verifier(None)
-        if verifier.keys_loaded():
+        if not verifier.fetch_due(kid):
             return
         lock = self._keys_lock
         if lock is None:
             lock = asyncio.Lock()
             object.__setattr__(self, "_keys_lock", lock)
         async with lock:
-            if verifier.keys_loaded():
+            if not verifier.fetch_due(kid):
                 return
             await self._idp.start()  # (the TLS context is made off the loop)
             http = self._idp.http()
@@ -468,13 +488,12 @@ class AsyncCognito:
                 response = await http.get(verifier.jwks_url, timeout=_JWKS_TIMEOUT)
                 response.raise_for_status()
             except httpx.HTTPError as exc:
-                raise JWKSUnavailableError(
-                    f"the pool's keys could not be fetched ({type(exc).__name__}; "
-                    f"JWKS URL {verifier.jwks_url})"
-                ) from None
+                verifier.fetch_failed(JWKSUnavailableError(
+                    f"the pool's keys could not be fetched ({type(exc).__name__})"))
             if len(response.content) > _MAX_JWKS_BYTES:
-                raise JWKSUnavailableError("the pool's JWKS is too large")
-            verifier.add_fetched_jwks(response.content)
+                verifier.fetch_failed(JWKSUnavailableError("the pool's JWKS is too large"))
+            if not verifier.add_fetched_jwks(response.content, kid):
+                raise TokenKidNotFoundError("the token's kid is not in the pool's key set")
 
     async def check_token(self, renew: bool = True) -> bool:
         """Whether the access token has expired or is about to; if so and ``renew``, renew
@@ -712,7 +731,9 @@ class AsyncCognito:
 
     async def _accept(self, response: Mapping[str, Any]) -> TokenSet:
         state = self._state
-        await self.load_keys()
+        result = response.get("AuthenticationResult") or {}
+        for name in ("IdToken", "AccessToken"):
+            await self._load_keys(header_kid(result.get(name)))
         tokens = state._store(response)
         if tokens.new_device:
             await self._confirm_new_device(tokens)

@@ -465,3 +465,37 @@ def test_documented_defaults() -> None:
     for phrase in ("gives up after 3 s", "a 10 s **penalty period**", "a 2 s period",
                    "bodies over 256 KiB", "(64 KiB)", "(1,024 tokens per verifier"):
         assert phrase in docs, phrase
+
+
+def test_a_fetch_made_by_the_caller_follows_the_caches_rules(key1: Any, key2: Any) -> None:
+    """fetch_due/fetched/fetch_failed (what an event loop's own fetch reports): the same
+    parsing, kid-miss penalty and failure penalty as the cache's own fetches."""
+    now = [100.0]
+    cache = JwksCache(fetcher=lambda url, timeout: pytest.fail("fetched synchronously"),
+                      penalty_seconds=10, failure_penalty_seconds=2, clock=lambda: now[0])
+    url = "https://example.test/jwks.json"
+    assert cache.fetch_due(url) and cache.fetch_due(url, "k1")
+    body = json.dumps({"keys": [jwk_of(key1, "k1")]}).encode()
+    assert cache.fetched(url, body, "k1") is True
+    assert not cache.fetch_due(url) and not cache.fetch_due(url, "k1")
+    assert cache.get_key(url, "k1").kid == "k1" and cache.fetch_count(url) == 1
+    assert cache.fetch_due(url, "k2")  # a rotation: due once
+    assert cache.fetched(url, body, "k2") is False
+    assert not cache.fetch_due(url, "k2")  # then the wait period, as after a kid miss
+    with pytest.raises(JWKSWaitPeriodError):
+        cache.get_key(url, "k2")  # refused without a fetch
+    now[0] += 11
+    assert cache.fetch_due(url, "k2")
+    with pytest.raises(JWKSUnavailableError, match="down.*example.test"):
+        cache.fetch_failed(url, JWKSUnavailableError("down"))
+    assert not cache.fetch_due(url, "k2")
+    with pytest.raises(JWKSUnavailableError, match="down"):
+        cache.get_key(url, "k2")
+    assert cache.get_key(url, "k1").kid == "k1"  # known keys keep working meanwhile
+    now[0] += 3
+    with pytest.raises(JWKSUnavailableError):
+        cache.fetched(url, b"not json", "k2")  # a malformed body is a failed fetch
+    assert not cache.fetch_due(url, "k2") and cache.fetch_count(url) == 4
+    now[0] += 3
+    assert cache.fetched(url, json.dumps({"keys": [jwk_of(key2, "k2")]}).encode(), "k2")
+    assert cache.get_key(url, "k2").kid == "k2"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, NoReturn, Optional
 
 from ..exceptions import (
     JWKSUnavailableError,
@@ -140,15 +140,62 @@ class JwksCache:
         entry.fetches += 1
         try:
             body = fetch_with_retry(self.fetcher, url, self.timeout, self.retries)
+        except JWKSUnavailableError as exc:
+            self._failed_locked(url, entry, exc)
+        self._store_locked(url, entry, body)
+
+    def _store_locked(self, url: str, entry: _Entry, body: bytes) -> None:
+        try:
             keyset = parse_jwks_bytes(body)
         except JWKSUnavailableError as exc:
-            entry.error = type(exc)(f"{exc} (JWKS URL {url})")
-            entry.penalty_until = self._clock() + self.failure_penalty_seconds
-            entry.generation += 1
-            raise entry.error from None
+            self._failed_locked(url, entry, exc)
         entry.keyset = keyset
         entry.error = None
         entry.generation += 1
+
+    def _failed_locked(self, url: str, entry: _Entry, exc: JWKSUnavailableError) -> NoReturn:
+        entry.error = type(exc)(f"{exc} (JWKS URL {url})")
+        entry.penalty_until = self._clock() + self.failure_penalty_seconds
+        entry.generation += 1
+        raise entry.error from None
+
+    # -- fetches made by the caller (an async client) --------------------------------------
+
+    def fetch_due(self, url: str, kid: Optional[str] = None) -> bool:
+        """Whether a lookup of ``kid`` (``None``: of any key) would fetch the JWKS at ``url``
+        now: nothing cached, or ``kid`` not in it, and no penalty period running. A caller that
+        fetches by itself (an event loop) hands the outcome to :meth:`fetched` or
+        :meth:`fetch_failed`, and lookups then find the keys without fetching."""
+        entry = self._entries.get(url)
+        if entry is None:
+            return True
+        keyset = entry.keyset
+        if keyset is not None and (kid is None or kid in keyset.keys):
+            return False
+        return entry.penalty_until <= self._clock()
+
+    def fetched(self, url: str, body: bytes, kid: Optional[str] = None) -> bool:
+        """Store ``body``, the JWKS at ``url`` fetched by the caller, as this cache's own
+        fetches are stored (the same parsing and limits; a malformed one is a failed fetch).
+        Return whether ``kid`` is in it; if not, the URL enters the penalty period, as after a
+        refetch for an unknown kid."""
+        entry = self._entry(url)
+        with entry.lock:
+            entry.fetches += 1
+            self._store_locked(url, entry, body)
+            assert entry.keyset is not None
+            if kid is None or kid in entry.keyset.keys:
+                return True
+            entry.penalty_until = self._clock() + self.penalty_seconds
+            return False
+
+    def fetch_failed(self, url: str, error: JWKSUnavailableError) -> NoReturn:
+        """Record that the caller's fetch of ``url`` failed (the shorter penalty period, as for
+        this cache's own failures) and raise ``error`` naming the URL."""
+        entry = self._entry(url)
+        with entry.lock:
+            entry.fetches += 1
+            self._failed_locked(url, entry, error)
 
     # -- loading ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import binascii
 import json
 from functools import partial
-from typing import Any, Callable, NoReturn, Union
+from typing import Any, Callable, NoReturn, Optional, Union
 
 from ..exceptions import TokenMalformedError, TokenTooLargeError
 
@@ -170,6 +170,22 @@ def parse_jwt(token: str) -> ParsedJwt:
     signature = _segment(signature_b64)
     signing_input = data[: len(header_b64) + 1 + len(payload_b64)]
     return ParsedJwt(header, payload, signing_input, signature)
+
+
+def header_kid(token: object) -> Optional[str]:
+    """The ``kid`` a token's header names (NOT verified: which key to have before verifying);
+    ``None`` if it names none or the token is not a JWT (verifying will say why)."""
+    if isinstance(token, bytes):
+        token = token.decode("ascii", "replace")
+    if not isinstance(token, str) or len(token) > DEFAULT_MAX_TOKEN_SIZE:
+        return None
+    try:
+        standard = token.partition(".")[0].encode("ascii").translate(_TO_STANDARD)
+        header = _HEADERS.get(standard) or json_object(_segment(standard), "header")
+    except (UnicodeEncodeError, TokenMalformedError):
+        return None
+    kid = header.get("kid")
+    return kid if isinstance(kid, str) else None
 
 
 def unverified_claims(

@@ -10,7 +10,7 @@ import json
 import math
 import os
 import threading
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, NoReturn, Optional, Sequence, Union
 
 from .. import _clock
 from .._environ import getenv
@@ -28,7 +28,7 @@ from ..exceptions import (
 )
 from . import _claims
 from ._claims import CustomCheck
-from ._jwk import KeySet, PublicKey, parse_jwks, parse_jwks_bytes
+from ._jwk import KeySet, PublicKey, parse_jwks
 from ._jwks_cache import JwksCache, default_cache
 from ._jwt import DEFAULT_MAX_TOKEN_SIZE, ParsedJwt, check_size, parse_jwt
 
@@ -231,11 +231,27 @@ class CognitoTokenVerifier:
         """Whether verifying needs no fetch first (static keys, or the pool's keys cached)."""
         return self._static is not None or self._cache.cached(self.jwks_url) is not None
 
-    def add_fetched_jwks(self, body: bytes) -> None:
+    def fetch_due(self, kid: Optional[str] = None) -> bool:
+        """Whether verifying a token whose header names ``kid`` (``None``: any token) would
+        fetch the pool's keys first: none cached, or ``kid`` not among them (a key rotation),
+        outside the cache's wait period. A caller that fetches by itself (an event loop) then
+        calls :meth:`add_fetched_jwks` or :meth:`fetch_failed`, and verifying fetches nothing.
+        """
+        return self._static is None and self._cache.fetch_due(self.jwks_url, kid)
+
+    def add_fetched_jwks(self, body: bytes, kid: Optional[str] = None) -> bool:
         """Use ``body``, the pool's JWKS fetched by the caller (an async client, say), as if
-        this verifier had fetched it (the same parsing and limits)."""
-        if self._static is None:
-            self._cache.add_jwks(self.jwks_url, parse_jwks_bytes(body).document)
+        this verifier had fetched it (the same parsing, limits and counting). Return whether
+        ``kid`` is in it; if it is not, the keys are not fetched again for ``kid`` until the
+        cache's wait period is over, as after the verifier's own refetch."""
+        if self._static is not None:
+            return kid is None or kid in self._static.keys
+        return self._cache.fetched(self.jwks_url, body, kid)
+
+    def fetch_failed(self, error: JWKSUnavailableError) -> NoReturn:
+        """Record the caller's failed fetch of the pool's keys (the cache's short wait period,
+        as for its own failures) and raise ``error`` naming the JWKS URL."""
+        self._cache.fetch_failed(self.jwks_url, error)
 
     def get_jwks(self) -> dict[str, Any]:
         """The usable keys of the pool's JWKS, as ``{"keys": [jwk, ...]}`` (fetched if needed)."""
