@@ -486,7 +486,7 @@ def test_a_fetch_made_by_the_caller_follows_the_caches_rules(key1: Any, key2: An
         cache.get_key(url, "k2")  # refused without a fetch
     now[0] += 11
     assert cache.fetch_due(url, "k2")
-    with pytest.raises(JWKSUnavailableError, match="down.*example.test"):
+    with pytest.raises(JWKSUnavailableError, match=r"down.*example\.test"):
         cache.fetch_failed(url, JWKSUnavailableError("down"))
     assert not cache.fetch_due(url, "k2")
     with pytest.raises(JWKSUnavailableError, match="down"):
