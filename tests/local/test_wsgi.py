@@ -1,5 +1,5 @@
-"""The HTTP server: a refused oversized body still reaches the client as the refusal; each
-request is served by a thread of its own."""
+"""The HTTP server: a refused oversized body still reaches the client as the refusal; an app's
+failure closes the connection."""
 
 from __future__ import annotations
 
@@ -59,49 +59,17 @@ def test_a_chunked_body_gets_its_411_not_a_reset(local: LocalCognito) -> None:
     assert received.startswith(b"HTTP/1.1 411 ") and b"LengthRequiredException" in received
 
 
-def _serve(app: Any) -> tuple[LoopbackServer, threading.Thread]:
-    server = LoopbackServer("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
-def test_each_request_is_served_by_a_thread_started_for_it() -> None:
-    seen: list[tuple[str, int]] = []
-
-    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        current = threading.current_thread()
-        seen.append((current.name, id(current)))
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok"]
-
-    server, thread = _serve(app)
-    try:
-        with socket.create_connection(server.server_address[:2], timeout=10) as sock:
-            reader = sock.makefile("rb")
-            for _ in range(2):  # one keep-alive connection, two requests
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: local\r\n\r\n")
-                assert reader.readline().startswith(b"HTTP/1.1 200 ")
-                while reader.readline() not in (b"\r\n", b""):
-                    pass
-                assert reader.read(2) == b"ok"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-    assert [name for name, _ in seen] == ["pycognito-local-request"] * 2
-    assert seen[0][1] != seen[1][1]
-
-
 def test_an_app_that_fails_closes_the_connection() -> None:
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         raise RuntimeError("a bug in the app")
 
-    server, thread = _serve(app)
+    server = LoopbackServer("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
         with socket.create_connection(server.server_address[:2], timeout=10) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: local\r\n\r\n")
-            assert sock.recv(1024) == b""  # closed, as when the connection's own thread failed
+            assert sock.recv(1024) == b""
     finally:
         server.shutdown()
         server.server_close()

@@ -14,7 +14,6 @@ import json
 import socket
 import socketserver
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable
@@ -161,28 +160,5 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # reset or timed out: nothing more to do for this connection
             pass
 
-    def _serve_in_new_thread(self) -> None:
-        """Serve one request in a thread started for it (its errors raised here).
-
-        The connection's thread is woken by its client's write, and Linux runs a woken thread on
-        the CPU of the thread that woke it: the client's. A new thread goes to the least busy
-        CPU, so the server's work runs beside its clients' instead of taking turns with them on
-        one CPU (bench/local.py on 2 CPUs: more SRP logins per second for ~0.2 ms more CPU per
-        request; see docs/local-cognito.md).
-        """
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            try:
-                self._serve()
-            except BaseException as error:  # re-raised in the connection's thread
-                failure.append(error)
-
-        worker = threading.Thread(target=serve, name="pycognito-local-request", daemon=True)
-        worker.start()
-        worker.join()
-        if failure:
-            raise failure[0]
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _serve_in_new_thread
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _serve
 
