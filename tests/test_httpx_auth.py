@@ -12,8 +12,10 @@ from typing import Any, Callable
 import httpx
 import pytest
 
+from pycognito.aio import AsyncCognito
+from pycognito.exceptions import WarrantException
 from pycognito.httpx_auth import HttpxSrpAuth
-from pycognito.utils import TokenType
+from pycognito.utils import RequestsSrpAuth, TokenType
 
 from .conftest import PoolInfo, UserInfo
 
@@ -194,3 +196,14 @@ def test_async_login_never_blocks_the_event_loop(
     loop_thread = threading.current_thread()
     assert asyncio.run(main()) == [200, 1]
     assert login_threads[0] is not loop_thread
+
+
+def test_an_async_cognito_signs_async_clients_only(pool: PoolInfo) -> None:
+    user = AsyncCognito(pool.pool_id, pool.client_id, username="alice",
+                        boto3_client_kwargs=pool.boto3_client_kwargs())
+    auth = HttpxSrpAuth(cognito=user, password="Not-used-1")
+    assert auth.cognito is user
+    with httpx.Client(auth=auth) as client, pytest.raises(WarrantException, match="AsyncClient"):
+        client.get("http://127.0.0.1:9/never-sent")
+    with pytest.raises(WarrantException, match="RequestsSrpAuth needs a Cognito"):
+        RequestsSrpAuth(cognito=user, password="Not-used-1")

@@ -7,16 +7,22 @@ on a 401 from the API, ask it to renew the rejected token once before retrying o
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, Optional, Union, cast
 
 from .exceptions import WarrantException
 
 if TYPE_CHECKING:
     from ._cognito import Cognito
     from ._token_lifecycle import TokenLifecycle, TokenSet
+    from .aio import AsyncCognito
     from .token_storage import TokenStorage
+
+    #: What signs the requests: a ``Cognito``, or (``HttpxSrpAuth`` in an async client only)
+    #: an ``AsyncCognito``.
+    AnyCognito = Union[Cognito, AsyncCognito]
 
 
 class TokenType(str, Enum):
@@ -26,8 +32,18 @@ class TokenType(str, Enum):
     ACCESS_TOKEN = "access_token"
 
 
+def is_async_cognito(cognito: object) -> bool:
+    """Whether ``cognito`` is a :class:`pycognito.aio.AsyncCognito` (never true while that
+    module, which needs httpx, has not been imported)."""
+    aio = sys.modules.get("pycognito.aio")
+    return aio is not None and isinstance(cognito, aio.AsyncCognito)
+
+
 class BearerAuth:
     """The constructor both HTTP auths share (``RequestsSrpAuth``'s published signature)."""
+
+    #: Whether an ``AsyncCognito`` may sign the requests (only in an async client's flow).
+    _async_cognito_ok = False
 
     def __init__(
         self,
@@ -36,7 +52,7 @@ class BearerAuth:
         user_pool_id: Optional[str] = None,
         user_pool_region: Optional[str] = None,
         client_id: Optional[str] = None,
-        cognito: Optional[Cognito] = None,
+        cognito: Optional[AnyCognito] = None,
         http_header: str = "Authorization",
         http_header_prefix: str = "Bearer ",
         auth_token_type: TokenType = TokenType.ACCESS_TOKEN,
@@ -68,6 +84,11 @@ class BearerAuth:
             )
         if password is not None and not cognito.username:
             raise WarrantException("a password needs a username to log in with")
+        if is_async_cognito(cognito) and not self._async_cognito_ok:
+            raise WarrantException(
+                f"{type(self).__name__} needs a Cognito: an AsyncCognito signs the requests "
+                "of an httpx.AsyncClient through HttpxSrpAuth"
+            )
         self._cognito = cognito
         self._header = http_header
         self._prefix = http_header_prefix
@@ -80,21 +101,20 @@ class BearerAuth:
         #: For an ``AsyncCognito``: the login coroutine (the password in its closure).
         self._async_login: Optional[Callable[[], Awaitable[None]]] = None
         if password is not None:
-            if getattr(cognito, "_auth_tokens", None) is not None:  # pycognito.aio
-                async_cognito: Any = cognito
-                self._async_login = partial(async_cognito.authenticate, password)
+            if is_async_cognito(cognito):
+                self._async_login = partial(cast("AsyncCognito", cognito).authenticate, password)
             else:
-                self._lifecycle.login = _password_login(cognito, password)
+                self._lifecycle.login = _password_login(cast("Cognito", cognito), password)
 
     @property
-    def cognito(self) -> Cognito:
-        """The ``Cognito`` instance whose tokens sign the requests."""
+    def cognito(self) -> AnyCognito:
+        """The ``Cognito`` (or ``AsyncCognito``) instance whose tokens sign the requests."""
         return self._cognito
 
     # -- the original's attribute names (compatibility layer) -------------------------------
 
     @property
-    def cognito_client(self) -> Cognito:
+    def cognito_client(self) -> AnyCognito:
         """The ``Cognito`` instance (the original's name for :attr:`cognito`)."""
         return self._cognito
 

@@ -17,14 +17,18 @@ worker thread, so the event loop is never blocked; with ``cognito=AsyncCognito(.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 import anyio.to_thread
 import httpx
 
-from ._bearer import BearerAuth, TokenType
+from ._bearer import BearerAuth, TokenType, is_async_cognito
 from ._clients import bounded_calls, timeout_seconds
 from ._tokens import TokenSet
+from .exceptions import WarrantException
+
+if TYPE_CHECKING:
+    from .aio import AsyncCognito
 
 __all__ = ["HttpxSrpAuth", "TokenType"]
 
@@ -32,7 +36,8 @@ __all__ = ["HttpxSrpAuth", "TokenType"]
 class HttpxSrpAuth(BearerAuth, httpx.Auth):
     """Sets ``http_header`` to ``http_header_prefix + token`` on each request.
 
-    Arguments: either ``cognito`` (a ``Cognito`` instance, shared with the rest of the
+    Arguments: either ``cognito`` (a ``Cognito`` instance, or for async clients an
+    ``AsyncCognito`` (:mod:`pycognito.aio`), shared with the rest of the
     application) or ``user_pool_id``/``client_id`` (+ ``user_pool_region``, ``client_secret``,
     ``boto3_client_kwargs``) and ``username``; ``password`` lets it log in (again) by itself.
     ``auth_token_type`` picks the access (default) or id token; ``storage`` keeps the session
@@ -43,10 +48,14 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
     # honours ``requires_request_body`` only in the base flows these replace (a streamed body,
     # a generator say, could not be sent twice: httpx.StreamConsumed).
     requires_request_body = True
+    _async_cognito_ok = True
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        if is_async_cognito(self._cognito):
+            raise WarrantException("an AsyncCognito signs the requests of an httpx.AsyncClient "
+                                   "only; give a synchronous client a Cognito")
         request.read()
         lifecycle = self._lifecycle
         timeout = timeout_seconds(request.extensions.get("timeout"))
@@ -74,7 +83,9 @@ class HttpxSrpAuth(BearerAuth, httpx.Auth):
 
             return run
 
-        native = getattr(self._cognito, "_auth_tokens", None)  # an AsyncCognito: no thread
+        # An AsyncCognito renews on the loop, no thread (its single flight across tasks).
+        native = (cast("AsyncCognito", self._cognito)._auth_tokens
+                  if is_async_cognito(self._cognito) else None)
         tokens = lifecycle.fresh_tokens()  # judged and returned from one read of the state
         if tokens is None:
             if native is not None:
