@@ -250,7 +250,7 @@ def cheap_calls_per_second(server: Server, seconds: float) -> tuple[float, float
 #: Bits of the load client's private SRP value ``a``. The server's work does not depend on it
 #: (it computes ``(A * v^u)^b`` with its own 256-bit ``b``); the client's exponentiation
 #: ``(B - k*g^x)^(a + u*x)`` does: 256 bits (RFC 5054's minimum, ``b``'s size here) keep it at
-#: ``u*x``'s 512 bits instead of AWS's JS client's 1,024-bit ``a`` (2.3x its cost). The client
+#: ``u*x``'s 512 bits instead of AWS's JS client's 1,024-bit ``a`` (2.5x its cost). The client
 #: shares the machine with the server measured, so its own cost must stay small.
 CLIENT_A_BITS = 256
 
