@@ -16,7 +16,7 @@ import os
 import threading
 from typing import Any, Callable, Optional
 
-__all__ = ["BackendRegistry", "GroupArithmetic"]
+__all__ = ["BackendRegistry", "GroupArithmetic", "fixed_base_table", "table_pow"]
 
 # Exponent bits covered by the fixed-base table: ``a`` is 1024 bits, ``x`` 256, a server's ``b``
 # at most 1024 too. Longer exponents fall back to a general exponentiation.
@@ -56,33 +56,44 @@ class GroupArithmetic:
         if exponent.bit_length() > _TABLE_BITS:
             return self.pow(int(self._g), exponent)
         table = self._table if self._table is not None else self._build_table()
-        n = self._n
-        result = None
-        mask = (1 << _WINDOW) - 1
-        row = 0
-        while exponent:
-            digit = exponent & mask
-            if digit:
-                entry = table[row][digit - 1]
-                result = entry if result is None else result * entry % n
-            exponent >>= _WINDOW
-            row += 1
-        return 1 if result is None else int(result)
+        return table_pow(table, exponent, self._n)
 
     def _build_table(self) -> list[list[Any]]:
         with self._table_lock:
             if self._table is None:
-                n = self._n
-                rows: list[list[Any]] = []
-                base = self._g % n
-                for _ in range(_TABLE_BITS // _WINDOW):
-                    row = [base]
-                    for _ in range((1 << _WINDOW) - 2):
-                        row.append(row[-1] * base % n)
-                    rows.append(row)
-                    base = row[-1] * base % n  # base ** (2 ** _WINDOW)
-                self._table = rows
+                self._table = fixed_base_table(self._g, self._n, _TABLE_BITS)
             return self._table
+
+
+def fixed_base_table(base: Any, modulus: Any, bits: int) -> list[list[Any]]:
+    """The powers of ``base`` that :func:`table_pow` multiplies: row ``i`` holds
+    ``base^(d * 16^i) mod modulus`` for ``d`` = 1..15, for exponents of up to ``bits`` bits
+    (a multiple of 4). Integers of any backend (``int``, ``gmpy2.mpz``)."""
+    rows: list[list[Any]] = []
+    power = base % modulus
+    for _ in range(bits // _WINDOW):
+        row = [power]
+        for _ in range((1 << _WINDOW) - 2):
+            row.append(row[-1] * power % modulus)
+        rows.append(row)
+        power = row[-1] * power % modulus  # power ** (2 ** _WINDOW)
+    return rows
+
+
+def table_pow(table: list[list[Any]], exponent: int, modulus: Any) -> int:
+    """``base^exponent mod modulus`` from ``base``'s :func:`fixed_base_table` (an exponent of at
+    most the table's bits): one multiplication per non-zero 4-bit digit."""
+    result = None
+    mask = (1 << _WINDOW) - 1
+    row = 0
+    while exponent:
+        digit = exponent & mask
+        if digit:
+            entry = table[row][digit - 1]
+            result = entry if result is None else result * entry % modulus
+        exponent >>= _WINDOW
+        row += 1
+    return 1 if result is None else int(result)
 
 
 class BackendRegistry:

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from typing import Any, Callable
 
 from .. import srp
+from .._modmath import fixed_base_table, table_pow
 
 #: A verifier's table is built at its check number ``BUILD_AFTER`` (a user logging in once or
 #: twice never pays for one).
@@ -24,8 +25,7 @@ BUILD_AFTER = 3
 #: Tables kept, least recently used dropped first (about 370 KB each).
 MAX_TABLES = 16
 _COUNTED = 1024  # verifiers whose checks are counted (least recently checked forgotten)
-_WINDOW = 4
-_ROWS = 256 // _WINDOW
+_BITS = 256  # u is a SHA-256 value
 
 _lock = threading.Lock()
 _checks: OrderedDict[tuple[str, int], int] = OrderedDict()
@@ -50,7 +50,7 @@ def powmod(base: int, exponent: int) -> int:
 
 def verifier_power(verifier: int, exponent: int) -> int:
     """``verifier ** exponent mod N``, through the verifier's table once it has one."""
-    if exponent < 0 or exponent.bit_length() > _WINDOW * _ROWS:
+    if exponent < 0 or exponent.bit_length() > _BITS:
         return powmod(verifier, exponent)
     name, native = _native()
     key = (name, verifier)
@@ -65,34 +65,13 @@ def verifier_power(verifier: int, exponent: int) -> int:
                 while len(_checks) > _COUNTED:
                     _checks.popitem(last=False)
             else:
-                table = _tables[key] = _table(native(verifier), native(srp.N))
+                table = _tables[key] = fixed_base_table(native(verifier), native(srp.N),
+                                                        _BITS)
                 while len(_tables) > MAX_TABLES:
                     _tables.popitem(last=False)
     if table is None:
         return powmod(verifier, exponent)
-    modulus = native(srp.N)
-    result = None
-    row = 0
-    while exponent:
-        digit = exponent & 15
-        if digit:
-            entry = table[row][digit - 1]
-            result = entry if result is None else result * entry % modulus
-        exponent >>= _WINDOW
-        row += 1
-    return 1 if result is None else int(result)
-
-
-def _table(base: Any, modulus: Any) -> list[list[Any]]:
-    rows = []
-    power = base % modulus
-    for _ in range(_ROWS):
-        row = [power]
-        for _ in range((1 << _WINDOW) - 2):
-            row.append(row[-1] * power % modulus)
-        rows.append(row)
-        power = row[-1] * power % modulus  # power ** 16
-    return rows
+    return table_pow(table, exponent, native(srp.N))
 
 
 def clear() -> None:
