@@ -9,6 +9,8 @@ import threading
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+
 from pycognito.local import LocalCognito
 from pycognito.local._wsgi import MAX_BODY, LoopbackServer
 
@@ -74,3 +76,55 @@ def test_an_app_that_fails_closes_the_connection() -> None:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def _exchange(local: LocalCognito, request: bytes) -> bytes:
+    """Send ``request`` and read until the server closes or has answered once."""
+    parts = urlsplit(local.endpoint_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            length = [line for line in head.split(b"\r\n") if line.lower().startswith(
+                b"content-length:")]
+            if length and len(body) >= int(length[0].split(b":")[1]):
+                return received
+
+
+@pytest.mark.parametrize(("request_head", "status"), [
+    (b"POST / HTTP/1.1\r\nHost: x\r\nX-" + b"a" * 70_000 + b": 1\r\n\r\n", b"431"),
+    (b"POST / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(101)) + b"\r\n",
+     b"431"),
+    (b"POST / HTTP/1.1\r\nHost x\r\n\r\n", b"400"),
+    (b"POST / HTTP/1.1\r\nBad Name: 1\r\n\r\n", b"400"),
+    (b"POST / HTTP/1.1\r\nHost: x\r\n folded: 1\r\n\r\n", b"400"),
+    (b"POST / HTTP/2.0\r\nHost: x\r\n\r\n", b"505"),
+    (b"POST / HTTP/1.x\r\nHost: x\r\n\r\n", b"400"),
+    (b"GARBAGE\r\n\r\n", b"400"),
+])
+def test_malformed_request_heads_are_refused(local: LocalCognito, request_head: bytes,
+                                             status: bytes) -> None:
+    answer = _exchange(local, request_head)
+    assert answer.startswith(b"HTTP/1.") and answer.split(b" ", 2)[1] == status
+
+
+def test_header_names_ignore_case_and_connection_close_is_honoured(
+        local: LocalCognito) -> None:
+    body = b'{"MaxResults": 1}'
+    request = (b"POST / HTTP/1.1\r\nHost: local\r\n"
+               b"x-amz-target: AWSCognitoIdentityProviderService.ListUserPools\r\n"
+               b"content-type: application/x-amz-json-1.1\r\nCONNECTION: close\r\n"
+               b"content-length: %d\r\n\r\n" % len(body)) + body
+    parts = urlsplit(local.endpoint_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes after its answer
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200 ") and b'"UserPools"' in received
+    assert b"Connection: close" in received

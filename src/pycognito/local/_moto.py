@@ -32,6 +32,7 @@ from moto.core.exceptions import _RESTError as RestError
 from moto.core.request import Request as MotoRequest
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import camelcase_to_underscores, method_names_from_class
+from werkzeug.datastructures import ImmutableMultiDict
 
 from ._errors import CognitoError, resource_not_found
 
@@ -69,9 +70,46 @@ __all__ = [
 
 
 class _ServerRequest(MotoRequest):
-    """A request as moto's server hands it to a response class."""
+    """A request as moto's server hands it to a response class.
+
+    For the JSON protocol (cognito-idp, cognito-identity) the parts moto's ``setup_class``
+    reads are given as they are known here instead of through werkzeug's general parsing (the
+    body as sent; no form fields or files, since a JSON body is neither; the URL from the
+    ``Host`` header and the path): about a sixth of a cheap call's time. Form-encoded requests
+    (sts) keep werkzeug's parsing.
+    """
 
     from_wsgi_server = True
+
+    def __init__(self, environ: dict[str, Any], body: bytes) -> None:
+        super().__init__(environ)
+        self._body = body
+        self._json = "json" in str(environ.get("CONTENT_TYPE", ""))
+
+    @property
+    def data(self) -> bytes:
+        return self._body if self._json else bytes(super().data)
+
+    @property
+    def form(self) -> Any:
+        return _NO_FIELDS if self._json else super().form
+
+    @property
+    def files(self) -> Any:
+        return _NO_FIELDS if self._json else super().files
+
+    @property
+    def raw_url(self) -> str:
+        if not self._json:
+            return str(super().raw_url)
+        env = self.environ
+        host = env.get("HTTP_HOST") or f"{env.get('SERVER_NAME')}:{env.get('SERVER_PORT')}"
+        query = env.get("QUERY_STRING")
+        return f"{env.get('wsgi.url_scheme', 'http')}://{host}{self.raw_path}" + (
+            f"?{query}" if query else "")
+
+
+_NO_FIELDS: Any = ImmutableMultiDict()
 
 
 def _response_class(service: str) -> Any:
@@ -112,7 +150,7 @@ def forward(environ: dict[str, Any], body: bytes, service: str = "cognito-idp"
     """
     env = _with_body(environ, body)
     if service != "cognito-idp":
-        status, headers, content = _response_class(service).dispatch(_ServerRequest(env))
+        status, headers, content = _response_class(service).dispatch(_ServerRequest(env, body))
         return _bytes_reply(status, headers, content)
     try:
         response, result = _run_cognito(env)
@@ -168,7 +206,7 @@ def _run_cognito(env: dict[str, Any]) -> Tuple[Any, Any]:
     if not _COGNITO_METHODS:
         _COGNITO_METHODS.update(method_names_from_class(CognitoIdpResponse))
     response = CognitoIdpResponse()
-    response.setup_class(_ServerRequest(env))
+    response.setup_class(_ServerRequest(env, env["wsgi.input"].getvalue()))
     name = camelcase_to_underscores(response._get_action())
     if name not in _COGNITO_METHODS:
         raise CognitoError("UnsupportedOperationException",
