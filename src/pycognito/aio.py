@@ -109,8 +109,8 @@ class _Turns:
     finishes within its session's lifetime instead of all of them finishing late together.
 
     With gmpy2 (the ``fast`` extra), each step runs on a small shared pool of worker threads
-    (as many as cores, at most two) with the GIL released during the modular exponentiations:
-    the loop keeps running meanwhile. With plain Python integers (which hold the GIL whatever
+    (one fewer than the cores, at least one, at most two: the loop keeps a core) with the GIL
+    released during the modular exponentiations: the loop keeps running meanwhile. With plain Python integers (which hold the GIL whatever
     thread runs them) the steps run on the loop, one per loop iteration: a timer or a request
     waits for at most one step, never for all the logins in flight. Measured in bench/aio.py.
     """
@@ -138,7 +138,7 @@ def _srp_workers() -> ThreadPoolExecutor:
     if not _WORKERS:
         with _WORKERS_LOCK:
             if not _WORKERS:
-                count = max(1, min(2, os.cpu_count() or 1))
+                count = max(1, min(2, (os.cpu_count() or 1) - 1))
                 _WORKERS.append(ThreadPoolExecutor(count, thread_name_prefix="pycognito-srp"))
     return _WORKERS[0]
 
