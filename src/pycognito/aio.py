@@ -110,9 +110,10 @@ class _Turns:
 
     With gmpy2 (the ``fast`` extra), each step runs on a small shared pool of worker threads
     (one fewer than the cores, at least one, at most two: the loop keeps a core) with the GIL
-    released during the modular exponentiations: the loop keeps running meanwhile. With plain Python integers (which hold the GIL whatever
-    thread runs them) the steps run on the loop, one per loop iteration: a timer or a request
-    waits for at most one step, never for all the logins in flight. Measured in bench/aio.py.
+    released during the modular exponentiations: the loop keeps running meanwhile. With plain
+    Python integers (which hold the GIL whatever thread runs them) the steps run on the loop,
+    one per loop iteration: a timer or a request waits for at most one step, never for all the
+    logins in flight. Measured in bench/aio.py.
     """
 
     def __init__(self) -> None:
