@@ -127,6 +127,17 @@ def _check_status(user: User) -> None:
         raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
 
 
+def user_signing_in(pool: Pool, client: Client, username: str) -> User:
+    """The user a CUSTOM_AUTH or USER_AUTH sign-in starts for: known, enabled, confirmed, not
+    awaiting a password reset, and let through by the PreAuthentication trigger."""
+    user = find_user(pool, username)
+    if user is None:
+        raise missing_user_error(client)
+    _check_status(user)
+    _triggers.pre_authentication(pool, user, client.id)
+    return user
+
+
 # -- the stages of a login --------------------------------------------------------------------
 
 

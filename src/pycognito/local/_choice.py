@@ -14,22 +14,21 @@ from __future__ import annotations
 from typing import Any
 
 from . import _srp as srp_server
-from . import _triggers
 from ._auth import (
     _Answer,
     _answers,
     _challenge,
-    _check_status,
     after_first_factor,
     check_password,
     srp_challenge,
+    user_signing_in,
 )
-from ._errors import invalid_parameter, not_authorized
+from ._errors import invalid_parameter
 from ._mfa import mfa_settings
-from ._moto import Client, Pool, User, attributes_of, find_user
+from ._moto import Client, Pool, User, attributes_of
 from ._registry import Request, operation
 from ._state import STATE
-from ._users import authorize, missing_user_error
+from ._users import authorize
 
 SELECT_CHALLENGE = "SELECT_CHALLENGE"
 _OTP_KINDS = {"EMAIL_OTP": "email_otp", "SMS_OTP": "sms_otp"}
@@ -66,13 +65,7 @@ def available_challenges(pool: Pool, user: User) -> list[str]:
 def start_choice(pool: Pool, client: Client, username: str, params: dict[str, str], *,
                  admin: bool) -> dict[str, Any]:
     """InitiateAuth with USER_AUTH."""
-    user = find_user(pool, username)
-    if user is None:
-        raise missing_user_error(client)
-    if not user.enabled:
-        raise not_authorized("User is disabled.")
-    _check_status(user)
-    _triggers.pre_authentication(pool, user, client.id)
+    user = user_signing_in(pool, client, username)
     offered = available_challenges(pool, user)
     preferred = params.get("PREFERRED_CHALLENGE")
     if preferred in offered:

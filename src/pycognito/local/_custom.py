@@ -15,12 +15,11 @@ from typing import Any
 
 from . import _lambdas, _triggers
 from . import _srp as srp_server
-from ._auth import _Answer, _answers, _check_status, finish, srp_challenge
+from ._auth import _Answer, _answers, finish, srp_challenge, user_signing_in
 from ._errors import CognitoError, invalid_parameter, not_authorized
-from ._moto import Client, Pool, User, find_user
+from ._moto import Client, Pool, User
 from ._sessions import ChallengeSession
 from ._state import STATE
-from ._users import missing_user_error
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
@@ -35,13 +34,7 @@ def start_custom(pool: Pool, client: Client, username: str, params: dict[str, st
     """InitiateAuth with CUSTOM_AUTH."""
     if not _lambdas.configured(pool, "DefineAuthChallenge"):
         raise invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")
-    user = find_user(pool, username)
-    if user is None:
-        raise missing_user_error(client)
-    if not user.enabled:
-        raise not_authorized("User is disabled.")
-    _check_status(user)
-    _triggers.pre_authentication(pool, user, client.id)
+    user = user_signing_in(pool, client, username)
     history: History = []
     big_a = None
     if params.get("CHALLENGE_NAME") == "SRP_A":
