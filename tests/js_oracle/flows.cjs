@@ -8,6 +8,7 @@
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = require("amazon-cognito-identity-js");
 const idp = require("@aws-sdk/client-cognito-identity-provider");
+const { check, MemoryStorage } = require("./helpers.cjs");
 
 const config = JSON.parse(process.argv[2]);
 const { endpoint, region, pools, password, legacy, answer } = config;
@@ -21,18 +22,6 @@ async function step(name, body) {
     failures += 1;
     console.log(JSON.stringify({ step: name, ok: false, error: String(error && (error.stack || error.message || error)) }));
   }
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-class MemoryStorage {
-  constructor() { this.data = {}; }
-  setItem(k, v) { this.data[k] = String(v); return this.data[k]; }
-  getItem(k) { return Object.prototype.hasOwnProperty.call(this.data, k) ? this.data[k] : null; }
-  removeItem(k) { return delete this.data[k]; }
-  clear() { this.data = {}; return this.data; }
 }
 
 function user(name, username) {

@@ -10,6 +10,7 @@ const {
 const idp = require("@aws-sdk/client-cognito-identity-provider");
 const { CognitoJwtVerifier } = require("aws-jwt-verify");
 const { createHmac } = require("node:crypto");
+const { check, MemoryStorage } = require("./helpers.cjs");
 
 const config = JSON.parse(process.argv[2]);
 const { endpoint, region, pools, password } = config;
@@ -33,19 +34,7 @@ async function step(name, body) {
   }
 }
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
 // -- helpers ------------------------------------------------------------------------------------
-
-class MemoryStorage {
-  constructor() { this.data = {}; }
-  setItem(k, v) { this.data[k] = String(v); return this.data[k]; }
-  getItem(k) { return Object.prototype.hasOwnProperty.call(this.data, k) ? this.data[k] : null; }
-  removeItem(k) { return delete this.data[k]; }
-  clear() { this.data = {}; return this.data; }
-}
 
 function userPool(name, storage) {
   const pool = pools[name];
