@@ -100,6 +100,48 @@ def test_wrong_session_token_unknown_key_or_wrong_secret_is_refused(
     assert error_of(excinfo)[0] == "SignatureDoesNotMatch"
 
 
+def test_every_sts_call_checks_credentials_issued_here(
+        local: Any, pool: PoolInfo, token: str, cognito_identity: Any,
+        make_identity_pool: Callable[..., str]) -> None:
+    """moto answers the STS calls not made here (AssumeRole...), but only once the identity
+    pool's credentials signing them hold; session credentials get no more (AWS refuses)."""
+    creds = credentials(cognito_identity, make_identity_pool(pool),
+                        {provider(pool): token})["Credentials"]
+    sts = sts_as(local, creds)
+    for call, name in ((sts.get_session_token, "GetSessionToken"),
+                       (lambda: sts.get_federation_token(Name="alice"), "GetFederationToken")):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert error_of(excinfo) == ("AccessDenied",
+                                     f"Cannot call {name} with session credentials")
+
+    def assume_role(client: Any) -> Any:
+        return client.assume_role(RoleArn=OTHER_ROLE, RoleSessionName="chained")
+
+    for spoiled, code in (({**creds, "SecretKey": creds["SecretKey"][::-1]},
+                           "SignatureDoesNotMatch"),
+                          ({**creds, "SessionToken": creds["SessionToken"][:-2] + "xx"},
+                           "InvalidClientTokenId")):
+        with pytest.raises(ClientError) as excinfo:
+            assume_role(sts_as(local, spoiled))
+        assert error_of(excinfo)[0] == code
+    assert assume_role(sts)["Credentials"]["AccessKeyId"]  # good credentials: moto answers
+    local.advance_clock(3601)
+    with pytest.raises(ClientError) as excinfo:
+        assume_role(sts)
+    assert error_of(excinfo)[0] == "ExpiredToken"
+
+
+def test_developer_identities_are_not_served(pool: PoolInfo, cognito_identity: Any,
+                                             make_identity_pool: Callable[..., str]) -> None:
+    for identity_pool in (make_identity_pool(pool),
+                          "us-east-1:00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(ClientError) as excinfo:  # moto answered, even for no pool
+            cognito_identity.get_open_id_token_for_developer_identity(
+                IdentityPoolId=identity_pool, Logins={"login.example": "alice"})
+        assert error_of(excinfo)[0] == "UnsupportedOperationException"
+
+
 def _forge(token: str, **claims: Any) -> str:
     header, payload, signature = token.split(".")
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

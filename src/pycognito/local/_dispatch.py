@@ -159,4 +159,6 @@ def implements(service: str, operation: str) -> bool:
                             "sts": _federation.STS_OPERATIONS}
     if operation in ours.get(service, {}):
         return True
+    if operation in _federation.NOT_SERVED.get(service, ()):
+        return False
     return _moto.implements(service, operation)

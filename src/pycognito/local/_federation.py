@@ -29,7 +29,7 @@ from ._identity_pools import (
     resolve_role,
     roles_of,
 )
-from ._sts import StsError, caller_identity, web_identity_result
+from ._sts import IssuedCredentials, StsError, caller_identity, web_identity_result
 
 if TYPE_CHECKING:
     from ._state import LocalState
@@ -137,6 +137,10 @@ def _pool_exists(state: LocalState, params: dict[str, Any]) -> None:
     return None  # there is one: moto answers
 
 
+#: moto's operations this endpoint refuses (``UnsupportedOperationException``): developer
+#: identities are not served, and moto would hand out a token even for no identity pool.
+NOT_SERVED = {"cognito-identity": frozenset({"GetOpenIdTokenForDeveloperIdentity"})}
+
 IDENTITY_OPERATIONS: dict[str, IdentityOperation] = {
     "GetId": _get_id,
     "GetCredentialsForIdentity": _get_credentials_for_identity,
@@ -185,11 +189,26 @@ def _assume_role_with_web_identity(state: LocalState, params: dict[str, str],
 
 def _get_caller_identity(state: LocalState, params: dict[str, str],
                          environ: dict[str, Any], body: bytes) -> Optional[str]:
+    creds = _signer(state, environ, body)
+    return None if creds is None else caller_identity(creds)
+
+
+def _signer(state: LocalState, environ: dict[str, Any], body: bytes
+            ) -> Optional[IssuedCredentials]:
+    """The credentials issued here that signed the request, if they hold (else STS's error);
+    ``None`` for credentials that are not ours (moto answers)."""
     access_key = _access_key(environ)
     if access_key is None or not state.credentials.issued_here(access_key):
-        return None  # not credentials of ours: moto answers
-    creds = state.credentials.check(access_key, environ, body)
-    return caller_identity(creds)
+        return None
+    return state.credentials.check(access_key, environ, body)
+
+
+def _checked_for_moto(state: LocalState, action: str, environ: dict[str, Any],
+                      body: bytes) -> None:
+    """An STS call moto answers: signed with credentials issued here, they must hold, and as
+    session credentials they cannot get more (AWS refuses them these two calls)."""
+    if _signer(state, environ, body) is not None and action in _NOT_WITH_SESSION_CREDENTIALS:
+        raise StsError("AccessDenied", f"Cannot call {action} with session credentials", 403)
 
 
 def _access_key(environ: dict[str, Any]) -> Optional[str]:
@@ -205,6 +224,7 @@ STS_OPERATIONS: dict[str, StsOperation] = {
     "AssumeRoleWithWebIdentity": _assume_role_with_web_identity,
     "GetCallerIdentity": _get_caller_identity,
 }
+_NOT_WITH_SESSION_CREDENTIALS = frozenset({"GetSessionToken", "GetFederationToken"})
 
 
 # -- dispatch -------------------------------------------------------------------------------
@@ -225,11 +245,14 @@ def answer(environ: dict[str, Any], body: bytes, state: LocalState) -> Optional[
     params = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
     action = params.get("Action", "")
     sts_operation = STS_OPERATIONS.get(action)
-    if sts_operation is None or not _is_sts(environ, action):
+    if not action or not _is_sts(environ, action):
         return None
     with state.lock:
-        _record(state, action)
         try:
+            if sts_operation is None:
+                _checked_for_moto(state, action, environ, body)
+                return None
+            _record(state, action)
             result = sts_operation(state, params, environ, body)
         except StsError as error:
             return Reply(error.status, "text/xml", error.to_xml().encode())

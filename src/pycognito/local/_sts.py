@@ -4,7 +4,8 @@
 by the server clock. ``GetCallerIdentity`` signed with them answers with the assumed role; it
 refuses them once expired (``ExpiredToken``), a request signed with another secret
 (``SignatureDoesNotMatch``: the SigV4 signature is recomputed), and a wrong session token or a
-temporary key it never issued (``InvalidClientTokenId``). Other STS calls are moto's.
+temporary key it never issued (``InvalidClientTokenId``). Other STS calls are moto's, once
+the same checks pass for credentials issued here (``_federation``).
 ``AssumeRoleWithWebIdentity`` checks the OpenID token: signature, issuer, expiry, and that the
 role is one the identity pool hands out (what its trust policy would allow).
 """
