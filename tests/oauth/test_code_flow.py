@@ -263,6 +263,29 @@ def test_login_page_sends_the_sms_code(local: LocalCognito, cognito_idp: Any,
     assert landed is not None and flow.finish(request, landed).access_token
 
 
+def test_login_page_sends_the_email_code(local: LocalCognito, cognito_idp: Any,
+                                         oauth_pool: OAuthPool, flow: AuthorizationCodeFlow,
+                                         make_user: UserFactory) -> None:
+    pool_id = oauth_pool.pool.pool_id
+    cognito_idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+        EmailMfaConfiguration={"Message": "Your code is {####}", "Subject": "Your code"})
+    make_user(oauth_pool.pool, "erin")
+    cognito_idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="erin",
+        EmailMfaSettings={"Enabled": True, "PreferredMfa": True})
+    request = flow.start()
+    browser = Browser()
+    browser.open(request.url)
+    assert browser.submit(username="erin", password=DEFAULT_PASSWORD) is None
+    assert browser.page is not None and "Code sent by e-mail" in browser.page.text
+    code = local.last_code(username="erin", kind="email_mfa")
+    assert browser.submit(code=str((int(code) + 1) % 10 ** len(code)).zfill(len(code))) is None
+    assert browser.error == "Invalid code received for user."
+    landed = browser.submit(code=code)
+    assert landed is not None and flow.finish(request, landed).access_token
+
+
 def test_loopback_redirect_receives_the_code(oauth_pool: OAuthPool, flow: AuthorizationCodeFlow,
                                              alice: UserInfo) -> None:
     with LoopbackRedirect() as receiver:
