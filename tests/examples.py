@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 
-def run_pytest_example(folder: Path, code: str) -> None:
+def run_pytest_example(folder: Path, code: str, *, tests: int = 1) -> None:
     """Write ``code`` as a test module in ``folder`` and run pytest on it in a subprocess (an
     example starts its own local Cognito, which cannot share a process with the session's);
-    it must pass with one test."""
+    its ``tests`` tests must all pass."""
     folder.mkdir(exist_ok=True)
     (folder / "test_example.py").write_text(code, encoding="utf-8")
     env = {k: v for k, v in os.environ.items()
@@ -22,4 +22,4 @@ def run_pytest_example(folder: Path, code: str) -> None:
         cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
-    assert "1 passed" in done.stdout
+    assert f"{tests} passed" in done.stdout, done.stdout
