@@ -235,6 +235,7 @@ def test_pre_token_generation_v1_claims_and_groups(
     assert "tenant" not in access_claims  # version 1 changes the id token only
     [call] = local.lambda_invocations()
     assert (call.trigger_source, call.event["version"]) == ("TokenGeneration_Authentication", "1")
+    assert call.event["response"] == {"claimsOverrideDetails": None}  # as AWS sends it
 
     renewed = cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
                                         AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]})
@@ -269,6 +270,8 @@ def test_pre_token_generation_v2_access_token_scopes_pass_our_verifier(
         jwks_url=f"{local.endpoint_url}/{pool.pool_id}/.well-known/jwks.json")
     assert verifier.verify(access, "access")["scope"] == "orders/read"
     assert local.lambda_invocations()[0].event["version"] == version[1]
+    assert local.lambda_invocations()[0].event["response"] == {
+        "claimsAndScopeOverrideDetails": None}
 
 
 # -- messages and the HTTP view -------------------------------------------------------------------
@@ -337,6 +340,7 @@ def test_pre_token_generation_v3_for_client_credentials(
     [call] = local.lambda_invocations()
     assert call.trigger_source == "TokenGeneration_ClientCredentials"
     assert call.event["userName"] is None and call.event["request"]["scopes"] == ["orders/read"]
+    assert call.event["response"] == {"claimsAndScopeOverrideDetails": None}
 
     def refuse(event: dict[str, Any], context: Any) -> dict[str, Any]:
         raise RuntimeError("not this client")
@@ -392,3 +396,70 @@ def test_user_migration_without_attributes_finds_no_user(
     assert error_of(caught)[0] == "UserNotFoundException"
     with pytest.raises(ClientError):
         cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="zed")
+
+
+def test_every_message_goes_through_custom_message(local: LocalCognito, cognito_idp: Any,
+                                                   make_pool: Callable[..., PoolInfo]) -> None:
+    """Each kind of code Cognito sends has its CustomMessage source and its customised text."""
+
+    def message(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        source = event["triggerSource"]
+        user = event["request"]["usernameParameter"] or event["userName"]
+        event["response"]["emailSubject"] = source
+        event["response"]["emailMessage"] = f"{user}: {event['request']['codeParameter']}"
+        return event
+
+    local.register_lambda(arn("every"), message)
+    pool = make_pool(auth_flows=("ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), pool_kwargs={
+        "LambdaConfig": {"CustomMessage": arn("every")},
+        "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}})
+    cognito_idp.admin_create_user(UserPoolId=pool.pool_id, Username="ola",
+                                  DesiredDeliveryMediums=["EMAIL"],
+                                  UserAttributes=[{"Name": "email", "Value": "ola@example.com"},
+                                                  {"Name": "email_verified", "Value": "true"}])
+    cognito_idp.admin_set_user_password(UserPoolId=pool.pool_id, Username="ola",
+                                        Password=DEFAULT_PASSWORD, Permanent=True)
+    cognito_idp.forgot_password(ClientId=pool.client_id, Username="ola")
+    cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_AUTH", AuthParameters={
+        "USERNAME": "ola", "PREFERRED_CHALLENGE": "EMAIL_OTP"})
+    signed_in = cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_AUTH",
+                                          AuthParameters={"USERNAME": "ola",
+                                                          "PASSWORD": DEFAULT_PASSWORD,
+                                                          "PREFERRED_CHALLENGE": "PASSWORD"})
+    token = signed_in["AuthenticationResult"]["AccessToken"]
+    cognito_idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    sent = {m.kind: m for m in local.messages(username="ola")}
+    expected = {"admin_create_user": "CustomMessage_AdminCreateUser",
+                "forgot_password": "CustomMessage_ForgotPassword",
+                "email_otp": "CustomMessage_Authentication",
+                "attribute_verification": "CustomMessage_VerifyUserAttribute"}
+    assert {kind: m.subject for kind, m in sent.items()} == expected
+    assert all(m.text == f"ola: {m.code}" for m in sent.values())
+    [created] = local.lambda_invocations(trigger_source="CustomMessage_AdminCreateUser")
+    assert created.event["request"]["usernameParameter"] == "{username}"
+
+
+def test_admin_created_users_and_password_resets_reach_their_triggers(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    local.register_lambda(arn("pre"), lambda event, context: event)
+    local.register_lambda(arn("post"), lambda event, context: event)
+    pool = triggered(PreSignUp="pre", PostConfirmation="post")
+    cognito_idp.admin_create_user(UserPoolId=pool.pool_id, Username="pia",
+                                  MessageAction="SUPPRESS", ClientMetadata={"by": "admin"},
+                                  ValidationData=[{"Name": "ticket", "Value": "T-1"}],
+                                  UserAttributes=[{"Name": "email", "Value": "pia@example.com"},
+                                                  {"Name": "email_verified", "Value": "true"}])
+    [pre] = local.lambda_invocations(trigger_source="PreSignUp_AdminCreateUser")
+    assert pre.event["userName"] == "pia"
+    assert pre.event["request"]["validationData"] == {"ticket": "T-1"}
+    assert pre.event["request"]["clientMetadata"] == {"by": "admin"}
+    assert pre.event["request"]["userAttributes"]["email"] == "pia@example.com"
+    cognito_idp.admin_set_user_password(UserPoolId=pool.pool_id, Username="pia",
+                                        Password=DEFAULT_PASSWORD, Permanent=True)
+    cognito_idp.forgot_password(ClientId=pool.client_id, Username="pia")
+    cognito_idp.confirm_forgot_password(
+        ClientId=pool.client_id, Username="pia", Password="Brand-New-Pass-8!",
+        ConfirmationCode=local.last_code(username="pia", kind="forgot_password"))
+    [post] = local.lambda_invocations(trigger_source="PostConfirmation_ConfirmForgotPassword")
+    assert post.event["callerContext"]["clientId"] == pool.client_id
+    assert post.event["request"]["userAttributes"]["email"] == "pia@example.com"

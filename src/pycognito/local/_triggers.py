@@ -173,6 +173,11 @@ def _group_configuration(claims: dict[str, Any]) -> dict[str, Any]:
             "preferredRole": claims.get("cognito:preferred_role")}
 
 
+#: The response member each PreTokenGeneration event version is sent with (``null``).
+_OVERRIDES = {"1": "claimsOverrideDetails", "2": "claimsAndScopeOverrideDetails",
+              "3": "claimsAndScopeOverrideDetails"}
+
+
 def pre_token_generation(pool: Pool, client: Any, user: User, source: str, *,
                          id_claims: dict[str, Any], access_claims: dict[str, Any]) -> None:
     """PreTokenGeneration: change the claims (and, in event versions 2 and 3, the access
@@ -187,7 +192,8 @@ def pre_token_generation(pool: Pool, client: Any, user: User, source: str, *,
     if version != "1":
         request["scopes"] = str(access_claims.get("scope", "")).split()
     response = _lambdas.invoke(pool, "PreTokenGeneration", source, user_name=user.username,
-                               request=request, client_id=client.id) or {}
+                               request=request, response={_OVERRIDES[version]: None},
+                               client_id=client.id) or {}
     if version == "1":
         details = response.get("claimsOverrideDetails") or {}
         _claims(id_claims, details)
@@ -211,7 +217,8 @@ def client_token_generation(pool: Pool, client: Any, claims: dict[str, Any]) -> 
                "groupConfiguration": _group_configuration({}),
                "clientMetadata": client_metadata()}
     response = _lambdas.invoke(pool, "PreTokenGeneration", "TokenGeneration_ClientCredentials",
-                               user_name=None, request=request, client_id=client.id) or {}
+                               user_name=None, request=request,
+                               response={_OVERRIDES["3"]: None}, client_id=client.id) or {}
     access = (response.get("claimsAndScopeOverrideDetails") or {}).get(
         "accessTokenGeneration") or {}
     _claims(claims, access)
