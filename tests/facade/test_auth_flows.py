@@ -208,3 +208,25 @@ def test_user_migration_then_srp(local: LocalCognito, make_either: CognitoFactor
     later = make_either(pool, username="mia")
     later.authenticate(legacy["mia"])  # SRP, now that the user exists
     assert len(local.lambda_invocations(trigger_source="UserMigration_Authentication")) == 1
+
+
+@pytest.mark.parametrize("factor", ["PASSWORD", "PASSWORD_SRP"])
+def test_user_auth_password_answers_the_device_challenge(
+        factor: str, local: LocalCognito, make_either: CognitoFactory,
+        make_pool: Callable[..., PoolInfo], make_user: Callable[..., UserInfo]) -> None:
+    """A remembered device is proven after a USER_AUTH password or SRP step, as after SRP."""
+    pool = make_pool(device_tracking=True, client_secret=True,
+                     auth_flows=(*ALL_AUTH_FLOWS, "ALLOW_USER_AUTH"))
+    ned = make_user(pool, "ned")
+    first = make_either(pool, username="ned")
+    first.authenticate(ned.password, flow="USER_AUTH", preferred_challenge=factor)
+    device = first.remember_device("laptop")
+    local.clear_calls()
+    again = make_either(pool, username="ned", **device)
+    again.authenticate(ned.password, flow="USER_AUTH", preferred_challenge=factor)
+    answered = [c.challenge_name for c in local.calls("RespondToAuthChallenge")]
+    assert {"DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"} <= set(answered)
+    assert again.access_claims is not None
+    assert again.access_claims.get("device_key") == device["device_key"]
+    again.renew_access_token()  # the device's refresh token works
+    assert again.access_token

@@ -125,3 +125,39 @@ def test_custom_auth_needs_the_define_trigger(cognito_idp: Any, pool: PoolInfo,
         start(cognito_idp, pool)
     assert error_of(caught) == ("InvalidParameterException",
                                 "Custom auth lambda trigger is not configured for the user pool.")
+
+
+def test_a_failing_challenge_handler_is_user_lambda_validation(local: LocalCognito,
+                                                               cognito_idp: Any,
+                                                               custom_pool: PoolInfo) -> None:
+    def broken(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise KeyError("answer")
+
+    challenge = start(cognito_idp, custom_pool)
+    local.register_lambda(ARN + "verify", broken)
+    try:
+        with pytest.raises(ClientError) as caught:
+            answer(cognito_idp, custom_pool, challenge, "2")
+    finally:
+        local.register_lambda(ARN + "verify", verify)
+    assert error_of(caught) == ("UserLambdaValidationException",
+                                "VerifyAuthChallengeResponse failed with error 'answer'.")
+
+
+def test_a_challenge_the_local_cognito_cannot_run_is_refused(local: LocalCognito,
+                                                             cognito_idp: Any,
+                                                             custom_pool: PoolInfo) -> None:
+    """DefineAuthChallenge may name CUSTOM_CHALLENGE, or PASSWORD_VERIFIER after SRP_A."""
+
+    def sms(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["challengeName"] = "SMS_MFA"
+        return event
+
+    local.register_lambda(ARN + "define", sms)
+    try:
+        with pytest.raises(ClientError) as caught:
+            start(cognito_idp, custom_pool)
+    finally:
+        local.register_lambda(ARN + "define", define)
+    code, message = error_of(caught)
+    assert code == "InvalidLambdaResponseException" and "SMS_MFA" in message
