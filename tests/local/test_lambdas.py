@@ -463,3 +463,36 @@ def test_admin_created_users_and_password_resets_reach_their_triggers(
     [post] = local.lambda_invocations(trigger_source="PostConfirmation_ConfirmForgotPassword")
     assert post.event["callerContext"]["clientId"] == pool.client_id
     assert post.event["request"]["userAttributes"]["email"] == "pia@example.com"
+
+
+def test_user_migration_at_a_user_auth_password_step_only(
+        local: LocalCognito, cognito_idp: Any, make_pool: Callable[..., PoolInfo]) -> None:
+    """USER_AUTH with the password up front migrates as USER_PASSWORD_AUTH does; a
+    passwordless start does not call the trigger (AWS's rule)."""
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["request"].get("password") != "Old-Password-1!":
+            raise PermissionError("bad password")
+        event["response"]["userAttributes"] = {"email": f"{event['userName']}@legacy.example",
+                                               "email_verified": "true"}
+        return event
+
+    local.register_lambda(arn("migrate-choice"), migrate)
+    pool = make_pool(auth_flows=("ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), pool_kwargs={
+        "LambdaConfig": {"UserMigration": arn("migrate-choice")},
+        "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}})
+
+    def user_auth(username: str, **params: str) -> dict[str, Any]:
+        return cognito_idp.initiate_auth(  # type: ignore[no-any-return]
+            ClientId=pool.client_id, AuthFlow="USER_AUTH",
+            AuthParameters={"USERNAME": username, **params})
+
+    with pytest.raises(ClientError) as unknown:
+        user_auth("ivo", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert error_of(unknown)[0] == "UserNotFoundException"
+    assert local.lambda_invocations() == []
+    done = user_auth("ivo", PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Old-Password-1!")
+    assert claims(done["AuthenticationResult"]["IdToken"])["email"] == "ivo@legacy.example"
+    [call] = local.lambda_invocations()
+    assert call.trigger_source == "UserMigration_Authentication"
+    assert call.event["request"]["password"] == "Old-Password-1!"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _srp as srp_server
+from . import _triggers
 from ._auth import (
     _Answer,
     _answers,
@@ -25,7 +26,7 @@ from ._auth import (
 )
 from ._errors import invalid_parameter
 from ._mfa import mfa_settings
-from ._moto import Client, Pool, User, attributes_of
+from ._moto import Client, Pool, User, attributes_of, find_user
 from ._registry import Request, operation
 from ._state import STATE
 from ._users import authorize
@@ -64,7 +65,13 @@ def available_challenges(pool: Pool, user: User) -> list[str]:
 
 def start_choice(pool: Pool, client: Client, username: str, params: dict[str, str], *,
                  admin: bool) -> dict[str, Any]:
-    """InitiateAuth with USER_AUTH."""
+    """InitiateAuth with USER_AUTH (a password given up front can migrate an unknown user, as
+    at USER_PASSWORD_AUTH; a passwordless start never calls UserMigration, as on AWS)."""
+    password = params.get("PASSWORD")
+    if (params.get("PREFERRED_CHALLENGE") == "PASSWORD" and password
+            and "PASSWORD" in allowed_first_factors(pool) and find_user(pool, username) is None):
+        _triggers.migrate_user(pool, "UserMigration_Authentication", username=username,
+                               password=password, client_id=client.id)
     user = user_signing_in(pool, client, username)
     offered = available_challenges(pool, user)
     preferred = params.get("PREFERRED_CHALLENGE")
