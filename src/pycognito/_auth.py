@@ -672,12 +672,13 @@ class AuthMixin(VerifyMixin):
         # Fresh tokens are judged by Cognito's clock (its Date header, else the tokens' iat):
         # ours may be minutes off, more than the shortest token lifetime.
         server_now = server_time(response)
-        # Verified through verify_token (a subclass's override or a patch is honoured), with
-        # the attributes showing the new tokens; stored only once both passed.
+        # Verified through verify_token (a subclass's override or a patch is honoured), the
+        # access token first as in the original, with the attributes showing the new tokens;
+        # stored only once both passed.
         with self._verifying(tokens, server_now if server_now is not None else tokens.issued_at):
+            self.verify_token(tokens.access_token, "access_token", "access")
             if tokens.id_token:
                 self.verify_token(tokens.id_token, "id_token", "id")
-            self.verify_token(tokens.access_token, "access_token", "access")
         return tokens
 
     @operation

@@ -8,12 +8,12 @@ See test_original_suite.py for the rest of the original's patterns.
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import call, patch
 
 import pytest
 from botocore.stub import ANY, Stubber
 
-from pycognito import Cognito, TokenVerificationException
+from pycognito import AWSSRP, Cognito, TokenVerificationException
 from pycognito.exceptions import InvalidTypeError
 
 POOL = "us-east-1_123456789"
@@ -183,3 +183,24 @@ def test_authenticate_through_the_stubber_with_a_real_srp_exchange(
         user.authenticate(PASSWORD)
         stub.assert_no_pending_responses()
     assert user.access_token == user.id_token == "dummy_token"
+
+
+def test_a_mock_verify_token_sees_the_originals_calls_at_login_and_refresh(user: Cognito) -> None:
+    """Suites patch ``Cognito.verify_token`` with a plain mock and check its calls: positional
+    arguments, the access token first (the original's ``_set_tokens``), then the id token."""
+    result = {"AuthenticationResult": {"IdToken": "id.t.k", "AccessToken": "access.t.k",
+                                       "RefreshToken": "refresh", "TokenType": "Bearer"}}
+    expected = [call("access.t.k", "access_token", "access"), call("id.t.k", "id_token", "id")]
+    with patch.object(AWSSRP, "authenticate_user", return_value=result) as srp, \
+            patch.object(Cognito, "verify_token") as verify:
+        user.authenticate(PASSWORD)
+    srp.assert_called_once_with(client_metadata=None)
+    assert verify.call_args_list == expected
+    assert (user.access_token, user.id_token, user.refresh_token) == (
+        "access.t.k", "id.t.k", "refresh")
+    with Stubber(user.client) as stub, patch.object(Cognito, "verify_token") as verify:
+        stub.add_response("initiate_auth", result, {
+            "ClientId": APP, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": "refresh"}})
+        user.renew_access_token()
+    assert verify.call_args_list == expected
