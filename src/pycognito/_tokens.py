@@ -78,8 +78,10 @@ class TokenSet:
             expires_in = None
         claims = peek_claims(access)
         issued, expires = _number(claims.get("iat")), _number(claims.get("exp"))
-        if issued is None or expires is None:  # not a JWT we can read: trust ExpiresIn
+        if expires is None:  # not a JWT we can read: trust ExpiresIn
             issued, expires = received, received + float(expires_in or 3600)
+        elif issued is None:  # an exp alone (tokens made by hand): judged by our clock
+            issued = received
         device = result.get("NewDeviceMetadata")
         return cls(
             access_token=access,

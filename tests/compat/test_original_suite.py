@@ -9,7 +9,10 @@ botocore's ``Stubber`` plays Cognito; every line of ours runs for real. The patc
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
+import time
 from typing import Any
 from unittest.mock import patch
 
@@ -111,3 +114,18 @@ def test_a_first_challenge_other_than_the_verifier_is_a_not_implemented_error() 
                                             "Session": "s" * 20, "ChallengeParameters": {}})
         with pytest.raises(NotImplementedError, match="SOME_FUTURE_CHALLENGE"):
             aws.authenticate_user()
+
+
+def _hand_made(claims: dict[str, Any]) -> str:
+    """A token as suites make them (``jwt.encode({"exp": ...}, "secret")``): no iat."""
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize(("seconds_left", "expired"), [(-10, True), (7200, False)])
+def test_check_token_reads_exp_without_iat(seconds_left: int, expired: bool) -> None:
+    token = _hand_made({"sub": "1234567890", "exp": int(time.time()) + seconds_left})
+    user = Cognito(POOL, APP, username=USERNAME, access_token=token)
+    assert user.check_token(renew=False) is expired
