@@ -150,6 +150,12 @@ def _first_factor(choice: object) -> str:
     return choice
 
 
+def _replaced(obj: object, name: str) -> bool:
+    """Whether ``obj``'s method ``name`` is not :class:`AuthMixin`'s own (a subclass override
+    or a test's ``mock.patch``), so that it must be called where the original called it."""
+    return getattr(getattr(obj, name), "__func__", None) is not getattr(AuthMixin, name)
+
+
 def _metadata(client_metadata: Optional[Mapping[str, str]]) -> dict[str, Any]:
     if client_metadata is None:
         return {}
@@ -493,15 +499,20 @@ class AuthMixin(VerifyMixin):
 
         "About to" is the token lifecycle's refresh margin (a minute by default), judged by
         Cognito's clock (our clock corrected by the offset measured when the tokens arrived).
-        One renewal serves every thread that asks at once. Needs an access token.
+        One renewal serves every thread that asks at once. Needs an access token. A subclass
+        override or a test's patch of :meth:`renew_access_token` is what renews, as in the
+        original.
         """
         life = self._lifecycle
         if life.tokens is None:
             raise MissingValueError("check_token needs an access token", "access_token")
         expired = life.is_stale()
         if expired and renew:
-            with service_errors():
-                life.valid_tokens()
+            if _replaced(self, "renew_access_token"):
+                self.renew_access_token()  # a subclass's or a test's, as the original called it
+            else:
+                with service_errors():
+                    life.valid_tokens()
         return expired
 
     check_tokens = check_token  # the published page calls it by this name
@@ -580,11 +591,13 @@ class AuthMixin(VerifyMixin):
         """An ``AWSSRP`` for this app client and remembered device (the SRP prover), holding
         this instance's device values: a device Cognito forgot is forgotten here too."""
         device = self._device
-        prover = AWSSRP(
-            username,
-            password,
-            self.user_pool_id,
-            self.client_id,
+        import pycognito  # the package's name, as the original used it: a test may patch it
+
+        prover = pycognito.AWSSRP(
+            username=username,
+            password=password,
+            pool_id=self.user_pool_id,
+            client_id=self.client_id,
             client=self.client,
             client_secret=self.client_secret,
             device_key=device.key,
@@ -636,7 +649,7 @@ class AuthMixin(VerifyMixin):
     def _forget_device(self, refused_key: Optional[str]) -> None:
         """Say that a sign-in found Cognito no longer knows the remembered device and went on
         without it (its prover forgot the shared device values): ``forgotten_device_key``."""
-        if refused_key:
+        if isinstance(refused_key, str) and refused_key:
             log.info("Cognito does not know the device any more; logged in without it")
             self.forgotten_device_key = refused_key
 

@@ -7,6 +7,9 @@ See test_original_suite.py for the rest of the original's patterns.
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from typing import Any
 from unittest.mock import call, patch
 
@@ -204,3 +207,47 @@ def test_a_mock_verify_token_sees_the_originals_calls_at_login_and_refresh(user:
             "AuthParameters": {"REFRESH_TOKEN": "refresh"}})
         user.renew_access_token()
     assert verify.call_args_list == expected
+
+
+def _expired_access_token() -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    claims = {"iat": int(time.time()) - 3600, "exp": int(time.time()) - 10}
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
+
+
+def test_check_token_renews_through_a_patched_renew_access_token() -> None:
+    """The original's check_token called ``self.renew_access_token()`` (its published page says
+    so): a patch or an override of it is what renews."""
+    user = Cognito(POOL, APP, username=USERNAME, access_token=_expired_access_token(),
+                   refresh_token="refresh")
+    with patch.object(Cognito, "renew_access_token") as renew:
+        assert user.check_token() is True
+    renew.assert_called_once_with()
+
+    class Renewing(Cognito):
+        renewed = 0
+
+        def renew_access_token(self) -> None:
+            self.renewed += 1
+
+    sub = Renewing(POOL, APP, username=USERNAME, access_token=_expired_access_token(),
+                   refresh_token="refresh")
+    assert sub.check_token() is True and sub.renewed == 1
+    assert sub.check_token(renew=False) is True and sub.renewed == 1
+
+
+def test_a_patched_awssrp_class_is_the_one_authenticate_builds() -> None:
+    """The original's ``Cognito.authenticate`` built ``pycognito.AWSSRP`` by keyword: suites
+    patch that name and script the mock's ``authenticate_user``."""
+    with patch("pycognito.AWSSRP") as srp, patch.object(Cognito, "verify_token"):
+        srp.return_value.authenticate_user.return_value = RESULT
+        user = Cognito(POOL, APP, username=USERNAME)
+        user.authenticate(PASSWORD)
+    srp.return_value.authenticate_user.assert_called_once_with(client_metadata=None)
+    made = srp.call_args.kwargs
+    assert (made["username"], made["password"], made["pool_id"], made["client_id"]) == (
+        USERNAME, PASSWORD, POOL, APP)
+    assert made["client"] is user.client and made["client_secret"] is None
+    assert user.access_token == "dummy_token" and user.forgotten_device_key is None
