@@ -79,25 +79,28 @@ def test_a_dripping_server_cannot_hold_verify_past_the_deadline(
     verifier = _verifier(dripping.url)
     token = mint(key1, id_claims())
     outcomes: list[tuple[float, BaseException]] = []
+    first = time.monotonic()
 
-    def verify() -> None:
-        started = time.monotonic()
+    def verify(delay: float) -> None:
+        time.sleep(delay)
         try:
             verifier.verify(token)
         except BaseException as exc:
-            outcomes.append((time.monotonic() - started, exc))
+            outcomes.append((time.monotonic() - first, exc))
 
-    threads = [threading.Thread(target=verify, daemon=True) for _ in range(4)]
+    # four threads at once, then two that arrive during the first and the second attempt
+    threads = [threading.Thread(target=verify, args=(delay,), daemon=True)
+               for delay in (0, 0, 0, 0, 0.2, 0.6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=8)
     assert not any(thread.is_alive() for thread in threads), "verify() outlived its deadline"
-    assert len(outcomes) == 4
-    for elapsed, exc in outcomes:  # two attempts of 0.4 s (slack for a busy machine); the
-        assert isinstance(exc, JWKSUnavailableError)  # server alone would hold them for ever
-        assert elapsed < 2.5
-    assert dripping.accepted == 2
+    assert len(outcomes) == 6
+    for ended, exc in outcomes:  # all end with the two attempts of 0.4 s (slack for a busy
+        assert isinstance(exc, JWKSUnavailableError)  # machine); the server alone would hold
+        assert ended < 2.5  # them for ever
+    assert dripping.accepted == 2  # the late threads waited for the fetch under way
     deadline = time.monotonic() + 5
     while dripping.closed < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
