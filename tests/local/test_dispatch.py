@@ -46,6 +46,25 @@ def test_unknown_targets_and_bad_bodies_are_refused(local: LocalCognito) -> None
     assert local.calls()[-1].operation == "ListUserPools"
 
 
+@pytest.mark.parametrize("service, call", [
+    ("iam", lambda client: client.list_roles()),
+    ("sts", lambda client: client.assume_role_with_saml(  # unsigned: no identity pool use
+        RoleArn="arn:aws:iam::123456789012:role/r",
+        PrincipalArn="arn:aws:iam::123456789012:saml-provider/p", SAMLAssertion="x" * 20)),
+])
+def test_query_protocol_calls_not_served_get_an_error_their_client_reads(
+        local: LocalCognito, service: str, call: Any) -> None:
+    """A form-encoded ``Action`` call no service here answers is refused in XML, which the
+    query-protocol clients parse (a JSON body was a ResponseParserError for them)."""
+    from botocore.exceptions import ClientError
+
+    client = local.client(service_name=service)
+    with pytest.raises(ClientError) as refused:
+        call(client)
+    assert refused.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
 def test_moto_answers_what_we_do_not_handle_and_its_errors_keep_their_code(
         local: LocalCognito) -> None:
     status, body = _post(local, "AWSCognitoIdentityProviderService.ListUsers",

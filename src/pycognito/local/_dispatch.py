@@ -18,11 +18,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
+from urllib.parse import parse_qs
 
 from . import _federation, _moto
 from ._errors import CognitoError
 from ._registry import Request, handlers
 from ._state import STATE
+from ._sts import StsError
 from ._triggers import request_metadata
 
 #: status, headers, body
@@ -141,8 +143,13 @@ def dispatch(target: str, body: bytes, environ: dict[str, Any]) -> Reply:
     """Answer one AWS request; one no service here answers is refused with HTTP 400."""
     found = service_for(target, body, environ)
     if found is None:
-        return error_reply(CognitoError("UnknownOperationException",
-                                        "This endpoint does not serve that operation."))
+        refusal = CognitoError("UnknownOperationException",
+                               "This endpoint does not serve that operation.")
+        if not target and "Action" in parse_qs(body.decode("utf-8", "replace")):
+            # a query-protocol call (IAM, an unsigned AssumeRoleWithSAML...): its client reads XML
+            xml = StsError(refusal.cognito_code, refusal.message).to_xml().encode()
+            return refusal.status, [("Content-Type", "text/xml")], xml
+        return error_reply(refusal)
     service, action = found
     try:
         return service.answer(action, body, environ)
