@@ -181,6 +181,19 @@ def test_boto3_session_renews_across_an_expiry(
     assert refreshes(local) == 1
 
 
+def test_boto3_session_through_sts_when_asked(
+        local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
+        make_identity_pool: Callable[..., str]) -> None:
+    session = logged_in.boto3_session(make_identity_pool(pool), role_arn=AUTHENTICATED_ROLE)
+    sts = session.client("sts", endpoint_url=local.endpoint_url)
+    arn = sts.get_caller_identity()["Arn"]
+    assert arn.endswith(f":assumed-role/{ROLE_NAME}/CognitoIdentityCredentials")
+    move_clocks(3600 + 60)  # expired: renewed through the basic flow again
+    assert sts.get_caller_identity()["Arn"] == arn
+    assert len(local.calls("AssumeRoleWithWebIdentity")) == 2
+    assert not local.calls("GetCredentialsForIdentity")
+
+
 def test_threads_sharing_a_session_make_one_renewal(
         local: Any, logged_in: Cognito, pool: PoolInfo, move_clocks: Callable[..., None],
         make_identity_pool: Callable[..., str]) -> None:
