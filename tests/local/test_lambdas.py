@@ -496,3 +496,28 @@ def test_user_migration_at_a_user_auth_password_step_only(
     [call] = local.lambda_invocations()
     assert call.trigger_source == "UserMigration_Authentication"
     assert call.event["request"]["password"] == "Old-Password-1!"
+
+
+def test_user_migration_with_reset_required(local: LocalCognito, cognito_idp: Any,
+                                            triggered: Callable[..., PoolInfo]) -> None:
+    """finalUserStatus RESET_REQUIRED: the user is created, and must reset the password."""
+
+    def migrate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["userAttributes"] = {"email": "rex@legacy.example",
+                                               "email_verified": "true"}
+        event["response"]["finalUserStatus"] = "RESET_REQUIRED"
+        return event
+
+    local.register_lambda(arn("reset"), migrate)
+    pool = triggered(UserMigration="reset")
+    with pytest.raises(ClientError) as caught:
+        password_login(cognito_idp, pool, "rex", "Old-Password-1!")
+    assert error_of(caught)[0] == "PasswordResetRequiredException"
+    user = cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="rex")
+    assert user["UserStatus"] == "RESET_REQUIRED"
+    cognito_idp.forgot_password(ClientId=pool.client_id, Username="rex")
+    cognito_idp.confirm_forgot_password(
+        ClientId=pool.client_id, Username="rex", Password="Brand-New-Pass-9!",
+        ConfirmationCode=local.last_code(username="rex", kind="forgot_password"))
+    assert "AuthenticationResult" in password_login(cognito_idp, pool, "rex", "Brand-New-Pass-9!")
+    assert len(local.lambda_invocations()) == 1  # a pool user now: no second migration
