@@ -428,15 +428,24 @@ def test_every_message_goes_through_custom_message(local: LocalCognito, cognito_
                                                           "PREFERRED_CHALLENGE": "PASSWORD"})
     token = signed_in["AuthenticationResult"]["AccessToken"]
     cognito_idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
-    sent = {m.kind: m for m in local.messages(username="ola")}
-    expected = {"admin_create_user": "CustomMessage_AdminCreateUser",
-                "forgot_password": "CustomMessage_ForgotPassword",
-                "email_otp": "CustomMessage_Authentication",
-                "attribute_verification": "CustomMessage_VerifyUserAttribute"}
-    assert {kind: m.subject for kind, m in sent.items()} == expected
-    assert all(m.text == f"ola: {m.code}" for m in sent.values())
+    cognito_idp.update_user_attributes(AccessToken=token, UserAttributes=[
+        {"Name": "email", "Value": "ola@new.example"}])
+    sent = local.messages(username="ola")
+    assert [(m.kind, m.subject) for m in sent] == [
+        ("admin_create_user", "CustomMessage_AdminCreateUser"),
+        ("forgot_password", "CustomMessage_ForgotPassword"),
+        ("email_otp", "CustomMessage_Authentication"),
+        ("attribute_verification", "CustomMessage_VerifyUserAttribute"),
+        ("attribute_verification", "CustomMessage_UpdateUserAttribute")]
+    assert all(m.text == f"ola: {m.code}" for m in sent)
     [created] = local.lambda_invocations(trigger_source="CustomMessage_AdminCreateUser")
     assert created.event["request"]["usernameParameter"] == "{username}"
+
+    cognito_idp.sign_up(ClientId=pool.client_id, Username="max", Password=DEFAULT_PASSWORD,
+                        UserAttributes=[{"Name": "email", "Value": "max@example.com"}])
+    cognito_idp.resend_confirmation_code(ClientId=pool.client_id, Username="max")
+    assert [m.subject for m in local.messages(username="max")] == [
+        "CustomMessage_SignUp", "CustomMessage_ResendCode"]
 
 
 def test_admin_created_users_and_password_resets_reach_their_triggers(

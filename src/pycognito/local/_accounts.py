@@ -23,11 +23,14 @@ from ._users import authorize, delivery, missing_user_error
 _CONTACTS = ("email", "phone_number")
 
 
-def _send(pool: Pool, user: User, kind: str, attribute: str, purpose: str) -> dict[str, str]:
-    """Issue a code to the user's ``attribute`` and return the CodeDeliveryDetails."""
+def _send(pool: Pool, user: User, kind: str, attribute: str, purpose: str,
+          source: Optional[str] = None) -> dict[str, str]:
+    """Issue a code to the user's ``attribute`` and return the CodeDeliveryDetails
+    (``source``: the CustomMessage trigger source, when the kind alone does not say it)."""
     destination = attributes_of(user).get(attribute, "")
-    STATE.codes.issue(pool_id=pool.id, sub=user.id, username=user.username, kind=kind,
-                      destination=destination, purpose=purpose, attribute=attribute)
+    with _triggers.message_source(source):
+        STATE.codes.issue(pool_id=pool.id, sub=user.id, username=user.username, kind=kind,
+                          destination=destination, purpose=purpose, attribute=attribute)
     return delivery(user, attribute) or {}
 
 
@@ -137,7 +140,8 @@ def resend_confirmation_code(req: Request) -> dict[str, Any]:
         (a for a in _CONTACTS if attributes_of(user).get(a)), None)
     if attribute is None:
         raise invalid_parameter("User has no e-mail address or phone number to send a code to")
-    return {"CodeDeliveryDetails": _send(pool, user, "sign_up", attribute, "sign_up")}
+    return {"CodeDeliveryDetails": _send(pool, user, "sign_up", attribute, "sign_up",
+                                         "CustomMessage_ResendCode")}
 
 
 # -- password recovery --------------------------------------------------------------------------
@@ -288,7 +292,7 @@ def _updated_contacts(pool: Pool, user: User, updates: dict[str, str]) -> list[d
         user.update_attributes([{"Name": f"{attribute}_verified", "Value": "false"}])
         if attribute in auto and updates[attribute]:
             details.append(_send(pool, user, "attribute_verification", attribute,
-                                 f"attr:{attribute}"))
+                                 f"attr:{attribute}", "CustomMessage_UpdateUserAttribute"))
     return details
 
 

@@ -55,6 +55,21 @@ def tokens_for(source: str) -> Iterator[None]:
         _TOKEN_SOURCE.reset(token)
 
 
+_MESSAGE_SOURCE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
+    "pycognito_local_message_source", default=None)
+
+
+@contextmanager
+def message_source(source: Optional[str]) -> Iterator[None]:
+    """Codes sent inside are CustomMessage's ``source`` (``None``: by the code's kind), for the
+    kinds AWS tells apart by the call (``CustomMessage_ResendCode``, ``_UpdateUserAttribute``)."""
+    token = _MESSAGE_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _MESSAGE_SOURCE.reset(token)
+
+
 def token_source() -> Optional[str]:
     """The ``triggerSource`` of the tokens being issued (``None``: the default)."""
     return _TOKEN_SOURCE.get()
@@ -284,7 +299,7 @@ def custom_message(pool: Pool, user: User, kind: str, code: str, *, sms: bool,
                    source: Optional[str] = None) -> Optional[tuple[Optional[str], str]]:
     """CustomMessage: ``(subject, text)`` of the customised message with the code (and, for
     AdminCreateUser, the username) filled in, or ``None`` (no trigger, or no text returned)."""
-    source = source or MESSAGE_SOURCES.get(kind)
+    source = source or _MESSAGE_SOURCE.get() or MESSAGE_SOURCES.get(kind)
     if source is None or not _lambdas.configured(pool, "CustomMessage"):
         return None
     request: dict[str, Any] = {"userAttributes": user_attributes(user),
