@@ -329,3 +329,24 @@ def test_fresh_tokens_are_judged_by_cognitos_clock(
     if skew > 0:  # tokens of unknown age, verified later, are still judged by our clock
         with pytest.raises(TokenExpiredError):
             flow.verify_id_token(renewed)
+
+
+def test_hosted_sign_in_tokens_go_through_pre_token_generation(
+        local: LocalCognito, cognito_idp: Any, oauth_pool: OAuthPool,
+        flow: AuthorizationCodeFlow, alice: UserInfo) -> None:
+    """A sign-in on the hosted page is PreTokenGeneration's TokenGeneration_HostedAuth."""
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:hosted-claims"
+
+    def add_claim(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["claimsOverrideDetails"] = {"claimsToAddOrOverride": {"via": "hosted"}}
+        return event
+
+    local.register_lambda(arn, add_claim)
+    cognito_idp.update_user_pool(UserPoolId=oauth_pool.pool.pool_id, MfaConfiguration="OPTIONAL",
+                                 LambdaConfig={"PreTokenGeneration": arn})
+    request = flow.start()
+    tokens = flow.finish(request, Browser().sign_in(request.url, "alice", alice.password))
+    assert claims_of(tokens.id_token or "")["via"] == "hosted"
+    [call] = local.lambda_invocations()
+    assert call.trigger_source == "TokenGeneration_HostedAuth"
+    assert call.event["callerContext"]["clientId"] == oauth_pool.web_id
