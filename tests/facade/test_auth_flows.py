@@ -230,3 +230,25 @@ def test_user_auth_password_answers_the_device_challenge(
     assert again.access_claims.get("device_key") == device["device_key"]
     again.renew_access_token()  # the device's refresh token works
     assert again.access_token
+
+
+@pytest.mark.parametrize("choice", ["EMAIL_OTP", "PASSWORD_SRP"])
+def test_select_challenge_answered_on_a_new_instance(
+        choice: str, local: LocalCognito, make_either: CognitoFactory, choice_pool: PoolInfo,
+        kim: UserInfo) -> None:
+    """The web-app case: SELECT_CHALLENGE in one request, the choice and the code in others."""
+    with pytest.raises(SelectChallengeException) as raised:
+        make_either(choice_pool, username="kim").authenticate(flow="USER_AUTH")
+    chooser = make_either(choice_pool)
+    if choice == "PASSWORD_SRP":
+        chooser.respond_to_select_challenge(choice, kim.password,
+                                            mfa_tokens=raised.value.get_tokens())
+        assert chooser.access_claims is not None
+        assert chooser.access_claims["username"] == "kim"
+        return
+    with pytest.raises(EmailOTPChallengeException) as asked:
+        chooser.respond_to_select_challenge(choice, mfa_tokens=raised.value.get_tokens())
+    answering = make_either(choice_pool)
+    answering.respond_to_email_otp_challenge(local.last_code(username="kim", kind="email_otp"),
+                                             mfa_tokens=asked.value.get_tokens())
+    assert answering.access_claims is not None and answering.access_claims["username"] == "kim"
