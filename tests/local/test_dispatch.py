@@ -170,3 +170,104 @@ def test_naive_datetimes_are_utc_whatever_the_local_zone(monkeypatch: pytest.Mon
         monkeypatch.undo()
         time.tzset()
     assert json.loads(body) == {"When": 1767225600}
+
+
+def _moto_as_it_ships(local: LocalCognito, target: str, params: dict[str, Any]
+                      ) -> tuple[int, Any]:
+    """moto's own answer (its generic setup and serialiser) on the local Cognito's state."""
+    import io
+
+    from pycognito.local._state import STATE
+
+    body = json.dumps(params).encode()
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(local.port),
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+               "HTTP_HOST": f"127.0.0.1:{local.port}", "HTTP_X_AMZ_TARGET": target,
+               "CONTENT_TYPE": "application/x-amz-json-1.1", "CONTENT_LENGTH": str(len(body)),
+               "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+                                     "cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+               "wsgi.input": io.BytesIO(body)}
+    with STATE.lock, _moto.our_request():
+        status, _, content = _moto.CognitoIdpResponse.dispatch(
+            _moto._ServerRequest(environ, body))
+    return int(status), json.loads(content)
+
+
+def _same_times(value: Any) -> Any:
+    """Epoch seconds to the millisecond (moto's serialiser keeps microseconds)."""
+    if isinstance(value, dict):
+        return {k: _same_times(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_times(v) for v in value]
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def test_forwarded_answers_are_moto_s_own(local: LocalCognito, cognito_idp: Any,
+                                          make_pool: Any) -> None:
+    """The forwarding's own request set-up and JSON writing answer as moto as it ships does:
+    same parameters read, same backend, same members (None ones left out), same errors."""
+    pool = make_pool()
+    for name in ("alice", "albert", "bob"):
+        cognito_idp.admin_create_user(
+            UserPoolId=pool.pool_id, Username=name,
+            UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
+    cognito_idp.create_group(UserPoolId=pool.pool_id, GroupName="admins")
+    cognito_idp.admin_add_user_to_group(UserPoolId=pool.pool_id, Username="bob",
+                                        GroupName="admins")
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("ListUsers", {"UserPoolId": pool.pool_id}),
+        ("ListUsers", {"UserPoolId": pool.pool_id, "Filter": 'username ^= "al"',
+                       "AttributesToGet": ["email"]}),
+        ("ListUsers", {"UserPoolId": pool.pool_id, "Limit": 2}),
+        ("ListUsers", {"UserPoolId": pool.pool_id, "Filter": 'email = "null"'}),
+        ("ListUsers", {"UserPoolId": "us-east-1_nothere"}),
+        ("ListUsersInGroup", {"UserPoolId": pool.pool_id, "GroupName": "admins"}),
+        ("AdminListGroupsForUser", {"UserPoolId": pool.pool_id, "Username": "bob"}),
+        ("AdminListGroupsForUser", {"UserPoolId": pool.pool_id, "Username": "nobody"}),
+        ("GetGroup", {"UserPoolId": pool.pool_id, "GroupName": "admins"}),
+        ("DescribeUserPool", {"UserPoolId": pool.pool_id}),
+        ("DescribeUserPoolClient", {"UserPoolId": pool.pool_id, "ClientId": pool.client_id}),
+        ("ListGroups", {"UserPoolId": pool.pool_id}),
+        ("ListUserPools", {"MaxResults": 60}),
+        ("ListUserPoolClients", {"UserPoolId": pool.pool_id}),
+    ]
+    for operation, params in cases:
+        assert operation not in _registry.handlers(), f"{operation} is not forwarded"
+        target = f"AWSCognitoIdentityProviderService.{operation}"
+        ours = _post(local, target, json.dumps(params).encode())
+        shipped = _moto_as_it_ships(local, target, params)
+        if ours[0] != 200:  # errors: same status and type (moto's text may say more)
+            assert (ours[0], ours[1]["__type"]) == (shipped[0], shipped[1]["__type"]), operation
+            continue
+        assert "PaginationToken" not in params
+        ours_body, shipped_body = _same_times(ours[1]), _same_times(shipped[1])
+        for answer in (ours_body, shipped_body):
+            answer.pop("PaginationToken", None)  # opaque, and new on each call
+            answer.pop("NextToken", None)
+        assert ours[0] == shipped[0], operation
+        assert json.dumps(ours_body, sort_keys=True) == json.dumps(shipped_body, sort_keys=True), operation
+
+
+def test_answers_are_written_as_their_output_shape() -> None:
+    """Only the output shape's members, None ones left out, timestamps as epoch seconds."""
+    from datetime import datetime, timezone
+
+    from pycognito.local._shapes import answer_writer
+
+    when = datetime(2026, 1, 2, 3, 4, 5, 678000)
+    moto_answer = {"Users": [{"Username": "a", "UserPoolId": "not in the shape",
+                              "UserCreateDate": when, "Enabled": True, "MFAOptions": None,
+                              "Attributes": [{"Name": "email", "Value": "a@example.com",
+                                              "Extra": 1}]}],
+                   "PaginationToken": None}
+    assert answer_writer("cognito-idp", "ListUsers")(moto_answer) == {
+        "Users": [{"Username": "a", "UserCreateDate": 1767323045.678, "Enabled": True,
+                   "Attributes": [{"Name": "email", "Value": "a@example.com"}]}]}
+    aware = {"UserPool": {"Id": "p", "CreationDate": when.replace(tzinfo=timezone.utc),
+                          "LambdaConfig": {}, "UserPoolTags": {"k": "v", "none": None}}}
+    assert answer_writer("cognito-idp", "DescribeUserPool")(aware) == {
+        "UserPool": {"Id": "p", "CreationDate": 1767323045.678, "LambdaConfig": {},
+                     "UserPoolTags": {"k": "v"}}}
+    odd = {"x": object()}
+    assert answer_writer("cognito-idp", "NoSuchOperation")(odd) is odd

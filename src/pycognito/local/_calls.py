@@ -32,12 +32,15 @@ class Call:
         return data
 
 
-def call_from_request(target: str, body: bytes, at: datetime) -> Optional[Call]:
-    """The :class:`Call` for a request with this ``X-Amz-Target``; ``None`` if not Cognito."""
+def call_from_request(target: str, body: bytes, at: datetime, params: Any = None
+                      ) -> Optional[Call]:
+    """The :class:`Call` for a request with this ``X-Amz-Target``; ``None`` if not Cognito.
+    ``params``: the body already parsed (else it is parsed here)."""
     if not target.startswith(TARGET_PREFIX):
         return None
     try:
-        params = json.loads(body or b"{}")
+        if params is None:
+            params = json.loads(body or b"{}")
     except (ValueError, RecursionError):  # refused by the front door; still a call
         params = {}
     if not isinstance(params, dict):

@@ -16,7 +16,6 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
 from urllib.parse import parse_qs
 
@@ -56,7 +55,7 @@ def by_target(prefix: str) -> Callable[[str, bytes, dict[str, Any]], Optional[st
 
 
 def json_reply(status: int, payload: Any) -> Reply:
-    body = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
+    body = json.dumps(payload, separators=(",", ":"), default=_moto.json_default).encode()
     return status, [("Content-Type", JSON_11), ("x-amzn-RequestId", str(uuid.uuid4()))], body
 
 
@@ -66,16 +65,22 @@ def error_reply(error: CognitoError) -> Reply:
     return status, [*headers, ("x-amzn-ErrorType", error.cognito_code)], body
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):  # epoch seconds; a naive one is UTC, as moto keeps them
-        return _moto.plain(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+#: Where the front door (``_validation``) leaves a JSON body it has parsed: ``(body, value)``.
+PARSED_JSON = "pycognito.local.parsed_json"
+
+
+def parsed_json(environ: dict[str, Any], body: bytes) -> Any:
+    """The value of this JSON ``body`` if the front door has parsed it, else ``None``."""
+    parsed = environ.get(PARSED_JSON)
+    return parsed[1] if parsed is not None and parsed[0] == body else None
 
 
 def answer_cognito(action: str, body: bytes, environ: dict[str, Any]) -> Reply:
     """A Cognito user-pool operation: our handler, or moto's own implementation."""
     try:
-        params = json.loads(body or b"{}")
+        params = parsed_json(environ, body)
+        if params is None:
+            params = json.loads(body or b"{}")
     except ValueError:
         return error_reply(CognitoError("SerializationException", "The request body is not "
                                         "valid JSON."))
@@ -86,7 +91,7 @@ def answer_cognito(action: str, body: bytes, environ: dict[str, Any]) -> Reply:
     with STATE.lock, _moto.our_request(), request_metadata(params):
         try:
             if handler is None:
-                return _moto_reply(environ, body, "cognito-idp")
+                return _moto_reply(environ, body, "cognito-idp", params)
             result = handler(Request(action, params, environ))
             return json_reply(200, {} if result is None else result)
         except CognitoError as error:
@@ -101,8 +106,9 @@ def answer_cognito(action: str, body: bytes, environ: dict[str, Any]) -> Reply:
 _HOP_HEADERS = {"date", "server", "content-length", "connection", "transfer-encoding"}
 
 
-def _moto_reply(environ: dict[str, Any], body: bytes, service: str) -> Reply:
-    status, headers, content = _moto.forward(environ, body, service)
+def _moto_reply(environ: dict[str, Any], body: bytes, service: str,
+                params: Optional[dict[str, Any]] = None) -> Reply:
+    status, headers, content = _moto.forward(environ, body, service, params)
     return status, [(k, v) for k, v in headers.items() if k.lower() not in _HOP_HEADERS], content
 
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qs
 
 from ._calls import call_from_request
-from ._dispatch import dispatch
+from ._dispatch import dispatch, parsed_json
 from ._errors import CognitoError
 from ._moto import find_pool
 from ._oauth_endpoints import route as oauth_route
@@ -50,7 +50,8 @@ class LocalApp:
         refusal = check_request(environ)  # malformed or unknown: a 4xx before anything sees it
         target = environ.get("HTTP_X_AMZ_TARGET") or ""
         body = _read_body(environ)
-        call = call_from_request(target, body, self._state.clock.now())
+        call = call_from_request(target, body, self._state.clock.now(),
+                                 parsed_json(environ, body))
         if call is not None:
             with self._state.lock:
                 self._state.calls.add(call)

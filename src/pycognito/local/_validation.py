@@ -25,16 +25,15 @@ import binascii
 import io
 import json
 import math
-import os
 import re
-import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from ._dispatch import implements, service_for
+from ._dispatch import PARSED_JSON, implements, service_for
+from ._shapes import service_model
 
 #: Largest request body accepted (bytes); larger ones get HTTP 413 before being read.
 MAX_BODY_BYTES = 1 << 20
@@ -88,7 +87,7 @@ def check_request(environ: dict[str, Any]) -> Optional[Refusal]:
     if found is None:
         return None
     service, operation = found[0].name, found[1]
-    model = _model(service)
+    model = service_model(service)
     query = model.metadata.get("protocol") == "query"
     refusal = (_check_query(model, operation, body) if query
                else _check_json(model, operation, body, environ))
@@ -112,9 +111,11 @@ def _check_json(model: Any, operation: str, body: bytes,
         return Refusal(400, "InvalidSignatureException",
                        f"The request is signed for another service than {model.signing_name}.")
     try:
-        _check_shape(_parse(body), model.operation_model(operation).input_shape, "", 0)
+        params = _parse(body)
+        _check_shape(params, model.operation_model(operation).input_shape, "", 0)
     except _Invalid as invalid:
         return Refusal(400, invalid.code, invalid.message)
+    environ[PARSED_JSON] = (body, params)  # the dispatcher and the call log read it
     return None
 
 
@@ -291,21 +292,3 @@ def _signing_service(authorization: Optional[str]) -> Optional[str]:
         return None
     match = re.search(r"Credential=[^/,\s]*/[^/,\s]*/[^/,\s]*/([^/,\s]*)/", authorization)
     return match.group(1) if match else ""
-
-
-_models: dict[str, Any] = {}
-_models_lock = threading.Lock()
-
-
-def _model(service: str) -> Any:
-    """botocore's service model (loaded on first use, kept): read with botocore's own loader
-    (its search path, ``AWS_DATA_PATH`` first), without the cost of a whole botocore session."""
-    with _models_lock:
-        if service not in _models:
-            from botocore.loaders import create_loader
-            from botocore.model import ServiceModel
-
-            data = create_loader(os.environ.get("AWS_DATA_PATH")).load_service_model(
-                service, "service-2")
-            _models[service] = ServiceModel(data, service_name=service)
-        return _models[service]
