@@ -36,6 +36,7 @@ class LocalApp:
 
     def __init__(self, state: LocalState = STATE) -> None:
         self._state = state
+        self._date = (-1, "")  # the last Date header, and its second of the server clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or ""
@@ -70,14 +71,21 @@ class LocalApp:
     def _dated(self, start_response: StartResponse) -> StartResponse:
         """Send the server clock (moved by ``advance_clock``) as the HTTP ``Date``, as a real
         server whose clock reads that time would."""
-        clock = self._state.clock
-
         def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
             headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            headers.append(("Date", formatdate(clock.time(), usegmt=True)))
+            headers.append(("Date", self._http_date()))
             return start_response(status, headers, *exc_info)
 
         return start
+
+    def _http_date(self) -> str:
+        """The server clock as an HTTP date (written once per second of it)."""
+        now = self._state.clock.time()
+        second, text = self._date
+        if int(now) != second:
+            second, text = int(now), formatdate(now, usegmt=True)
+            self._date = (second, text)
+        return text
 
     def _jwks(self, start_response: StartResponse, pool_id: str) -> list[bytes]:
         with self._state.lock:

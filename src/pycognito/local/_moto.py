@@ -148,11 +148,12 @@ def forward(environ: dict[str, Any], body: bytes, service: str = "cognito-idp",
     """Answer a request with moto's own response class for ``service`` (``cognito-idp``,
     ``cognito-identity`` or ``sts``), unpatched: status, headers, body.
 
-    For cognito-idp, the operation's method of ``CognitoIdpResponse`` is called directly and a
-    plain result is written as JSON here (moto's generic ``call_action`` inspects the class and
-    walks botocore's output shapes on every call: ~10x the cost of the operation itself).
-    Anything else (paginated results, other services) goes through moto's own serialiser.
-    ``params``: the cognito-idp body already parsed (else it is parsed here).
+    For cognito-idp, the operation's method of ``CognitoIdpResponse`` is called directly (set
+    up by :class:`_JsonCognitoResponse`) and its result written as AWS writes it by the
+    operation's answer writer (``_shapes``; moto's generic ``call_action`` inspects the class
+    and interprets botocore's output shapes on every call: ~10x the cost of the operation).
+    Other results and services go through moto's own serialiser. ``params``: the cognito-idp
+    body already parsed (else it is parsed here).
     """
     env = _with_body(environ, body)
     if service != "cognito-idp":

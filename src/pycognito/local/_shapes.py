@@ -39,8 +39,12 @@ def service_model(service: str) -> Any:
 def epoch_seconds(value: datetime) -> float:
     """A timestamp as AWS's JSON protocol writes it: epoch seconds, to the millisecond; a
     naive datetime is UTC (as moto keeps them)."""
-    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return int(aware.timestamp() * 1000) / 1000
+    since = value - (_EPOCH if value.tzinfo else _NAIVE_EPOCH)
+    return int(since.total_seconds() * 1000) / 1000
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 def answer_writer(service: str, operation: str) -> Writer:
