@@ -246,7 +246,8 @@ def test_forwarded_answers_are_moto_s_own(local: LocalCognito, cognito_idp: Any,
             answer.pop("PaginationToken", None)  # opaque, and new on each call
             answer.pop("NextToken", None)
         assert ours[0] == shipped[0], operation
-        assert json.dumps(ours_body, sort_keys=True) == json.dumps(shipped_body, sort_keys=True), operation
+        assert (json.dumps(ours_body, sort_keys=True)
+                == json.dumps(shipped_body, sort_keys=True)), operation
 
 
 def test_answers_are_written_as_their_output_shape() -> None:
