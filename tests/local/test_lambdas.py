@@ -530,3 +530,66 @@ def test_user_migration_with_reset_required(local: LocalCognito, cognito_idp: An
         ConfirmationCode=local.last_code(username="rex", kind="forgot_password"))
     assert "AuthenticationResult" in password_login(cognito_idp, pool, "rex", "Brand-New-Pass-9!")
     assert len(local.lambda_invocations()) == 1  # a pool user now: no second migration
+
+
+def test_pre_token_generation_v2_suppresses_and_overrides_groups_and_roles(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo],
+        make_user: Callable[..., UserInfo]) -> None:
+    role = "arn:aws:iam::123456789012:role/readers"
+
+    def customise(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToSuppress": ["email", "email_verified", "iss"]},
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"tier": "2"},
+                                      "claimsToSuppress": ["client_id"]},
+            "groupOverrideDetails": {"groupsToOverride": ["readers"],
+                                     "iamRolesToOverride": [role], "preferredRole": role},
+        }
+        return event
+
+    local.register_lambda(arn("v2-groups"), customise)
+    pool = triggered(PreTokenGeneration="v2-groups", pre_token_version="V2_0")
+    make_user(pool, "ike")
+    result = password_login(cognito_idp, pool, "ike")["AuthenticationResult"]
+    id_claims, access = claims(result["IdToken"]), claims(result["AccessToken"])
+    assert "email" not in id_claims and "email_verified" not in id_claims
+    assert id_claims["iss"].endswith(pool.pool_id)  # protected: kept
+    assert id_claims["cognito:groups"] == access["cognito:groups"] == ["readers"]
+    assert id_claims["cognito:roles"] == [role] and id_claims["cognito:preferred_role"] == role
+    assert access["tier"] == "2" and access["client_id"] == pool.client_id
+
+
+@pytest.mark.parametrize("trigger", ["PostConfirmation", "PostAuthentication", "CustomMessage",
+                                     "PreTokenGeneration", "DefineAuthChallenge",
+                                     "CreateAuthChallenge"])
+def test_each_trigger_failing_is_user_lambda_validation(
+        trigger: str, local: LocalCognito, cognito_idp: Any, make_pool: Callable[..., PoolInfo],
+        make_user: Callable[..., UserInfo]) -> None:
+    def fail(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    def define(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["challengeName"] = "CUSTOM_CHALLENGE"
+        return event
+
+    local.register_lambda(arn("fail"), fail)
+    local.register_lambda(arn("define-ok"), define)
+    config = {trigger: arn("fail")}
+    if trigger == "CreateAuthChallenge":
+        config["DefineAuthChallenge"] = arn("define-ok")
+    pool = make_pool(pool_kwargs={"LambdaConfig": config})
+    with pytest.raises(ClientError) as caught:
+        if trigger in ("PostConfirmation", "CustomMessage"):
+            sign_up(cognito_idp, pool)
+            cognito_idp.confirm_sign_up(ClientId=pool.client_id, Username="bob",
+                                        ConfirmationCode=local.last_code(kind="sign_up"))
+        elif trigger in ("PostAuthentication", "PreTokenGeneration"):
+            make_user(pool, "bob")
+            password_login(cognito_idp, pool, "bob")
+        else:
+            make_user(pool, "bob")
+            cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="CUSTOM_AUTH",
+                                      AuthParameters={"USERNAME": "bob"})
+    assert error_of(caught) == ("UserLambdaValidationException",
+                                f"{trigger} failed with error boom.")
+    assert local.lambda_invocations(function_arn=arn("fail"))[-1].error == "RuntimeError: boom"
