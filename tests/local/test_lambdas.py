@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any, Callable
 
@@ -299,6 +300,12 @@ def test_custom_message_is_what_the_outbox_shows(local: LocalCognito, cognito_id
     assert seen["function_arn"] == arn("message")
     assert seen["event"]["request"]["codeParameter"] == "{####}"
     assert seen["response"]["emailSubject"] == "Welcome aboard"
+    listing = f"{local.endpoint_url}/_local/lambda-invocations?function_arn="
+    by_arn = listing + urllib.parse.quote(arn("message"), safe="")
+    with urllib.request.urlopen(by_arn, timeout=5) as answer:  # noqa: S310
+        assert [i["trigger_source"] for i in json.load(answer)] == ["CustomMessage_SignUp"]
+    with urllib.request.urlopen(listing + "other", timeout=5) as answer:  # noqa: S310
+        assert json.load(answer) == []
 
 
 def test_cli_lambda_spec() -> None:
