@@ -600,3 +600,25 @@ def test_each_trigger_failing_is_user_lambda_validation(
     assert error_of(caught) == ("UserLambdaValidationException",
                                 f"{trigger} failed with error boom.")
     assert local.lambda_invocations(function_arn=arn("fail"))[-1].error == "RuntimeError: boom"
+
+
+def test_custom_message_for_a_texted_sign_in_code(local: LocalCognito, cognito_idp: Any,
+                                                  make_pool: Callable[..., PoolInfo],
+                                                  make_user: Callable[..., UserInfo]) -> None:
+    def message(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["smsMessage"] = f"Shop code {event['request']['codeParameter']}"
+        event["response"]["emailMessage"] = "not for a text message"
+        return event
+
+    local.register_lambda(arn("sms"), message)
+    pool = make_pool(auth_flows=("ALLOW_USER_AUTH",), pool_kwargs={
+        "LambdaConfig": {"CustomMessage": arn("sms")},
+        "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}}})
+    make_user(pool, "una", phone_number="+15550142")
+    cognito_idp.initiate_auth(ClientId=pool.client_id, AuthFlow="USER_AUTH", AuthParameters={
+        "USERNAME": "una", "PREFERRED_CHALLENGE": "SMS_OTP"})
+    [sent] = local.messages(username="una", kind="sms_otp")
+    assert (sent.destination, sent.text, sent.subject) == ("+15550142", f"Shop code {sent.code}",
+                                                           None)
+    [call] = local.lambda_invocations()
+    assert call.trigger_source == "CustomMessage_Authentication"
