@@ -56,8 +56,7 @@ def answer_writer(service: str, operation: str) -> Writer:
         model = service_model(service)
         shape = (model.operation_model(operation).output_shape
                  if operation in model.operation_names else None)
-        writer = _compile(shape, {}) if shape is not None else _same
-        writer = writer or _same
+        writer = (_compile(shape, {}) if shape is not None else None) or _same
         with _lock:
             _writers[key] = writer
     return writer
