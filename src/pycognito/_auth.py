@@ -671,10 +671,19 @@ class AuthMixin(VerifyMixin):
             raise
 
     def _accept(self, response: Mapping[str, Any]) -> None:
-        """Verify and store the tokens of Cognito's final response; confirm a new device."""
-        tokens = self._store(response)
-        if tokens.new_device:
-            self._confirm_new_device(tokens)
+        """Verify and store the tokens of Cognito's final response (through
+        :meth:`_set_tokens`); confirm a new device."""
+        self._set_tokens(response)
+        result = response["AuthenticationResult"]
+        if result.get("NewDeviceMetadata"):
+            self._confirm_new_device(TokenSet.from_result(result))
+
+    def _set_tokens(self, tokens: Mapping[str, Any]) -> None:
+        """Verify and store the tokens of a Cognito response (``{"AuthenticationResult":
+        {...}}``): the original's helper, which subclasses extend with
+        ``super()._set_tokens(tokens)``. Every login, challenge answer and refresh of this
+        instance stores its tokens through it."""
+        self._store(tokens)
 
     def _store(self, response: Mapping[str, Any]) -> TokenSet:
         """Verify and store the tokens of Cognito's final response (no I/O once the pool's

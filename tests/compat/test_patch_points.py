@@ -251,3 +251,32 @@ def test_a_patched_awssrp_class_is_the_one_authenticate_builds() -> None:
         USERNAME, PASSWORD, POOL, APP)
     assert made["client"] is user.client and made["client_secret"] is None
     assert user.access_token == "dummy_token" and user.forgotten_device_key is None
+
+
+class _Extending(Cognito):
+    """A subclass as a downstream project wrote one: it extends ``_set_tokens``."""
+
+    seen: list[str]
+
+    def _set_tokens(self, tokens: Any) -> None:
+        super()._set_tokens(tokens)
+        self.seen.append(tokens["AuthenticationResult"]["AccessToken"])
+
+
+@patch("pycognito.Cognito.verify_token", _mock_verify_tokens)
+def test_a_subclass_extending_set_tokens_sees_every_login_and_refresh() -> None:
+    user = _Extending(POOL, APP, username=USERNAME)
+    user.seen = []
+    user._set_tokens(RESULT)  # called directly, as the original's subclasses do
+    assert user.access_token == "dummy_token" and user.refresh_token == "dummy_token"
+    with patch.object(AWSSRP, "authenticate_user", _mock_authenticate_user):
+        user.authenticate(PASSWORD)
+    renewed = {"AuthenticationResult": {**RESULT["AuthenticationResult"],
+                                        "AccessToken": "renewed_token"}}
+    with Stubber(user.client) as stub:
+        stub.add_response("admin_initiate_auth", RESULT)
+        stub.add_response("initiate_auth", renewed)
+        user.admin_authenticate(PASSWORD)
+        user.renew_access_token()
+    assert user.seen == ["dummy_token"] * 3 + ["renewed_token"]
+    assert user.access_token == "renewed_token"
