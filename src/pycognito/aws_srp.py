@@ -91,6 +91,11 @@ class AWSSRP:
     DEVICE_SRP_CHALLENGE = DEVICE_SRP_AUTH
     DEVICE_PASSWORD_VERIFIER_CHALLENGE = DEVICE_PASSWORD_VERIFIER
 
+    #: The group's N, g and the multiplier k (the original's instance attributes, now constants).
+    big_n: int = srp.N
+    g: int = srp.G
+    k: int = srp.K
+
     def __init__(
         self,
         username: Optional[str] = None,

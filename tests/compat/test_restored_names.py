@@ -83,6 +83,17 @@ def test_the_aws_srp_helpers_compute_what_the_original_did() -> None:
     assert len(draws) == 8 and all(0 <= d < 2**128 for d in draws)
 
 
+def test_awssrp_keeps_the_group_attributes() -> None:
+    """The original's instances carried ``big_n``, ``g`` and ``k``; code doing its own SRP
+    steps reads them."""
+    from pycognito.aws_srp import AWSSRP, G_HEX, N_HEX, hex_hash, hex_to_long
+
+    aws = AWSSRP(None, None, "us-east-1_Compat", "client", pool_region="us-east-1")
+    assert (aws.big_n, aws.g) == (hex_to_long(N_HEX), hex_to_long(G_HEX))
+    assert aws.k == hex_to_long(hex_hash("00" + N_HEX + "0" + G_HEX))
+    assert aws.large_a_value == pow(aws.g, aws.small_a_value, aws.big_n)
+
+
 def test_generate_hash_device_makes_a_verifier_for_its_password() -> None:
     from pycognito.aws_srp import generate_hash_device
 
