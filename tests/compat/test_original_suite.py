@@ -9,9 +9,7 @@ botocore's ``Stubber`` plays Cognito; every line of ours runs for real. The patc
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import time
 from typing import Any
 from unittest.mock import patch
@@ -21,6 +19,8 @@ from botocore.stub import Stubber
 
 from pycognito import Cognito, UserObj
 from pycognito.aws_srp import AWSSRP
+
+from .helpers import unsigned_token
 
 POOL = "us-east-1_123456789"
 APP = "app"
@@ -116,16 +116,8 @@ def test_a_first_challenge_other_than_the_verifier_is_a_not_implemented_error() 
             aws.authenticate_user()
 
 
-def _hand_made(claims: dict[str, Any]) -> str:
-    """A token as suites make them (``jwt.encode({"exp": ...}, "secret")``): no iat."""
-    def part(value: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
-
-
 @pytest.mark.parametrize(("seconds_left", "expired"), [(-10, True), (7200, False)])
 def test_check_token_reads_exp_without_iat(seconds_left: int, expired: bool) -> None:
-    token = _hand_made({"sub": "1234567890", "exp": int(time.time()) + seconds_left})
+    token = unsigned_token("HS256", sub="1234567890", exp=int(time.time()) + seconds_left)
     user = Cognito(POOL, APP, username=USERNAME, access_token=token)
     assert user.check_token(renew=False) is expired

@@ -7,8 +7,6 @@ See test_original_suite.py for the rest of the original's patterns.
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from typing import Any
 from unittest.mock import call, patch
@@ -18,6 +16,8 @@ from botocore.stub import ANY, Stubber
 
 from pycognito import AWSSRP, Cognito, TokenVerificationException
 from pycognito.exceptions import InvalidTypeError
+
+from .helpers import unsigned_token
 
 POOL = "us-east-1_123456789"
 APP = "app"
@@ -210,11 +210,7 @@ def test_a_mock_verify_token_sees_the_originals_calls_at_login_and_refresh(user:
 
 
 def _expired_access_token() -> str:
-    def part(value: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-    claims = {"iat": int(time.time()) - 3600, "exp": int(time.time()) - 10}
-    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
+    return unsigned_token(iat=int(time.time()) - 3600, exp=int(time.time()) - 10)
 
 
 def test_check_token_renews_through_a_patched_renew_access_token() -> None:

@@ -7,8 +7,6 @@ a new one, as the published page shows), admin-only user and group objects, and
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from typing import Any
 from unittest import mock
@@ -23,17 +21,12 @@ from pycognito import AWSSRP, Cognito, GroupObj
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 from pycognito.utils import RequestsSrpAuth
 
+from .helpers import unsigned_token
+
 POOL = "us-east-1_123456789"
 APP = "app"
 USERNAME = "bob"
 SESSION = "s" * 40
-
-
-def _token(**claims: Any) -> str:
-    def part(value: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'RS256', 'kid': 'k'})}.{part(claims)}.c2ln"
 
 
 def _result(access: str = "access.t.k") -> dict[str, Any]:
@@ -103,7 +96,7 @@ def test_admin_only_user_and_group_objects() -> None:
 
 
 def test_requests_srp_auth_on_a_patched_login() -> None:
-    access = _token(exp=int(time.time()) + 3600, iat=int(time.time()))
+    access = unsigned_token(exp=int(time.time()) + 3600, iat=int(time.time()))
     user = Cognito(POOL, APP, username=USERNAME)
     auth = RequestsSrpAuth(cognito=user, password="pw")
     with patch.object(AWSSRP, "authenticate_user", return_value=_result(access)) as login, \
