@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, Optional
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Optional, TypeVar
 
 from . import _lambdas
 from ._errors import CognitoError
@@ -29,45 +29,43 @@ PROTECTED_CLAIMS = frozenset({
 })
 
 
+_T = TypeVar("_T")
+
+
 @contextmanager
-def request_metadata(params: dict[str, Any]) -> Iterator[None]:
-    """Make the request's ``ClientMetadata`` what the triggers it causes receive."""
-    raw = params.get("ClientMetadata")
-    metadata = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
-    token = _METADATA.set(metadata)
+def _bound(var: contextvars.ContextVar[_T], value: _T) -> Iterator[None]:
+    """``var`` is ``value`` inside (this request's thread and context only)."""
+    token = var.set(value)
     try:
         yield
     finally:
-        _METADATA.reset(token)
+        var.reset(token)
+
+
+def request_metadata(params: dict[str, Any]) -> AbstractContextManager[None]:
+    """Make the request's ``ClientMetadata`` what the triggers it causes receive."""
+    raw = params.get("ClientMetadata")
+    metadata = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    return _bound(_METADATA, metadata)
 
 
 _TOKEN_SOURCE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
     "pycognito_local_token_source", default=None)
 
 
-@contextmanager
-def tokens_for(source: str) -> Iterator[None]:
+def tokens_for(source: str) -> AbstractContextManager[None]:
     """Tokens issued inside are PreTokenGeneration's ``source`` (``TokenGeneration_...``)."""
-    token = _TOKEN_SOURCE.set(source)
-    try:
-        yield
-    finally:
-        _TOKEN_SOURCE.reset(token)
+    return _bound(_TOKEN_SOURCE, source)
 
 
 _MESSAGE_SOURCE: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
     "pycognito_local_message_source", default=None)
 
 
-@contextmanager
-def message_source(source: Optional[str]) -> Iterator[None]:
+def message_source(source: Optional[str]) -> AbstractContextManager[None]:
     """Codes sent inside are CustomMessage's ``source`` (``None``: by the code's kind), for the
     kinds AWS tells apart by the call (``CustomMessage_ResendCode``, ``_UpdateUserAttribute``)."""
-    token = _MESSAGE_SOURCE.set(source)
-    try:
-        yield
-    finally:
-        _MESSAGE_SOURCE.reset(token)
+    return _bound(_MESSAGE_SOURCE, source)
 
 
 def token_source() -> Optional[str]:
