@@ -109,3 +109,22 @@ def test_requests_srp_auth_on_a_patched_login() -> None:
     login.assert_called_once_with(client_metadata=None)  # one login for both requests
     assert [r.headers["Authorization"] for r in api.request_history] == [f"Bearer {access}"] * 2
     assert auth.cognito_client is user and user.access_token == access
+
+
+def test_patched_srp_steps_drive_cognito_authenticate() -> None:
+    """``AWSSRP.get_auth_params``/``process_challenge`` patched: ``Cognito.authenticate`` sends
+    exactly what they return (the original's AWSSRP test, through the facade)."""
+    user = Cognito(POOL, APP, username=USERNAME)
+    params, answer = {"USERNAME": USERNAME, "SRP_A": "srp"}, {"USERNAME": USERNAME, "X": "y"}
+    with patch.object(AWSSRP, "get_auth_params", return_value=params), \
+            patch.object(AWSSRP, "process_challenge", return_value=answer) as process, \
+            patch.object(Cognito, "verify_token"), Stubber(user.client) as stub:
+        stub.add_response("initiate_auth", {"ChallengeName": "PASSWORD_VERIFIER",
+                                            "ChallengeParameters": {"SALT": "a1"}},
+                          {"AuthFlow": "USER_SRP_AUTH", "ClientId": APP, "AuthParameters": params})
+        stub.add_response("respond_to_auth_challenge", _result(), {
+            "ClientId": APP, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": answer})
+        user.authenticate("pw")
+        stub.assert_no_pending_responses()
+    process.assert_called_once_with({"SALT": "a1"}, params)
+    assert user.refresh_token == "refresh"
