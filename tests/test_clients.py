@@ -105,6 +105,17 @@ def test_timeout_seconds_reads_every_http_client_shape() -> None:
     assert timeout_seconds({"connect": 5.0, "read": 1.0, "write": None, "pool": None}) == 5.0
 
 
+def _unsigned(claims: dict[str, int]) -> str:
+    """A JWT-shaped token with these claims (no valid signature: it never reaches a verifier)."""
+    import base64
+    import json
+
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
+
+
 class _HungServer:
     """Accepts connections on loopback and never answers (a hung Cognito)."""
 
@@ -129,7 +140,8 @@ class _HungServer:
         self.socket.close()
 
 
-@pytest.mark.parametrize("kind", ["httpx", "requests-401-retry"])
+@pytest.mark.parametrize("kind", ["httpx", "requests-401-retry", "requests-first-login",
+                                  "requests-session-refresh"])
 def test_a_renewal_inside_an_http_auth_keeps_to_the_request_timeout(kind: str) -> None:
     import requests
 
@@ -150,6 +162,19 @@ def test_a_renewal_inside_an_http_auth_keeps_to_the_request_timeout(kind: str) -
                 auth = HttpxSrpAuth(cognito=cognito, password="Pass-word-1")
                 with httpx.Client(auth=auth, timeout=1.0) as client:
                     client.get(hung.url + "/api")
+            elif kind == "requests-first-login":  # no tokens yet: the auth logs in first
+                requests.get(hung.url + "/api",
+                             auth=RequestsSrpAuth(cognito=cognito, password="Pass-word-1"),
+                             timeout=(0.5, 1.0))
+            elif kind == "requests-session-refresh":  # expired tokens: the auth refreshes first
+                from pycognito._tokens import TokenSet
+
+                expired = TokenSet.from_tokens(_unsigned({"exp": 1, "iat": 0}), refresh_token="r")
+                cognito.token_lifecycle.restore(expired)
+                assert cognito.token_lifecycle.is_stale()
+                with requests.Session() as session:
+                    session.auth = RequestsSrpAuth(cognito=cognito)
+                    session.get(hung.url + "/api", timeout=1.0)
             else:  # the API says 401: the auth renews (login) within the caller's timeout
                 import http.server
 

@@ -9,12 +9,14 @@
 Before each request the tokens are made valid (a login the first time, an early refresh near
 expiry, one call for all threads at once); a 401 from the API triggers one renewal and one retry
 (not when the body was a one-shot stream such as a generator, which cannot be sent twice: then
-the 401 is returned and the next request carries the renewed token).
+the 401 is returned and the next request carries the renewed token). Either renewal keeps to the
+``timeout`` the request was given: one attempt per Cognito call, each within it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import sys
+from typing import Any, Callable, Optional
 
 import requests
 from requests.auth import AuthBase
@@ -40,13 +42,34 @@ class RequestsSrpAuth(BearerAuth, AuthBase):
     """
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        tokens = self._lifecycle.valid_tokens()
+        tokens = self._lifecycle.fresh_tokens()
+        if tokens is None:  # a login or a refresh, within the caller's timeout
+            with bounded_calls(_timeout_being_prepared()):
+                tokens = self._lifecycle.valid_tokens()
         request.headers[self._header] = self._header_value(tokens)
         used = tokens.access_token
         renewed = lambda: self._header_value(self._lifecycle.renew_rejected(used))  # noqa: E731
         request.register_hook(  # type: ignore[no-untyped-call]
             "response", retry_once_on_401(self._header, renewed))
         return request
+
+
+def _timeout_being_prepared() -> Optional[float]:
+    """The ``timeout`` given to ``requests`` for the request an auth is preparing, if any.
+
+    requests calls an auth before sending, without the timeout; it is an argument of
+    ``requests.Session.request`` (which every ``requests.get``/``session.post``... goes
+    through), a few frames up. A request prepared by hand and sent with ``send`` has none here.
+    """
+    frame = sys._getframe(1)
+    for _ in range(16):
+        if frame.f_code.co_name == "request" and frame.f_globals.get("__name__") == (
+                "requests.sessions"):
+            return timeout_seconds(frame.f_locals.get("timeout"))
+        if frame.f_back is None:
+            break
+        frame = frame.f_back
+    return None
 
 
 def retry_once_on_401(header: str, renewed: Callable[[], str]) -> Callable[..., requests.Response]:
