@@ -7,6 +7,7 @@ import stat
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,20 +62,62 @@ def test_damaged_or_foreign_file_reads_as_empty(tmp_path: Path, content: bytes) 
 
 def test_a_save_removes_temporaries_a_killed_save_left(tmp_path: Path) -> None:
     storage = FileTokenStorage(tmp_path / "tokens.json")
-    stale = tmp_path / ".tokens-tokens.json-abc123"
-    young = tmp_path / ".tokens-tokens.json-def456"  # perhaps another process saving now
-    other = tmp_path / ".tokens-other.json-abc123"  # another file's
-    for leftover in (stale, young, other):
+    stale = tmp_path / ".tokens-tokens.json-abc123de"  # mkstemp's names before process ids
+    young = tmp_path / ".tokens-tokens.json-def456gh"  # perhaps another process saving now
+    other = tmp_path / ".tokens-other.json-abc123de"  # another file's
+    sibling = tmp_path / ".tokens-tokens.json-2-abc123de"  # tokens.json-2's
+    for leftover in (stale, young, other, sibling):
         leftover.write_text('{"tokens": "secret"}')
     old = time.time() - STALE_TEMPORARY_SECONDS - 5
-    for leftover in (stale, other):
+    for leftover in (stale, other, sibling):
         os.utime(leftover, (old, old))
     storage.save(DATA)
     assert not stale.exists() and young.exists() and other.exists()
     os.utime(young, (old, old))
     storage.clear()
     assert not young.exists() and other.exists()
-    assert sorted(os.listdir(tmp_path)) == [".tokens-other.json-abc123"]
+    assert sorted(os.listdir(tmp_path)) == sorted([sibling.name, other.name])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process ids are probed with signal 0 on POSIX")
+def test_a_killed_saves_temporary_goes_at_once(tmp_path: Path) -> None:
+    """``kill -9`` during a save: the next save, ``clear()`` or logout removes the temporary
+    without waiting :data:`STALE_TEMPORARY_SECONDS`, since the process that wrote it is gone;
+    a live writer's (another process's, or this one's) stays."""
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    killed = tmp_path / f".tokens-tokens.json-{ended.pid}-k1ll3d_x.tmp"
+    live = tmp_path / f".tokens-tokens.json-{os.getppid()}-saving_x.tmp"
+    mine = tmp_path / f".tokens-tokens.json-{os.getpid()}-saving_y.tmp"
+    for leftover in (killed, live, mine):
+        leftover.write_text('{"tokens": "secret"}')
+    storage = FileTokenStorage(tmp_path / "tokens.json")
+    storage.clear()
+    assert not killed.exists() and live.exists() and mine.exists()
+    storage.save(DATA)
+    assert storage.load() == DATA
+    assert sorted(os.listdir(tmp_path)) == sorted([live.name, mine.name, "tokens.json"])
+
+
+def test_a_save_names_its_temporary_after_its_process(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    made: list[str] = []
+    real = tempfile.mkstemp
+
+    def recording(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real(*args, **kwargs)
+        made.append(os.path.basename(name))
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording)
+    FileTokenStorage(tmp_path / "tokens.json").save(DATA)
+    [name] = made
+    assert name.startswith(f".tokens-tokens.json-{os.getpid()}-") and name.endswith(".tmp")
 
 
 def test_concurrent_saves_leave_a_whole_file(tmp_path: Path) -> None:

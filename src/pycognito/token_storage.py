@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -20,8 +21,9 @@ from typing import Any, Mapping, Optional, Protocol, Union, runtime_checkable
 
 __all__ = ["FileTokenStorage", "MemoryTokenStorage", "TokenStorage"]
 
-#: A temporary file of an interrupted save is removed by a later save (or clear) once it is
-#: this old (seconds); a younger one may belong to a save running in another process.
+#: A temporary file of an interrupted save is removed by a later save (or clear) at once when
+#: the process that wrote it has ended (its id is in the name), else once it is this old
+#: (seconds): a younger one may belong to a save running in another process.
 STALE_TEMPORARY_SECONDS = 60.0
 
 
@@ -90,7 +92,8 @@ class FileTokenStorage:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._remove_stale_temporaries()
             # mkstemp creates the file with mode 0600 (owner only), whatever the umask
-            fd, temp = tempfile.mkstemp(prefix=self._temporary_prefix, dir=self.path.parent)
+            fd, temp = tempfile.mkstemp(prefix=f"{self._temporary_prefix}{os.getpid()}-",
+                                        suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(payload)
@@ -112,21 +115,43 @@ class FileTokenStorage:
 
     def _remove_stale_temporaries(self) -> None:
         """Remove what a save killed half-way left behind (it holds tokens): temporaries of
-        this file older than :data:`STALE_TEMPORARY_SECONDS`."""
+        this file whose writer has ended, or older than :data:`STALE_TEMPORARY_SECONDS`."""
         cutoff = time.time() - STALE_TEMPORARY_SECONDS
+        # mkstemp's names: the prefix, the writer's process id (since this version), 8 random
+        # characters; so another file's temporaries (tokens.json-2's, say) never match
+        ours = re.compile(rf"{re.escape(self._temporary_prefix)}(?:(\d+)-[a-z0-9_]{{8}}\.tmp"
+                          r"|[a-z0-9_]{8})")
         try:
             leftovers = list(self.path.parent.glob(f"{glob.escape(self._temporary_prefix)}*"))
         except OSError:
             return
         for leftover in leftovers:
+            match = ours.fullmatch(leftover.name)
+            if match is None:
+                continue
             try:
-                if leftover.lstat().st_mtime < cutoff:
+                if ((match[1] is not None and _ended(int(match[1])))
+                        or leftover.lstat().st_mtime < cutoff):
                     leftover.unlink()
             except OSError:
                 pass  # gone already, or not ours to remove
 
     def __repr__(self) -> str:
         return f"FileTokenStorage({str(self.path)!r})"
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` (on this machine) has ended; ``False`` when unsure (this
+    process, another system than POSIX, where signal 0 is no mere probe)."""
+    if os.name != "posix" or pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # EPERM: alive, another user's
+        return False
+    return False
 
 
 def damaged_session(storage: object, why: str) -> None:
