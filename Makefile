@@ -27,7 +27,7 @@ test: lint typecheck unit
 
 # Every generated malformed request against the local Cognito (make test sends a sample).
 sweep: $(STAMP)
-	PYCOGNITO_SWEEP=full $(VENV)/bin/pytest -q tests/local/test_sweep.py
+	PYCOGNITO_SWEEP=full $(VENV)/bin/pytest -q -s tests/local/test_sweep.py
 
 # The hosted login page in a real headless Chromium (Debian's chromium + chromium-driver,
 # installed here when missing). Without a browser the tests fail and say so; they never skip.

@@ -161,7 +161,7 @@ def garbage_probes() -> Iterator[Probe]:
                    "AWSSecurityTokenServiceV20110615.GetCallerIdentity", "." * 5000,
                    TARGET_PREFIX + "listuserpools"):
         yield Probe(f"target {target[:40]!r}", b'{"MaxResults": 1}', target)
-    for label, body in (
+    bodies = (
         ("empty", b""), ("null", b"null"), ("array", b"[]"), ("number", b"1"),
         ("string", b'"x"'), ("deep arrays", b"[" * 100_000),
         ("deep objects", b'{"a":' * 50_000), ("not UTF-8", b"\xff\xfe\x00"),
@@ -172,8 +172,19 @@ def garbage_probes() -> Iterator[Probe]:
         ("escaped surrogate", b'{"NextToken": "\\ud800"}'),
         ("trailing junk", b'{"MaxResults": 1}x'),
         ("over the body cap", b'{"NextToken": "' + b"x" * (1 << 20) + b'", "MaxResults": 1}'),
-    ):
+    )
+    for label, body in bodies:
         yield Probe(f"body {label}", body, listing)
+    # the server's own endpoints (a clock request moves nothing: each is refused or moves 0)
+    for label, body in (*bodies, ("integer beyond floats", b'{"advance": 1' + b"0" * 400 + b"}"),
+                        ("advance a string", b'{"advance": "1"}'), ("advance null",
+                        b'{"advance": null}'), ("advance a list", b'{"advance": [1]}')):
+        yield Probe(f"/_local/clock body {label}", body, None, path="/_local/clock")
+    for query in ("user_pool_id=%ff%fe", "username=%ED%A0%80", "kind=" + "x" * 10000,
+                  "operation=&operation=x", "a=%"):
+        for endpoint in ("messages", "calls", "lambda-invocations"):
+            yield Probe(f"/_local/{endpoint}?{query[:20]}", b"", None, method="GET",
+                        path=f"/_local/{endpoint}?{query}")
     yield Probe("content-length not a number", b"{}", listing,
                 headers=(("Content-Length", "ten"),))
     yield Probe("signed for S3", b'{"MaxResults": 1}', listing, headers=(

@@ -142,6 +142,34 @@ def test_the_clock_moves_at_most_a_century(local: LocalCognito, cognito_idp: Any
     assert cognito_idp.list_user_pools(MaxResults=1)["UserPools"] == []
 
 
+@pytest.mark.parametrize(("body", "why"), [
+    (b"[" * 100_000, "nested too deeply"),
+    (b'{"advance": 1' + b"0" * 400 + b"}", "100 years"),  # an int beyond any float
+    (b"[]", "JSON object"),
+    (b'{"advance": "60"}', "number"),
+    (b'{"advance": true}', "number"),
+    (b'{"advance": null}', "number"),
+])
+def test_a_malformed_clock_request_is_a_400(local: LocalCognito, body: bytes, why: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as error:
+        _open(f"{local.endpoint_url}/_local/clock", method="POST", data=body)
+    assert error.value.code == 400
+    assert why in json.load(error.value)["error"]
+    assert local.clock_offset == 0
+    with pytest.raises(ValueError, match="100 years"):
+        local.advance_clock(10**400)
+
+
+@pytest.mark.parametrize(("arguments", "error"), [
+    ({"port": 65536}, ValueError), ({"port": -5}, ValueError), ({"port": "80"}, TypeError),
+    ({"port": True}, TypeError), ({"host": ""}, ValueError), ({"host": None}, TypeError),
+])
+def test_an_impossible_address_is_refused_up_front(arguments: dict[str, Any],
+                                                   error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"^(host|port) "):
+        LocalCognito(**arguments)
+
+
 def test_a_busy_port_or_bad_host_is_a_typed_oserror_naming_the_address(
         local_cognito: LocalCognito, monkeypatch: pytest.MonkeyPatch) -> None:
     from pycognito.local import AddressUnavailableError, _server

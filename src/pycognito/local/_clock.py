@@ -47,7 +47,10 @@ class Clock:
         Raises ``ValueError`` for NaN or an infinity, or when the clock would end up more than
         :data:`MAX_OFFSET` seconds away from real time; the clock is then left as it was.
         """
-        step = float(seconds)
+        try:
+            step = float(seconds)
+        except OverflowError:  # an int beyond any float is beyond the bound too
+            step = MAX_OFFSET * 2
         if not math.isfinite(step):
             raise ValueError("the clock can only be moved by a finite number of seconds")
         with self._lock:

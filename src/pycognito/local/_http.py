@@ -128,13 +128,27 @@ class LocalApp:
                     return _json(start_response, 200, {"reset": True})
                 if path == "/_local/clock" and method in ("GET", "POST"):
                     if method == "POST":
-                        payload = json.loads(_read_body(environ) or b"{}")
-                        state.clock.advance(float(payload.get("advance", 0)))
+                        state.clock.advance(_advance(_read_body(environ)))
                     return _json(start_response, 200, {"offset": state.clock.offset,
                                                        "now": state.clock.time()})
         except (ValueError, TypeError, AttributeError) as error:
             return _json(start_response, 400, {"error": str(error)})
         return _json(start_response, 404, {"error": f"no such local endpoint: {method} {path}"})
+
+
+def _advance(body: bytes) -> float:
+    """The seconds a ``POST /_local/clock`` body asks to move the clock by (0 when absent);
+    ``ValueError`` for anything but a JSON object whose ``advance`` is a number."""
+    try:
+        payload = json.loads(body or b"{}")
+    except RecursionError:
+        raise ValueError("the body is not a JSON object (nested too deeply)") from None
+    if not isinstance(payload, dict):
+        raise ValueError('the body must be a JSON object like {"advance": 60}')
+    seconds = payload.get("advance", 0)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise ValueError("advance must be a number of seconds")
+    return seconds
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

@@ -49,6 +49,14 @@ class LocalCognito:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not isinstance(host, str):
+            raise TypeError(f"host must be a string, not {type(host).__name__}")
+        if not host:
+            raise ValueError("host must not be empty (127.0.0.1 is the default)")
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError(f"port must be an int, not {type(port).__name__}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 (any free port) to 65535, not {port}")
         self.host = host
         self.port = port
         self._server: Optional[LoopbackServer] = None
