@@ -28,6 +28,11 @@ def id_token(cognito_idp: Any, pool: PoolInfo, user: UserInfo, kind: str = "IdTo
     return str(result[kind])
 
 
+def altered(text: str) -> str:
+    """``text`` with its last character changed (always: a random one may already be "x")."""
+    return text[:-1] + ("y" if text.endswith("x") else "x")
+
+
 def sts_as(local: Any, creds: dict[str, Any], secret: str = "SecretKey") -> Any:
     return boto3.client("sts", region_name="us-east-1", endpoint_url=local.endpoint_url,
                         aws_access_key_id=creds["AccessKeyId"],
@@ -90,7 +95,7 @@ def test_wrong_session_token_unknown_key_or_wrong_secret_is_refused(
         make_identity_pool: Callable[..., str]) -> None:
     creds = credentials(cognito_identity, make_identity_pool(pool),
                         {provider(pool): token})["Credentials"]
-    for spoiled in ({**creds, "SessionToken": creds["SessionToken"][:-2] + "xx"},
+    for spoiled in ({**creds, "SessionToken": altered(creds["SessionToken"])},
                     {**creds, "AccessKeyId": "ASIAAAAAAAAAAAAAAAAA"}):
         with pytest.raises(ClientError) as excinfo:
             sts_as(local, spoiled).get_caller_identity()
@@ -120,7 +125,7 @@ def test_every_sts_call_checks_credentials_issued_here(
 
     for spoiled, code in (({**creds, "SecretKey": creds["SecretKey"][::-1]},
                            "SignatureDoesNotMatch"),
-                          ({**creds, "SessionToken": creds["SessionToken"][:-2] + "xx"},
+                          ({**creds, "SessionToken": altered(creds["SessionToken"])},
                            "InvalidClientTokenId")):
         with pytest.raises(ClientError) as excinfo:
             assume_role(sts_as(local, spoiled))
