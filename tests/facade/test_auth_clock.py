@@ -1,5 +1,5 @@
 """A client clock minutes off Cognito's, with the shortest tokens Cognito issues (5 minutes):
-every login and refresh path judges the fresh tokens by Cognito's clock."""
+every login and refresh path, on both drivers, judges the fresh tokens by Cognito's clock."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from typing import Any, Callable
 import pytest
 
 from pycognito import Cognito
-from pycognito.exceptions import ForceChangePasswordException
+from pycognito.exceptions import (
+    CustomChallengeException,
+    EmailOTPChallengeException,
+    ForceChangePasswordException,
+    SoftwareTokenMFAChallengeException,
+)
 
-from ..conftest import PoolFactory, UserInfo
+from ..conftest import ALL_AUTH_FLOWS, PoolFactory, UserInfo
+from ..lambda_handlers import quiz_pool
 from .conftest import CognitoFactory
 
 FIVE_MINUTES = {"AccessToken": (5, "minutes"), "IdToken": (5, "minutes")}
@@ -32,11 +38,11 @@ def _fresh(u: Cognito) -> None:
 
 @SKEWS
 def test_every_login_path_and_refresh(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                                      make_cognito: CognitoFactory, move_clocks: Move,
+                                      make_either: CognitoFactory, move_clocks: Move,
                                       local: Any, skew: int) -> None:
     info, carol = _pool_user(make_pool, make_user)
     move_clocks(0, skew=skew)
-    u = make_cognito(info, username="carol")
+    u = make_either(info, username="carol")
     u.authenticate(carol.password)  # USER_SRP_AUTH
     _fresh(u)
     u.admin_authenticate(carol.password)  # ADMIN_USER_PASSWORD_AUTH
@@ -66,12 +72,48 @@ def test_refresh_with_rotation(make_pool: PoolFactory, make_user: Callable[..., 
 
 
 @SKEWS
+def test_the_other_sign_ins(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
+                            make_either: CognitoFactory, move_clocks: Move, local: Any,
+                            skew: int) -> None:
+    """USER_PASSWORD_AUTH, USER_AUTH (password; e-mail code), an MFA code, CUSTOM_AUTH."""
+    info = make_pool(token_validity=FIVE_MINUTES, client_secret=True, mfa="OPTIONAL",
+                     auth_flows=(*ALL_AUTH_FLOWS, "ALLOW_USER_AUTH"), pool_kwargs={"Policies": {
+                         "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}})
+    erin = make_user(info, "erin")
+    move_clocks(0, skew=skew)
+    u = make_either(info, username="erin")
+    u.authenticate(erin.password, flow="USER_PASSWORD_AUTH")
+    _fresh(u)
+    u.authenticate(erin.password, flow="USER_AUTH", preferred_challenge="PASSWORD")
+    _fresh(u)
+    with pytest.raises(EmailOTPChallengeException):
+        u.authenticate(flow="USER_AUTH", preferred_challenge="EMAIL_OTP")
+    u.respond_to_email_otp_challenge(local.last_code(username="erin", kind="email_otp"))
+    _fresh(u)
+    secret = u.associate_software_token()
+    assert u.verify_software_token(local.totp_code(secret))
+    u.set_user_mfa_preference(False, True, "SOFTWARE_TOKEN")
+    with pytest.raises(SoftwareTokenMFAChallengeException):
+        u.authenticate(erin.password)
+    u.respond_to_software_token_mfa_challenge(local.totp_code(secret, steps=1))
+    _fresh(u)
+
+    quiz = quiz_pool(local, make_pool, "2 + 2?", "4", token_validity=FIVE_MINUTES)
+    make_user(quiz, "lee")
+    custom = make_either(quiz, username="lee")
+    with pytest.raises(CustomChallengeException):
+        custom.custom_authenticate()
+    custom.respond_to_custom_challenge("4")
+    _fresh(custom)
+
+
+@SKEWS
 def test_challenge_answer(make_pool: PoolFactory, make_user: Callable[..., UserInfo],
-                          make_cognito: CognitoFactory, move_clocks: Move, skew: int) -> None:
+                          make_either: CognitoFactory, move_clocks: Move, skew: int) -> None:
     info = make_pool(token_validity=FIVE_MINUTES, client_secret=True)
     dave = make_user(info, "dave", status="FORCE_CHANGE_PASSWORD")
     move_clocks(0, skew=skew)
-    u = make_cognito(info, username="dave")
+    u = make_either(info, username="dave")
     with pytest.raises(ForceChangePasswordException):
         u.authenticate(dave.password)
     u.new_password_challenge(dave.password, "Brand-New-Pass-7!")
