@@ -133,10 +133,11 @@ def _device_names(u: Cognito) -> dict[str, str]:
 @pytest.mark.parametrize("login", ["authenticate", "admin_authenticate"])
 def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
                                      make_either: CognitoFactory, local: Any,
-                                     login: str) -> None:
+                                     move_clocks: Callable[..., None], login: str) -> None:
     """remember_device() never called: the device the login announced is confirmed on the
     spot (Cognito refuses to refresh tokens bound to an unconfirmed device), so refresh works,
-    here and in a new instance holding only the tokens."""
+    by renew_access_token() and by check_token(), here and in a new instance holding only the
+    tokens."""
     u = make_either(device_pool, username="dana")
     getattr(u, login)(dana.password)
     announced = u.new_device
@@ -147,6 +148,11 @@ def test_refresh_after_a_plain_login(device_pool: PoolInfo, dana: UserInfo,
     assert u.access_token != old
     assert u.access_claims is not None
     assert u.access_claims["device_key"] == announced["DeviceKey"]
+    move_clocks(3600 - 30)  # the hour-long access token is inside the refresh margin
+    old = u.access_token
+    assert u.check_token() is True
+    assert u.access_token != old and len(local.calls("InitiateAuth",
+                                                     auth_flow="REFRESH_TOKEN_AUTH")) == 2
     restored = make_either(device_pool, access_token=u.access_token, id_token=u.id_token,
                             refresh_token=u.refresh_token)
     restored.renew_access_token()  # DEVICE_KEY from the access token
