@@ -256,6 +256,8 @@ def test_wrong_mfa_code_is_a_service_error(mfa_pool: PoolInfo, totp_user: tuple[
         u.respond_to_software_token_mfa_challenge(wrong)
     assert _error_code(info.value) in ("CodeMismatchException", "NotAuthorizedException")
     assert u.access_token is None
+    u.respond_to_software_token_mfa_challenge(right)  # README: answered again, same session
+    _assert_logged_in(u, "tina")
 
 
 def test_sms_mfa(mfa_pool: PoolInfo, make_user: Callable[..., UserInfo],
