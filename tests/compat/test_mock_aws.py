@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
@@ -24,6 +26,7 @@ import moto
 import requests_mock
 
 from pycognito import Cognito
+from pycognito.aws_srp import AWSSRP
 from pycognito.utils import RequestsSrpAuth
 
 USERNAME = "bob@test.com"
@@ -110,3 +113,26 @@ def test_requests_srp_auth_logs_in_and_refreshes_after_two_hours(
     assert second and second != first
     assert jwks.last_request.headers["Authorization"] == f"Bearer {second}"
     assert auth.cognito_client.device_password is None
+
+
+def test_a_device_announced_under_mock_aws_leaves_the_login_standing(
+    mocked_pool: Pool, jwks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """README migration: moto's ``mock_aws`` has no ConfirmDevice; a login there still succeeds,
+    with a warning that the device was not confirmed (moto announces no device: a patched
+    ``authenticate_user`` adds one to moto's own answer, as suites that test devices do)."""
+    real = AWSSRP.authenticate_user
+
+    def announcing(self: AWSSRP, *args: Any, **kwargs: Any) -> Any:
+        response = real(self, *args, **kwargs)
+        response["AuthenticationResult"]["NewDeviceMetadata"] = {
+            "DeviceKey": "us-east-1_de20abce", "DeviceGroupKey": "group"}
+        return response
+
+    with mock.patch.object(AWSSRP, "authenticate_user", announcing), \
+            caplog.at_level(logging.WARNING, logger="pycognito"):
+        user = Cognito(mocked_pool.pool_id, mocked_pool.client_id, username=USERNAME)
+        user.authenticate(PASSWORD)
+    assert user.access_token and user.device_key is None
+    assert "could not confirm the device announced at login (NotImplementedError)" in (
+        caplog.text)
