@@ -544,3 +544,25 @@ def test_authenticate_user_goes_through_its_public_steps() -> None:
     assert parameters == case["inputs"]["challenge_parameters"]
     assert request["USERNAME"] == case["inputs"]["username"] and "SRP_A" in request
 
+
+
+def test_each_login_draws_its_own_private_value() -> None:
+    """README migration: the private value is drawn when a login starts, fresh for each login,
+    so two logins of one ``AWSSRP`` never share it (the original drew it once, in the
+    constructor)."""
+    case = vectors.cases("user_srp")[0]
+    client = _client()
+    sent: list[str] = []
+    client.meta.events.register(
+        "before-parameter-build.cognito-idp.InitiateAuth",
+        lambda params, **_: sent.append(params["AuthParameters"]["SRP_A"]))
+    aws = AWSSRP(case["inputs"]["username"], "pw", case["inputs"]["user_pool_id"],
+                 case["inputs"]["client_id"], client=client)
+    with Stubber(client) as stub, mock.patch.object(
+        AWSSRP, "process_challenge", return_value={"USERNAME": "alice"}
+    ):
+        for _ in range(2):
+            stub.add_response("initiate_auth", _challenge(case))
+            stub.add_response("respond_to_auth_challenge", TOKENS)
+            aws.authenticate_user()
+    assert len(sent) == 2 and sent[0] != sent[1]
