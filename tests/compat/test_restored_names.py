@@ -178,6 +178,9 @@ def test_requests_srp_auth_attributes(pool: PoolInfo, make_user: Callable[..., U
     auth = RequestsSrpAuth(cognito=cognito, password=alice.password, http_header="X-Token",
                            http_header_prefix="", auth_token_type=TokenType.ID_TOKEN)
     assert auth.cognito_client is cognito and auth.username == "alice"
+    for bound in ("cognito_client", "username"):  # README: read-only, bound to that instance
+        with pytest.raises(AttributeError):
+            setattr(auth, bound, None)
     assert (auth.http_header, auth.http_header_prefix) == ("X-Token", "")
     assert auth.token_type is TokenType.ID_TOKEN
     with requests_mock.Mocker(real_http=True) as mocker:
