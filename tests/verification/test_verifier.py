@@ -419,6 +419,16 @@ def test_expired_token_in_cache_is_rechecked(
         verifier.verify(token)
 
 
+def test_the_verified_token_cache_is_bounded(make_verifier: Make, key1: Any) -> None:
+    """README: the cache holds at most ``token_cache_size`` tokens (1,024 by default), the
+    oldest forgotten first."""
+    verifier = make_verifier(token_cache_size=3)
+    tokens = [mint(key1, id_claims(jti=f"token-{n}")) for n in range(5)]
+    for token in tokens:
+        verifier.verify(token)
+    assert list(verifier._tokens) == tokens[2:]
+
+
 def test_not_yet_valid(make_verifier: Make, key1: Any) -> None:
     now = int(time.time())
     token = mint(key1, id_claims(nbf=now + 30))
