@@ -68,11 +68,17 @@ def test_the_local_cognitos_password_proofs_codes_and_secret_hashes(
     u = Cognito(info.pool_id, info.client_id, username="alice", client_secret=info.client_secret,
                 boto3_client_kwargs=info.boto3_client_kwargs())
     proofs: list[str] = []
-    u.client.meta.events.register(
-        "before-parameter-build.cognito-idp.RespondToAuthChallenge",
-        lambda params, **_: proofs.append(
-            params["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"]))
-    u.authenticate(alice.password)
+    event = "before-parameter-build.cognito-idp.RespondToAuthChallenge"
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        proofs.append(params["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"])
+
+    events = u.client.meta.events  # the shared client's: unregistered below
+    events.register(event, record)
+    try:
+        u.authenticate(alice.password)
+    finally:
+        events.unregister(event, record)
     assert proofs and _saw(compared, proofs[0])
     assert _saw(compared, srp.secret_hash("alice", info.client_id, info.client_secret))
 

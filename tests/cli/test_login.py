@@ -52,6 +52,7 @@ def test_login_saves_tokens_0600(cli: Runner, cli_env: Any, make_pool: Any, make
     assert result.status == 0, result.err
     assert result.out.startswith("Logged in as alice; tokens saved to ")
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700  # created by the command
     saved = json.loads(token_file.read_text())
     assert set(saved) >= {"tokens", "clock_offset", "session"}
     assert saved["session"]["user_pool_id"] == info.pool_id

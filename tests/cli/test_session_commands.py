@@ -161,6 +161,10 @@ def test_logout_forgets_device(cli: Runner, cli_env: Any, make_pool: Any, make_u
     cli_env(info)
     assert cli(["login", "-u", "alice", "--remember-device"], answers=[PASSWORD]).status == 0
     assert json.loads(token_file.read_text())["devices"]
+    kept = cli(["logout"])  # docs/cli.md: logout keeps `devices` unless --forget-device
+    assert kept.status == 0, kept.err
+    assert set(json.loads(token_file.read_text())) == {"devices"}
+    assert cli(["login", "-u", "alice"], answers=[PASSWORD]).status == 0  # with the device
     result = cli(["logout", "--forget-device"])
     assert result.status == 0, result.err
     assert not token_file.exists() or not json.loads(token_file.read_text()).get("devices")
@@ -205,3 +209,39 @@ def test_a_damaged_token_file_is_no_session(cli: Runner, cli_env: Any, make_pool
     with pytest.warns(RuntimeWarning, match="cannot be used"):  # replaced by a fresh session
         assert cli(["login", "-u", "alice"], answers=[PASSWORD]).status == 0
     assert cli(["whoami"]).status == 0 and info.pool_id
+
+
+def test_whoami_refreshes_once_more_when_cognito_rejects_the_token(
+        cli: Runner, cli_env: Any, make_pool: Any, make_user: Any, local: Any,
+        token_file: Path) -> None:
+    """docs/cli.md: whoami's access token is refreshed "once more if Cognito rejects it" (here
+    the saved clock offset makes an expired token look fresh, so only Cognito knows)."""
+    _logged_in(cli, cli_env, make_pool, make_user,
+               token_validity={"AccessToken": (5, "minutes"), "IdToken": (5, "minutes")})
+    saved = json.loads(token_file.read_text())
+    old = saved["tokens"]["access_token"]
+    saved["clock_offset"] -= 3600  # we believe Cognito's clock an hour behind
+    token_file.write_text(json.dumps(saved))
+    local.advance_clock(6 * 60)
+    local.clear_calls()
+    result = cli(["whoami"])
+    assert result.status == 0, result.err
+    assert result.out.startswith("username: alice\n")
+    assert [c.operation for c in local.calls()] == ["GetUser", "InitiateAuth", "GetUser"]
+    assert json.loads(token_file.read_text())["tokens"]["access_token"] != old
+
+
+def test_logout_keeps_the_tokens_when_cognito_cannot_be_reached(
+        cli: Runner, cli_env: Any, make_pool: Any, make_user: Any, token_file: Path,
+        monkeypatch: Any) -> None:
+    """docs/cli.md: a network failure keeps the tokens so that ``logout`` can be retried."""
+    info = _logged_in(cli, cli_env, make_pool, make_user)
+    before = json.loads(token_file.read_text())
+    monkeypatch.setenv("COGNITO_ENDPOINT_URL", "http://127.0.0.1:9")
+    failed = cli(["logout"])
+    assert failed.status == 1 and "cannot reach Cognito" in failed.err, failed.err
+    assert json.loads(token_file.read_text())["tokens"] == before["tokens"]  # kept
+    monkeypatch.setenv("COGNITO_ENDPOINT_URL", info.endpoint_url)
+    retried = cli(["logout"])
+    assert retried.status == 0 and retried.out.startswith("Logged out alice everywhere")
+    assert not token_file.exists()

@@ -119,6 +119,29 @@ def test_user_obj_save_and_delete(logged_in_either: Cognito,
         logged_in.admin_get_user(username="alice")
 
 
+def test_save_sends_only_what_changed(logged_in: Cognito) -> None:
+    """docs/cognito.md: ``user.save()`` sends only what changed (the original sent them all)."""
+    logged_in.update_profile({"given_name": "Al", "family_name": "Smith"})
+    sent: list[Any] = []
+    event = "before-parameter-build.cognito-idp.UpdateUserAttributes"
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        sent.append(params["UserAttributes"])
+
+    events = logged_in.client.meta.events  # the shared client's: unregistered below
+    events.register(event, record)
+    try:
+        user = logged_in.get_user(attr_map=AMAP)
+        user.first_name = "Ed"
+        user.save()
+        assert sent == [[{"Name": "given_name", "Value": "Ed"}]]
+        user.save()
+    finally:
+        events.unregister(event, record)
+    assert len(sent) == 1  # nothing left to send: no call
+    assert logged_in.get_user(attr_map=AMAP).last_name == "Smith"
+
+
 def test_get_user_obj_builds_without_a_call(make_either: CognitoFactory, local: Any) -> None:
     u = make_either(username="bjones")
     local.clear_calls()
