@@ -284,3 +284,36 @@ def test_any_service_model_sts_query_protocol_and_xml_errors(local: Any) -> None
     assert refused.response["Error"]["Code"] == "InvalidIdentityToken"
     assert refused.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert unknown == "sts has no operation 'initiate_auth'"
+
+
+def test_at_most_ten_connections_on_the_shared_pool(
+    pool: PoolInfo, make_user: UserFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/async.md: the loop's shared client opens at most 10 connections, as boto3's pool;
+    requests beyond wait for a free one."""
+    import httpx
+
+    make_user(pool, "alice")
+    state = {"now": 0, "most": 0}
+    real = httpx.AsyncHTTPTransport.handle_async_request
+
+    async def counted(self: Any, request: Any) -> Any:
+        state["now"] += 1
+        state["most"] = max(state["most"], state["now"])
+        try:
+            await asyncio.sleep(0.02)  # hold the connection a while
+            return await real(self, request)
+        finally:
+            state["now"] -= 1
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", counted)
+
+    async def main() -> None:
+        async with AsyncCognito(pool.pool_id, pool.client_id,
+                                boto3_client_kwargs=pool.boto3_client_kwargs()) as u:
+            await asyncio.gather(*(u.client.admin_get_user(UserPoolId=pool.pool_id,
+                                                           Username="alice")
+                                   for _ in range(30)))
+
+    asyncio.run(main())
+    assert state["most"] == 10

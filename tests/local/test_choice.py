@@ -105,3 +105,18 @@ def test_user_auth_needs_allow_user_auth(cognito_idp: Any, pool: PoolInfo,
         start(cognito_idp, pool)
     assert error_of(caught) == ("InvalidParameterException",
                                 "USER_AUTH flow not enabled for this client")
+
+
+def test_passkeys_are_never_offered(cognito_idp: Any, make_pool: Callable[..., PoolInfo],
+                                    make_user: Callable[..., UserInfo]) -> None:
+    """docs/local-cognito.md: WEB_AUTHN is never offered by USER_AUTH, even when the pool's
+    SignInPolicy allows it (the local Cognito has no passkeys)."""
+    pool = make_pool(auth_flows=(*ALL_AUTH_FLOWS, "ALLOW_USER_AUTH"), pool_kwargs={
+        "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}}})
+    make_user(pool, "jo")
+    offered = start(cognito_idp, pool)
+    assert offered["ChallengeName"] == "SELECT_CHALLENGE"
+    assert offered["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+    preferred = start(cognito_idp, pool, PREFERRED_CHALLENGE="WEB_AUTHN")
+    assert preferred["ChallengeName"] == "SELECT_CHALLENGE"
+    assert "WEB_AUTHN" not in preferred["AvailableChallenges"]
