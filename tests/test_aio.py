@@ -332,6 +332,11 @@ def test_user_class_is_customised_per_driver(pool: PoolInfo, make_user: UserFact
             assert (await u.admin_get_user()).full_name == "Alan Lee"
             assert type(u.get_user_obj("carol")) is AsyncUser
 
+        async with AsyncCognito(pool.pool_id, pool.client_id, username="alice", **kwargs) as u:
+            u.user_class = AsyncUser  # on the instance, as the original's users do
+            assert type(await u.admin_get_user()) is AsyncUser
+            assert AsyncCognito.user_class is AsyncUserObj
+
     _run(main())
 
 

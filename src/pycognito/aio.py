@@ -220,7 +220,7 @@ class AsyncCognito:
 
     Users (``get_user``, ``admin_get_user``, ``get_users``, ``get_user_obj``) are
     ``user_class``: :class:`AsyncUserObj` (``await user.save()``) or a subclass set on a
-    subclass of ``AsyncCognito``.
+    subclass of ``AsyncCognito`` or on the instance.
     """
 
     user_class: ClassVar[type[AsyncUserObj]] = AsyncUserObj
@@ -273,6 +273,9 @@ class AsyncCognito:
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name == "user_class":  # read from here: the users are this instance's
+            object.__setattr__(self, name, value)
+            return
         setattr(self._state, name, value)
 
     def __repr__(self) -> str:
