@@ -53,7 +53,7 @@ from ._signin import (
     rotating_refresh_call,
     run,
 )
-from ._text import check_text
+from ._text import text_argument
 from ._tokens import TokenSet, peek_claims
 from ._verify import VerifyMixin
 from .aws_srp import AWSSRP, default_device_name
@@ -123,12 +123,10 @@ def refresh_plan(state: CognitoBase) -> RefreshPlan:
 
 
 def _text(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidTypeError(f"{name} must be a string, not {type(value).__name__}")
-    if not value:
+    text = text_argument(value, name)
+    if not text:
         raise MissingValueError(f"{name} is empty", name)
-    check_text(value, name)
-    return value
+    return text
 
 
 def _password(value: Optional[str], what: str) -> str:

@@ -12,7 +12,8 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, Optional, Union, cast
 
-from .exceptions import WarrantException
+from ._text import seconds_argument, text_argument
+from .exceptions import InvalidTypeError, WarrantException
 
 if TYPE_CHECKING:
     from ._cognito import Cognito
@@ -39,6 +40,12 @@ def is_async_cognito(cognito: object) -> bool:
     return aio is not None and isinstance(cognito, aio.AsyncCognito)
 
 
+def _storage_type() -> type:
+    from .token_storage import TokenStorage
+
+    return TokenStorage
+
+
 class BearerAuth:
     """The constructor both HTTP auths share (``RequestsSrpAuth``'s published signature)."""
 
@@ -62,6 +69,15 @@ class BearerAuth:
         storage: Optional[TokenStorage] = None,
         refresh_margin: Optional[float] = None,
     ) -> None:
+        text_argument(password, "password", optional=True)
+        for name, value in (("http_header", http_header),
+                            ("http_header_prefix", http_header_prefix)):
+            text_argument(value, name)
+        if refresh_margin is not None:
+            refresh_margin = seconds_argument(refresh_margin, "refresh_margin")
+        if storage is not None and not isinstance(storage, _storage_type()):
+            raise InvalidTypeError("storage must be a TokenStorage (load, save and clear), "
+                                   f"not {type(storage).__name__}")
         if cognito is None:
             if not user_pool_id or not client_id:
                 raise WarrantException(
@@ -77,6 +93,8 @@ class BearerAuth:
                 client_secret=client_secret,
                 boto3_client_kwargs=boto3_client_kwargs,
             )
+        elif not hasattr(cognito, "token_lifecycle"):
+            raise InvalidTypeError(f"cognito must be a Cognito, not {type(cognito).__name__}")
         elif username is not None and username != cognito.username:
             # the login would be as cognito.username (or fail without one), not as `username`
             raise WarrantException(

@@ -25,7 +25,7 @@ from ._clients import (
 )
 from ._device_credentials import DeviceCredentials, DeviceField
 from ._signin import AppClient
-from ._text import check_text
+from ._text import text_argument
 from ._token_lifecycle import TokenLifecycle
 from ._tokens import TOKEN_FIELDS, TokenFields, TokenSet, token_username
 from .exceptions import (
@@ -65,11 +65,7 @@ def service_errors() -> Iterator[None]:
 
 
 def _optional_str(name: str, value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise InvalidTypeError(f"{name} must be a string or None, not {type(value).__name__}")
-    check_text(value, name)
+    text_argument(value, name, optional=True)
 
 
 class _TokenField(Generic[T]):

@@ -23,7 +23,7 @@ import time
 from typing import Optional, Union
 from urllib.parse import quote, urlencode
 
-from ._text import check_text
+from ._text import text_argument
 
 __all__ = ["decode_secret", "hotp_code", "otpauth_uri", "totp_code", "verify_totp"]
 
@@ -37,7 +37,7 @@ def decode_secret(secret: Union[str, bytes]) -> bytes:
     """
     if isinstance(secret, bytes):
         return secret
-    check_text(secret, "secret")
+    text_argument(secret, "secret")
     text = "".join(secret.split()).replace("-", "").upper().rstrip("=")
     if not text:
         raise ValueError("the TOTP secret is empty")

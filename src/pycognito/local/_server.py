@@ -7,6 +7,8 @@ import time
 from types import TracebackType
 from typing import Any, Optional
 
+from .._text import port_argument, text_argument
+from ..exceptions import InvalidValueError
 from . import _moto
 from ._calls import Call
 from ._codes import Message
@@ -49,16 +51,10 @@ class LocalCognito:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        if not isinstance(host, str):
-            raise TypeError(f"host must be a string, not {type(host).__name__}")
-        if not host:
-            raise ValueError("host must not be empty (127.0.0.1 is the default)")
-        if isinstance(port, bool) or not isinstance(port, int):
-            raise TypeError(f"port must be an int, not {type(port).__name__}")
-        if not 0 <= port <= 65535:
-            raise ValueError(f"port must be from 0 (any free port) to 65535, not {port}")
+        if not text_argument(host, "host"):
+            raise InvalidValueError("host must not be empty (127.0.0.1 is the default)")
         self.host = host
-        self.port = port
+        self.port = port_argument(port)
         self._server: Optional[LoopbackServer] = None
         self._thread: Optional[threading.Thread] = None
         #: Seconds ``start()`` took, up to the first answered Cognito request.

@@ -14,10 +14,11 @@ import hmac
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
 
 import requests
-from requests.auth import AuthBase
+from requests.auth import AuthBase, HTTPBasicAuth
 
 from .. import _clock
 from .._renewal import is_stale, received
+from .._text import seconds_argument, text_argument
 from .._token_lifecycle import DEFAULT_MARGIN, TokenLifecycle
 from .._tokens import TokenSet
 from ..exceptions import WarrantException
@@ -25,7 +26,7 @@ from ..utils import retry_once_on_401
 from ._cache import CachedToken, TokenCache
 from ._endpoints import DomainEndpoints
 from ._errors import OAuthError
-from ._http import DEFAULT_TIMEOUT, post_form, to_result
+from ._http import DEFAULT_TIMEOUT, basic_credentials, post_form, scope_names, to_result
 
 R = TypeVar("R")
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
@@ -54,19 +55,19 @@ class ClientCredentials(AuthBase):
         timeout: float = DEFAULT_TIMEOUT,
         clock: Optional[Callable[[], float]] = None,
     ) -> None:
-        if not client_id or not client_secret:
+        if not text_argument(client_id, "client_id") or not text_argument(
+                client_secret, "client_secret"):
             raise WarrantException("client_credentials needs a client id and its secret")
         if auth_method not in AUTH_METHODS:
             raise WarrantException(f"auth_method must be one of {AUTH_METHODS}")
         self.endpoints = DomainEndpoints.of(domain_or_token_endpoint)
         self.client_id = client_id
         self._secret = client_secret
-        self.scopes: tuple[str, ...] = tuple(
-            scopes.split() if isinstance(scopes, str) else (scopes or ()))
+        self.scopes = scope_names(scopes)
         self.cache = cache
         self.auth_method = auth_method
         self._session = session or requests.Session()
-        self._timeout = timeout
+        self._timeout = seconds_argument(timeout, "timeout")
         self._fixed_clock = clock
         self._lifecycle = TokenLifecycle(_no_refresh, margin=margin, clock=clock)
         #: Token requests this instance sent to the domain (not those served from the cache).
@@ -138,9 +139,9 @@ class ClientCredentials(AuthBase):
         data = {"grant_type": "client_credentials"}
         if self.scopes:
             data["scope"] = " ".join(self.scopes)
-        basic: Optional[tuple[str, str]] = None
+        basic: Optional[HTTPBasicAuth] = None
         if self.auth_method == "client_secret_basic":
-            basic = (self.client_id, self._secret)
+            basic = basic_credentials(self.client_id, self._secret)
         else:
             data.update(client_id=self.client_id, client_secret=self._secret)
         self.requests_made += 1

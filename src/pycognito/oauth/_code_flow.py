@@ -21,14 +21,24 @@ from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
+from requests.auth import HTTPBasicAuth
 
 from .. import _clock
+from .._text import seconds_argument, text_argument
 from .._tokens import TokenSet
 from ..exceptions import TokenAtHashError, WarrantException
 from ..verification import CognitoTokenVerifier
 from ._endpoints import DomainEndpoints
 from ._errors import OAuthError, OAuthStateError
-from ._http import DEFAULT_TIMEOUT, get_json, post_form, to_result
+from ._http import (
+    DEFAULT_TIMEOUT,
+    basic_credentials,
+    get_json,
+    post_form,
+    scope_names,
+    to_result,
+    token_argument,
+)
 from ._pkce import authorize_url, new_code_verifier, new_secret_value, s256_challenge
 
 
@@ -60,18 +70,19 @@ class AuthorizationCodeFlow:
                  verifier: Optional[CognitoTokenVerifier] = None,
                  session: Optional[requests.Session] = None,
                  timeout: float = DEFAULT_TIMEOUT) -> None:
+        text_argument(client_id, "client_id")
         if verifier is None:
             if not user_pool_id:
                 raise WarrantException("pass user_pool_id or verifier= to verify the id token")
             verifier = CognitoTokenVerifier(user_pool_id, client_id)
         self.endpoints = DomainEndpoints.of(domain)
         self.client_id = client_id
-        self.redirect_uri = redirect_uri
-        self.scopes = tuple(scopes)
+        self.redirect_uri = text_argument(redirect_uri, "redirect_uri")
+        self.scopes = scope_names(scopes)
         self.verifier = verifier
-        self._secret = client_secret
+        self._secret = text_argument(client_secret, "client_secret", optional=True)
         self._session = session or requests.Session()
-        self._timeout = timeout
+        self._timeout = seconds_argument(timeout, "timeout")
 
     def __repr__(self) -> str:
         return (f"AuthorizationCodeFlow(domain={self.endpoints.base!r}, "
@@ -123,6 +134,7 @@ class AuthorizationCodeFlow:
 
     def refresh(self, refresh_token: str) -> TokenSet:
         """New id and access tokens (the refresh token is kept)."""
+        token_argument(refresh_token, "refresh_token")
         tokens = self._token_request({"grant_type": "refresh_token",
                                       "refresh_token": refresh_token})
         if tokens.id_token:
@@ -131,11 +143,13 @@ class AuthorizationCodeFlow:
 
     def revoke(self, refresh_token: str) -> None:
         """Revoke the refresh token and the tokens issued from it (``/oauth2/revoke``)."""
+        token_argument(refresh_token, "refresh_token")
         post_form(self._session, self.endpoints.revoke, self._with_client({"token": refresh_token}),
                   basic=self._basic(), timeout=self._timeout)
 
     def userinfo(self, access_token: str) -> dict[str, Any]:
         """The user's attributes, as ``/oauth2/userInfo`` returns them."""
+        token_argument(access_token, "access_token")
         return get_json(self._session, self.endpoints.userinfo, access_token,
                         timeout=self._timeout)
 
@@ -162,8 +176,8 @@ class AuthorizationCodeFlow:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _basic(self) -> Optional[tuple[str, str]]:
-        return (self.client_id, self._secret) if self._secret else None
+    def _basic(self) -> Optional[HTTPBasicAuth]:
+        return basic_credentials(self.client_id, self._secret) if self._secret else None
 
     def _with_client(self, data: Mapping[str, str]) -> dict[str, str]:
         return dict(data) if self._secret else {**data, "client_id": self.client_id}

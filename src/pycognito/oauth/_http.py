@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
 import requests
+from requests.auth import HTTPBasicAuth
 
+from .._text import check_text, utf8
+from ..exceptions import InvalidTypeError, InvalidValueError
 from ._errors import OAuthError
 
 DEFAULT_TIMEOUT = 10.0
 
 
+def scope_names(scopes: Union[str, Iterable[str], None]) -> tuple[str, ...]:
+    """``"a b"`` / ``["a", "b"]`` / ``None`` as a tuple of scope names (``InvalidTypeError``
+    for anything else)."""
+    names = scopes.split() if isinstance(scopes, str) else scopes or ()
+    try:
+        result: tuple[object, ...] = tuple(names)
+    except TypeError:
+        result = (names,)  # not iterable
+    checked = tuple(name for name in result if isinstance(name, str))
+    if len(checked) != len(result):
+        raise InvalidTypeError("scopes must be a string or a list of strings")
+    for name in checked:
+        check_text(name, "scopes")
+    return checked
+
+
+def token_argument(value: object, name: str) -> str:
+    """``value`` if it can be a token (a string of ASCII characters, as every JWT and Cognito
+    refresh token is); else a typed error that does not show it."""
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.isascii():
+        raise InvalidValueError(f"{name} is not a token (it is not ASCII)")
+    return value
+
+
+def basic_credentials(client_id: str, secret: str) -> HTTPBasicAuth:
+    """HTTP Basic credentials in UTF-8 (requests would encode text as Latin-1, and its error for
+    a character beyond that would hold the secret)."""
+    return HTTPBasicAuth(utf8(client_id, "client_id"), utf8(secret, "client_secret"))
+
+
 def post_form(session: requests.Session, url: str, data: Mapping[str, str], *,
-              basic: Optional[tuple[str, str]] = None,
+              basic: Optional[HTTPBasicAuth] = None,
               timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
     """POST a form; the JSON object answered, or :class:`OAuthError`."""
     try:

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Optional
 from urllib.parse import urlsplit
 
+from .._text import port_argument
 from ._errors import OAuthError
 
 _DONE_PAGE = (b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Signed in</title>"
@@ -29,7 +30,7 @@ class LoopbackRedirect:
             raise ValueError("the redirect receiver listens on loopback only")
         if not path.startswith("/"):
             raise ValueError("path must start with /")
-        self.host, self.port, self.path = host, port, path
+        self.host, self.port, self.path = host, port_argument(port), path
         self._server: Optional[HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
         self._received = threading.Event()

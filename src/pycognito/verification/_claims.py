@@ -43,7 +43,10 @@ def names(value: Union[str, Iterable[str], None], what: str) -> Optional[tuple[s
     """Normalise ``"a"`` / ``["a", "b"]`` / ``None`` to a tuple of non-empty strings or None."""
     if value is None:
         return None
-    items = (value,) if isinstance(value, str) else tuple(value)
+    try:
+        items = (value,) if isinstance(value, str) else tuple(value)
+    except TypeError:  # not iterable
+        items = ()
     if not items or not all(isinstance(item, str) and item for item in items):
         raise TokenVerifierConfigError(f"{what} must be a non-empty string or list of strings")
     return items

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Any, Callable, Mapping, NoReturn, Optional
@@ -22,6 +23,7 @@ from ..exceptions import (
     JWKSWaitPeriodError,
     TokenKidNotFoundError,
     TokenVerificationException,
+    TokenVerifierConfigError,
 )
 from ._fetch import Fetcher, HttpFetcher, fetch_with_retry
 from ._jwk import KeySet, PublicKey, parse_jwks, parse_jwks_bytes
@@ -62,6 +64,14 @@ class JwksCache:
         failure_penalty_seconds: float = DEFAULT_FAILURE_PENALTY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        for name, value in (("timeout", timeout), ("penalty_seconds", penalty_seconds),
+                            ("failure_penalty_seconds", failure_penalty_seconds)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    math.isfinite(value) and (value > 0 if name == "timeout" else value >= 0)):
+                raise TokenVerifierConfigError(f"{name} must be a finite number of seconds"
+                                               + (" over 0" if name == "timeout" else ""))
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise TokenVerifierConfigError("retries must be an int, 0 or more")
         self.fetcher: Fetcher = fetcher if fetcher is not None else HttpFetcher()
         self.timeout = timeout
         self.retries = retries
