@@ -123,6 +123,11 @@ def challenge_parameters(response: Mapping[str, Any]) -> Mapping[str, Any]:
     if not isinstance(params, Mapping):
         raise InvalidTypeError("ChallengeParameters in Cognito's answer must be a mapping, not "
                                f"{type(params).__name__}")
+    for name, value in params.items():
+        if not (isinstance(name, str) and isinstance(value, str)):
+            raise InvalidTypeError("ChallengeParameters in Cognito's answer must map strings to "
+                                   f"strings, not {type(name).__name__} to "
+                                   f"{type(value).__name__}")
     return params
 
 

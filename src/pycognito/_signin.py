@@ -45,7 +45,7 @@ from ._challenges import (
 )
 from ._clients import server_clock_offset
 from ._refusals import device_unknown
-from .exceptions import UnsupportedChallengeException
+from .exceptions import InvalidTypeError, UnsupportedChallengeException
 
 __all__ = [
     "ADMIN_FLOWS",
@@ -205,6 +205,9 @@ class SignIn:
 
         Raises the typed challenge exception for a challenge this flow does not answer.
         """
+        if not isinstance(response, Mapping):  # a client that is not boto3 may return anything
+            raise InvalidTypeError("Cognito's answer must be a mapping, not "
+                                   f"{type(response).__name__}")
         if not self._received:
             self._received = True
             if self.prover is not None:

@@ -169,3 +169,22 @@ def test_challenge_parameters_that_are_not_a_mapping_are_a_typed_error() -> None
     srp = AWSSRP("bob", "pw", "us-east-1_abc", "client", client=NotBoto3())
     with pytest.raises(InvalidTypeError, match="ChallengeParameters"):
         srp.authenticate_user()
+
+
+@pytest.mark.parametrize(("answer", "named"), [
+    (["x"], "answer must be a mapping"), (None, "answer must be a mapping"),
+    ({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
+        "SRP_B": "ab", "SALT": "ab", "SECRET_BLOCK": "eA==", "USER_ID_FOR_SRP": 5}},
+     "map strings to strings"),
+])
+def test_answers_of_the_wrong_shape_are_a_typed_error(answer: object, named: str) -> None:
+    """A client that is not boto3 may answer anything: no AttributeError from deep inside."""
+    from pycognito.aws_srp import AWSSRP
+
+    class NotBoto3:
+        def initiate_auth(self, **kwargs: object) -> object:
+            return answer
+
+    srp = AWSSRP("bob", "pw", "us-east-1_abc", "client", client=NotBoto3())
+    with pytest.raises(InvalidTypeError, match=named):
+        srp.authenticate_user()
