@@ -137,3 +137,17 @@ def test_a_password_that_is_not_utf8_is_one_line_without_the_password(
         assert "Sec" not in err and "ret-Horse" not in err and b"Sec" not in done.stdout
         if io_encoding.endswith("surrogateescape"):
             assert "password is not valid text" in err
+
+
+def test_a_damaged_token_file_is_one_warning_line(make_pool: Any, tmp_path: Path) -> None:
+    """Not Python's two-line warning (file:line, category, and the source line)."""
+    info = make_pool()
+    token_file = tmp_path / "tokens.json"
+    token_file.write_text("[" * 100_000)
+    result = _run(["whoami"], _env(info, token_file))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"pycognito whoami: warning: the saved session in FileTokenStorage('{token_file}') "
+        "cannot be used (not a JSON object); it is ignored: log in again",
+        f"pycognito whoami: not logged in (no tokens in {token_file}); run `pycognito login`",
+    ]

@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, Sequence
 
 if TYPE_CHECKING:
@@ -151,16 +152,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         command = f"pycognito {args.command}"
         handler: Command = args.handler
         terminal = Terminal()
+        debug = os.environ.get("PYCOGNITO_DEBUG") == "1"
+        formatwarning = warnings.formatwarning
+        if not debug:  # a warning (a damaged token file, say) is one line like the errors
+            warnings.formatwarning = _warning_line(command)
         try:
             return handler(args, terminal)
         except Exception as exc:
-            if os.environ.get("PYCOGNITO_DEBUG") == "1":
+            if debug:
                 raise
             _error_line(terminal, f"{command}: {describe(exc, _endpoint(args))}")
             return 1
+        finally:
+            warnings.formatwarning = formatwarning
     except KeyboardInterrupt:
         _error_line(terminal, f"{command}: interrupted", interrupted=True)
         return 130
+
+
+def _warning_line(command: str) -> Callable[..., str]:
+    def line(message: Warning | str, *args: Any, **kwargs: Any) -> str:
+        return f"{command}: warning: {message}\n"
+
+    return line
 
 
 def _error_line(terminal: Optional[Terminal], text: str, *, interrupted: bool = False) -> None:
