@@ -128,3 +128,20 @@ def test_concurrent_logins_of_distinct_users_keep_the_loop_responsive(
         f"the loop was busy for {worst * 1000:.1f} ms between two beats "
         f"(wall-clock lateness: worst {max(late) * 1000:.1f} ms)"
     )
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(None, 1), (1, 1), (2, 1), (3, 2), (64, 2)])
+def test_one_srp_worker_fewer_than_the_cores(monkeypatch: pytest.MonkeyPatch,
+                                             cores: int | None, workers: int) -> None:
+    """docs/async.md: one SRP worker thread fewer than the cores, at least one, at most two."""
+    import os
+
+    from pycognito import aio
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(aio, "_WORKERS", [])
+    pool = aio._srp_workers()
+    try:
+        assert pool._max_workers == workers
+    finally:
+        pool.shutdown()
