@@ -12,7 +12,12 @@ import requests
 
 from pycognito.local import LocalCognito
 from pycognito.oauth import ClientCredentials, DomainEndpoints, OAuthError
-from pycognito.verification import CognitoTokenVerifier, TokenScopeError, jwks_url_for_endpoint
+from pycognito.verification import (
+    CognitoTokenVerifier,
+    TokenScopeError,
+    jwks_url_for_endpoint,
+    unverified_claims,
+)
 
 from ..conftest import OAuthPool
 from ..http_api import Api
@@ -71,6 +76,9 @@ def test_post_body_authentication(local: LocalCognito, oauth_pool: OAuthPool) ->
     credentials = machine(oauth_pool, auth_method="client_secret_post")
     assert credentials.token()
     assert credentials.tokens().expires_in == 3600
+    # docs/oauth.md: no scopes asks for every scope the client may have
+    claims = unverified_claims(credentials.token())["payload"]
+    assert set(claims["scope"].split()) == {"api/read", "api/write"}
 
 
 def test_renewed_early_by_the_lifecycle_rules(local: LocalCognito, oauth_pool: OAuthPool,
@@ -161,6 +169,38 @@ def test_httpx_auth_sync_and_async_with_one_retry_on_401(
     renewed = credentials.cached_token()
     assert renewed not in (None, first) and machine_api.tokens_seen[-2:] == [first, renewed]
     assert token_requests(local) == 2
+
+
+def test_async_token_request_never_blocks_the_event_loop(
+    oauth_pool: OAuthPool, machine_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/oauth.md: in an async httpx client the token request runs in a worker thread: it
+    waits here until another task on the loop has run, which it could not on the loop."""
+    import asyncio
+
+    release = threading.Event()
+    threads: list[threading.Thread] = []
+    real = ClientCredentials._fetch
+
+    def waiting_fetch(self: ClientCredentials) -> Any:
+        threads.append(threading.current_thread())
+        assert release.wait(10), "the event loop was blocked during the token request"
+        return real(self)
+
+    monkeypatch.setattr(ClientCredentials, "_fetch", waiting_fetch)
+    auth = machine(oauth_pool, scopes="api/read").httpx_auth()
+
+    async def other_task() -> None:
+        await asyncio.sleep(0.05)
+        release.set()
+
+    async def main() -> int:
+        async with httpx.AsyncClient(auth=auth, timeout=30) as client:
+            response, _ = await asyncio.gather(client.get(machine_api.url), other_task())
+            return response.status_code
+
+    assert asyncio.run(main()) == 200
+    assert len(threads) == 1 and threads[0] is not threading.current_thread()
 
 
 def test_requests_auth_retries_once_on_401(local: LocalCognito, oauth_pool: OAuthPool,
