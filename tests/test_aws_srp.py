@@ -566,3 +566,21 @@ def test_each_login_draws_its_own_private_value() -> None:
             stub.add_response("respond_to_auth_challenge", TOKENS)
             aws.authenticate_user()
     assert len(sent) == 2 and sent[0] != sent[1]
+
+
+def test_the_private_value_is_128_bytes_from_the_operating_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """README, Security choices: SRP's random ``a`` is 128 bytes from ``os.urandom``."""
+    import os
+
+    drawn: list[int] = []
+    real = os.urandom
+
+    def urandom(size: int) -> bytes:
+        drawn.append(size)
+        return real(size)
+
+    monkeypatch.setattr(os, "urandom", urandom)
+    AWSSRP("bob", "pw", "us-east-1_Pool", "client", client=_client()).get_auth_params()
+    assert drawn == [128]
