@@ -229,3 +229,20 @@ def test_environment_endpoint_as_boto3_reads_it(
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert environment_endpoint() == expected
+
+
+@pytest.mark.parametrize(("ahead", "corrected"), [(20, False), (-20, False), (45, True),
+                                                  (-45, True)])
+def test_clocks_are_corrected_beyond_30_seconds_only(ahead: int, corrected: bool) -> None:
+    """docs/cognito.md: the offset is read from the Date header when the clocks differ by more
+    than 30 s (within that, the clocks are taken to agree)."""
+    from email.utils import formatdate
+
+    from pycognito import _clock
+
+    date = formatdate(_clock.now() + ahead, usegmt=True)
+    offset = server_clock_offset({"ResponseMetadata": {"HTTPHeaders": {"date": date}}})
+    if corrected:
+        assert abs(offset - ahead) < 2
+    else:
+        assert offset == 0.0
