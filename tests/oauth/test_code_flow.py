@@ -303,13 +303,16 @@ def test_loopback_redirect_receives_the_code(oauth_pool: OAuthPool, flow: Author
     assert timeout.value.error == "timeout"
 
 
-def test_loopback_redirect_never_logs_the_query(capfd: pytest.CaptureFixture[str],
+def test_loopback_redirect_serves_one_and_never_logs_the_query(capfd: pytest.CaptureFixture[str],
                                                 caplog: pytest.LogCaptureFixture) -> None:
-    """docs/oauth.md: the receiver never logs the query (it holds the code); http.server
-    logs every request line on stderr unless told not to."""
+    """docs/oauth.md: the receiver serves exactly one redirect and never logs the query (it
+    holds the code); http.server logs every request line on stderr unless told not to."""
     with caplog.at_level("DEBUG", logger="pycognito"), LoopbackRedirect() as receiver:
         for path in ("/elsewhere?code=code-4-stray", f"{receiver.path}?code=code-4-one"):
             requests.get(f"http://127.0.0.1:{receiver.port}{path}", timeout=10)
+        assert receiver.wait(timeout=5).endswith("code=code-4-one")
+        again = requests.get(f"{receiver.redirect_uri}?code=code-4-two", timeout=10)
+        assert again.status_code == 404  # "serves exactly one redirect"
         assert receiver.wait(timeout=5).endswith("code=code-4-one")
     seen = capfd.readouterr()
     assert "code-4" not in seen.out + seen.err + caplog.text
