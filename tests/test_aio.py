@@ -433,3 +433,32 @@ def test_httpx_auth_uses_the_async_core_without_threads(
                 assert count() == (1, 2)
 
     asyncio.run(main())
+
+
+#: Cognito's public methods that make no Cognito call (plain methods on AsyncCognito too);
+#: boto3_session's calls happen later, in the session's credential renewals.
+PLAIN = {"set_base_attributes", "add_custom_attributes", "get_user_obj", "get_group_obj",
+         "switch_session", "boto3_session"}
+
+
+def test_every_method_that_talks_to_cognito_is_a_coroutine() -> None:
+    """docs/async.md: every method of ``Cognito`` that talks to Cognito is a coroutine on
+    ``AsyncCognito`` (except ``boto3_session``), and each its table lists is one."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "async.md").read_text()
+    table = doc.split("## What is there today", 1)[1].split("Every method of", 1)[0]
+    listed = set(re.findall(r"`([a-z][a-z0-9_]+)`", table)) - PLAIN - {"preferred_challenge"}
+    public = {name for name, value in inspect.getmembers(Cognito)
+              if not name.startswith("_") and inspect.isfunction(value)}
+    instance = AsyncCognito("us-east-1_AbCdEf123", "client")
+    for name in sorted(public | listed):
+        method = getattr(AsyncCognito, name, None)
+        if name in PLAIN:
+            assert callable(getattr(instance, name)), name
+            assert not inspect.iscoroutinefunction(getattr(instance, name)), name
+        else:
+            assert inspect.iscoroutinefunction(method), f"AsyncCognito.{name} is no coroutine"
+    assert listed - public <= {"valid_access_token", "load_keys"}  # AsyncCognito's own
