@@ -1,7 +1,8 @@
 """Logging in, answering challenges, renewing and signing out.
 
-Every flow (SRP, admin password, custom, refresh) ends in :meth:`AuthMixin._complete`: device
-challenges are answered on the spot, tokens are verified and stored, and any other challenge is
+Every flow (SRP, admin password, custom, refresh) answers device challenges on the way and
+ends in :meth:`AuthMixin._accept`, which verifies and stores the tokens (through
+``_set_tokens``, the original's patch point) and confirms a new device. Any other challenge is
 raised as a typed exception whose ``get_tokens()`` (also kept in ``mfa_tokens``) carries the
 session, the challenge and the username needed to answer it, from this instance or a new one.
 Each challenge has a ``respond_to_*`` method that ends the same way.
