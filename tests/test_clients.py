@@ -17,6 +17,8 @@ from pycognito._clients import (
     server_clock_offset,
 )
 
+from .unsigned_tokens import unsigned_token
+
 
 def test_one_client_per_configuration() -> None:
     config = Config(retries={"total_max_attempts": 1})
@@ -105,17 +107,6 @@ def test_timeout_seconds_reads_every_http_client_shape() -> None:
     assert timeout_seconds({"connect": 5.0, "read": 1.0, "write": None, "pool": None}) == 5.0
 
 
-def _unsigned(claims: dict[str, int]) -> str:
-    """A JWT-shaped token with these claims (no valid signature: it never reaches a verifier)."""
-    import base64
-    import json
-
-    def part(value: object) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
-
-
 class _HungServer:
     """Accepts connections on loopback and never answers (a hung Cognito)."""
 
@@ -169,7 +160,7 @@ def test_a_renewal_inside_an_http_auth_keeps_to_the_request_timeout(kind: str) -
             elif kind == "requests-session-refresh":  # expired tokens: the auth refreshes first
                 from pycognito._tokens import TokenSet
 
-                expired = TokenSet.from_tokens(_unsigned({"exp": 1, "iat": 0}), refresh_token="r")
+                expired = TokenSet.from_tokens(unsigned_token(exp=1, iat=0), refresh_token="r")
                 cognito.token_lifecycle.restore(expired)
                 assert cognito.token_lifecycle.is_stale()
                 with requests.Session() as session:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime, timezone
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -28,6 +25,8 @@ from pycognito.exceptions import (
     RoleMappingDeniedError,
 )
 
+from .unsigned_tokens import unsigned_token
+
 POOL = "eu-west-1:0a1b2c3d-1111-2222-3333-444455556666"
 
 
@@ -46,17 +45,12 @@ def test_provider_name() -> None:
         "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc")
 
 
-def _jwt(claims: dict[str, Any]) -> str:
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return f"e30.{body}.c2ln"
-
-
 def test_id_token_stale_within_the_margin_of_its_own_exp() -> None:
-    token = _jwt({"exp": 1000})
+    token = unsigned_token(exp=1000)
     assert not id_token_stale(token, 900)
     assert id_token_stale(token, 940)
     assert id_token_stale(token, 1000, margin=0)
-    assert not id_token_stale(_jwt({"exp": "soon"}), 10**9)  # unreadable: Cognito judges
+    assert not id_token_stale(unsigned_token(exp="soon"), 10**9)  # unreadable: Cognito judges
     assert not id_token_stale("not a jwt", 10**9)
 
 

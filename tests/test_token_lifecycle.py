@@ -21,6 +21,8 @@ from pycognito.exceptions import (
 )
 from pycognito.token_storage import FileTokenStorage, MemoryTokenStorage
 
+from .unsigned_tokens import unsigned_token
+
 
 class FakeClock:
     def __init__(self, now: float = 1_800_000_000.0) -> None:
@@ -278,13 +280,7 @@ def test_reprs_hide_tokens() -> None:
 
 
 def test_token_set_reads_times_from_the_access_token() -> None:
-    import base64
-    import json
-
-    def part(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-    access = f"{part({'alg': 'RS256'})}.{part({'iat': 1000, 'exp': 4600})}.sig"
+    access = unsigned_token(iat=1000, exp=4600)
     value = TokenSet.from_result(
         {"AccessToken": access, "IdToken": "i", "ExpiresIn": 3600}, previous_refresh_token="old"
     )

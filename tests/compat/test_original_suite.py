@@ -20,7 +20,7 @@ from botocore.stub import Stubber
 from pycognito import Cognito, UserObj
 from pycognito.aws_srp import AWSSRP
 
-from .helpers import unsigned_token
+from ..unsigned_tokens import unsigned_token
 
 POOL = "us-east-1_123456789"
 APP = "app"

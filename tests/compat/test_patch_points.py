@@ -17,7 +17,7 @@ from botocore.stub import ANY, Stubber
 from pycognito import AWSSRP, Cognito, TokenVerificationException
 from pycognito.exceptions import InvalidTypeError
 
-from .helpers import unsigned_token
+from ..unsigned_tokens import unsigned_token
 
 POOL = "us-east-1_123456789"
 APP = "app"

@@ -21,7 +21,7 @@ from pycognito import AWSSRP, Cognito, GroupObj
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 from pycognito.utils import RequestsSrpAuth
 
-from .helpers import unsigned_token
+from ..unsigned_tokens import unsigned_token
 
 POOL = "us-east-1_123456789"
 APP = "app"

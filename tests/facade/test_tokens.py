@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from pycognito._tokens import TokenSet, peek_claims, token_username
 
-
-def _jwt(claims: dict[str, Any]) -> str:
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"eyJhbGciOiJSUzI1NiJ9.{body}.c2ln"
+from ..unsigned_tokens import unsigned_token
 
 
 def test_from_result_sets_expiry_and_keeps_the_refresh_token() -> None:
@@ -31,7 +25,7 @@ def test_from_result_sets_expiry_and_keeps_the_refresh_token() -> None:
 
 
 def test_server_times_come_from_the_access_token() -> None:
-    access = _jwt({"iat": 1000, "exp": 4600})
+    access = unsigned_token(iat=1000, exp=4600)
     tokens = TokenSet.from_result({"AccessToken": access, "ExpiresIn": 3600}, now=99999.0)
     assert (tokens.issued_at, tokens.expires_at, tokens.lifetime) == (1000, 4600, 3600)
     assert TokenSet.from_dict(tokens.to_dict()) == tokens
@@ -39,8 +33,8 @@ def test_server_times_come_from_the_access_token() -> None:
 
 
 def test_peek_and_username() -> None:
-    access = _jwt({"username": "real-name", "exp": 2000, "iat": 1000})
-    ident = _jwt({"cognito:username": "from-id"})
+    access = unsigned_token(username="real-name", exp=2000, iat=1000)
+    ident = unsigned_token(**{"cognito:username": "from-id"})
     assert peek_claims(access)["username"] == "real-name"
     assert token_username(access, ident) == "real-name"
     assert token_username(None, ident) == "from-id"
