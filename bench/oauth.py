@@ -59,6 +59,7 @@ def main() -> None:
     from pycognito.local import LocalCognito
     from pycognito.oauth import ClientCredentials, RedisTokenCache
 
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     with LocalCognito() as local, RedisServer() as redis_server:
         endpoint, client_id, secret = machine_client(local)
         periods = SECONDS / (LIFETIME / 2)  # renewed at half the lifetime
@@ -86,6 +87,7 @@ def main() -> None:
         number = 2_000
         best = min(timeit.repeat(redis_hit, number=number, repeat=5)) / number
         print(f"Redis hit (a process whose own copy is stale): {best * 1e6:.0f} us per call")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
