@@ -77,16 +77,12 @@ def parsed_json(environ: dict[str, Any], body: bytes) -> Any:
 
 def answer_cognito(action: str, body: bytes, environ: dict[str, Any]) -> Reply:
     """A Cognito user-pool operation: our handler, or moto's own implementation."""
-    try:
-        params = parsed_json(environ, body)
-        if params is None:
-            params = json.loads(body or b"{}")
-    except ValueError:
-        return error_reply(CognitoError("SerializationException", "The request body is not "
-                                        "valid JSON."))
-    if not isinstance(params, dict):
-        return error_reply(CognitoError("SerializationException", "The request body must be a "
-                                        "JSON object."))
+    params = parsed_json(environ, body)
+    if not isinstance(params, dict):  # not parsed by the front door (or not an object)
+        try:
+            params = _moto.json_object(body)
+        except CognitoError as error:
+            return error_reply(error)
     handler = handlers().get(action)
     with STATE.lock, _moto.our_request(), request_metadata(params):
         try:

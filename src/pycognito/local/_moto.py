@@ -63,6 +63,7 @@ __all__ = [
     "iter_identity_pools",
     "iter_pools",
     "json_default",
+    "json_object",
     "our_request",
     "pool_name",
     "remove_hooks",
@@ -253,7 +254,7 @@ def _run_cognito(env: dict[str, Any], params: Optional[dict[str, Any]] = None
         _COGNITO_METHODS.update(method_names_from_class(CognitoIdpResponse))
     body = env["wsgi.input"].getvalue()
     if params is None:
-        params = _json_object(body)
+        params = json_object(body)
     action = str(env.get("HTTP_X_AMZ_TARGET") or "").rsplit(".", 1)[-1]
     name = _METHOD_NAMES.get(action)
     if name is None:
@@ -266,7 +267,9 @@ def _run_cognito(env: dict[str, Any], params: Optional[dict[str, Any]] = None
     return response, getattr(response, name)(), action
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes) -> dict[str, Any]:
+    """A cognito-idp request body, parsed (empty: ``{}``); ``SerializationException`` for
+    anything but a JSON object."""
     try:
         params = json.loads(body or b"{}")
     except ValueError:
