@@ -499,3 +499,38 @@ def test_a_fetch_made_by_the_caller_follows_the_caches_rules(key1: Any, key2: An
     now[0] += 3
     assert cache.fetched(url, json.dumps({"keys": [jwk_of(key2, "k2")]}).encode(), "k2")
     assert cache.get_key(url, "k2").kid == "k2"
+
+
+def test_the_documented_error_tree() -> None:
+    """docs/verification.md's Errors tree is the classes' own: each class under the one the
+    tree puts it under, and every verification error in the tree."""
+    import re
+
+    import pycognito.exceptions
+    import pycognito.verification
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "verification.md").read_text()
+    block = docs.split("## Errors", 1)[1].split("```")[1]
+    root, *lines = [line for line in block.splitlines() if line.strip()]
+    parents: dict[str, str] = {}
+    branch = root.strip()
+    for line in lines:
+        top = re.match(r"^[├└]── ([A-Z]\w+)(.*)$", line)
+        if top:
+            branch, rest = top.group(1), top.group(2)
+            parents[branch] = root.strip()
+            rest = rest.split("──", 1)[1] if rest.startswith(" ──") else ""
+        else:
+            rest = line
+        for child in re.finditer(r"([A-Z]\w+)(?: \(── ([A-Z]\w+)\))?", rest):
+            parents[child.group(1)] = branch
+            if child.group(2):
+                parents[child.group(2)] = child.group(1)
+    for child, parent in parents.items():
+        cls = getattr(pycognito.exceptions, child)
+        assert getattr(pycognito.exceptions, parent) in cls.__bases__, (child, parent)
+    assert issubclass(pycognito.exceptions.TokenVerifierConfigError, ValueError)
+    documented = set(parents) | {root.strip()}
+    exported = {name for name in pycognito.verification.__all__
+                if name.endswith(("Error", "Exception"))}
+    assert exported == documented
