@@ -59,6 +59,9 @@ def test_login_saves_tokens_0600(cli: Runner, cli_env: Any, make_pool: Any, make
     assert saved["session"]["client_has_secret"] is True
     everything = result.out + result.err + token_file.read_text()
     assert PASSWORD not in everything and info.client_secret not in everything
+    tokens = saved["tokens"]  # docs/cli.md: without --json no token is ever printed
+    for name in ("id_token", "access_token", "refresh_token"):
+        assert tokens[name] and tokens[name] not in result.out + result.err, name
 
 
 def test_login_prompts_for_username(cli: Runner, cli_env: Any, make_pool: Any,
