@@ -53,6 +53,18 @@ def test_demo_runs_every_step() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_demo_without_the_qr_code() -> None:
+    """docs/demo.md: ``--no-qr`` leaves out the QR code (the URI is still shown)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COGNITO_", "PYCOGNITO_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pycognito.cli", "demo", "--no-qr"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "otpauth://totp/" in result.stdout
+    assert "█" not in result.stdout and "▀" not in result.stdout
+
+
 def test_a_step_that_misbehaves_fails_the_demo() -> None:
     out = io.StringIO()
     journey = Journey(out, qr=False)
