@@ -15,6 +15,7 @@ from pycognito import Cognito, UserObj
 from pycognito.aio import AsyncCognito, AsyncUserObj
 from pycognito.exceptions import (
     ForceChangePasswordException,
+    JWKSUnavailableError,
     JWKSWaitPeriodError,
     LoginRequiredException,
     MissingValueError,
@@ -462,3 +463,57 @@ def test_every_method_that_talks_to_cognito_is_a_coroutine() -> None:
         else:
             assert inspect.iscoroutinefunction(method), f"AsyncCognito.{name} is no coroutine"
     assert listed - public <= {"valid_access_token", "load_keys"}  # AsyncCognito's own
+
+
+@pytest.mark.parametrize("server", ["dripping headers", "endless body"])
+def test_the_key_fetch_holds_its_deadline_and_size_cap(
+        server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx's timeouts bound each read, not the request: a server sending a byte now and then
+    held the fetch for ever; and a body was read whole before its size was checked."""
+    import pycognito.aio as aio
+
+    from .verification.helpers import DrippingServer
+
+    monkeypatch.setattr(aio, "_JWKS_TIMEOUT", 0.5)
+    if server == "dripping headers":
+        slow = DrippingServer(interval=0.05)
+        base, expected = slow.url.rsplit("/", 1)[0], "took more than"
+    else:
+        import http.server
+        import threading
+
+        class Endless(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(b" " * 65536)
+                except OSError:
+                    return
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        endless = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+        threading.Thread(target=endless.serve_forever, daemon=True).start()
+        base, expected = f"http://127.0.0.1:{endless.server_port}", "too large"
+    token = mint(new_key(), {"token_use": "access"}, kid="k1")
+
+    async def main() -> float:
+        async with AsyncCognito("us-east-1_abc", "client", access_token=token,
+                                boto3_client_kwargs={"endpoint_url": base}) as u:
+            started = time.monotonic()
+            with pytest.raises(JWKSUnavailableError, match=expected):
+                await u.load_keys()
+            return time.monotonic() - started
+
+    try:
+        # 0.5 s (slack for a busy machine); before, the fetch never ended
+        assert _run(asyncio.wait_for(main(), 10)) < 3.0
+    finally:
+        if server == "dripping headers":
+            slow.close()
+        else:
+            endless.shutdown()
+            endless.server_close()

@@ -205,6 +205,19 @@ def _async_users(method: Any) -> Any:
     return method
 
 
+async def _capped_get(http: httpx.AsyncClient, url: str) -> Optional[bytes]:
+    """``url``'s body (an error status raises); ``None`` once it passes
+    :data:`_MAX_JWKS_BYTES`, read no further."""
+    async with http.stream("GET", url, timeout=_JWKS_TIMEOUT) as response:
+        response.raise_for_status()
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > _MAX_JWKS_BYTES:
+                return None
+        return bytes(body)
+
+
 async def close_connections() -> None:
     """Close the connection pool the running loop's ``AsyncCognito`` instances share (at
     application shutdown; a new one is made if they are used again)."""
@@ -487,16 +500,18 @@ class AsyncCognito:
             if not verifier.fetch_due(kid):
                 return
             await self._idp.start()  # (the TLS context is made off the loop)
-            http = self._idp.http()
-            try:
-                response = await http.get(verifier.jwks_url, timeout=_JWKS_TIMEOUT)
-                response.raise_for_status()
+            try:  # the deadline holds for the whole fetch, however slowly the server sends
+                body = await asyncio.wait_for(_capped_get(self._idp.http(), verifier.jwks_url),
+                                              _JWKS_TIMEOUT)
             except httpx.HTTPError as exc:
                 verifier.fetch_failed(JWKSUnavailableError(
                     f"the pool's keys could not be fetched ({type(exc).__name__})"))
-            if len(response.content) > _MAX_JWKS_BYTES:
+            except asyncio.TimeoutError:
+                verifier.fetch_failed(JWKSUnavailableError(
+                    f"the pool's keys took more than {_JWKS_TIMEOUT} s to fetch"))
+            if body is None:
                 verifier.fetch_failed(JWKSUnavailableError("the pool's JWKS is too large"))
-            if not verifier.add_fetched_jwks(response.content, kid):
+            if not verifier.add_fetched_jwks(body, kid):
                 raise TokenKidNotFoundError("the token's kid is not in the pool's key set")
 
     async def check_token(self, renew: bool = True) -> bool:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -190,3 +191,41 @@ class JwksServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class DrippingServer:
+    """Answers every request with a status line and then one header byte every ``interval``
+    seconds, forever; records when each connection was closed by the client."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.accepted = 0
+        self.closed = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/jwks.json"
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not self._stop.is_set():
+                    time.sleep(self.interval)
+                    conn.sendall(b"a")
+            except OSError:  # the client shut the connection down
+                self.closed += 1
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()

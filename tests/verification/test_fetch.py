@@ -4,7 +4,6 @@ whole-request deadline that holds however slowly the server answers."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,47 +16,9 @@ import responses
 from pycognito.exceptions import JWKSUnavailableError
 from pycognito.verification import CognitoTokenVerifier, HttpFetcher, JwksCache
 
-from .helpers import CLIENT_ID, POOL_ID, JwksServer, id_claims, jwk_of, mint
+from .helpers import CLIENT_ID, POOL_ID, DrippingServer, JwksServer, id_claims, jwk_of, mint
 
 AWS_JWKS = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}/.well-known/jwks.json"
-
-
-class DrippingServer:
-    """Answers every request with a status line and then one header byte every ``interval``
-    seconds, forever; records when each connection was closed by the client."""
-
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
-        self.accepted = 0
-        self.closed = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/jwks.json"
-        self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
-
-    def _drip(self, conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-                while not self._stop.is_set():
-                    time.sleep(self.interval)
-                    conn.sendall(b"a")
-            except OSError:  # the client shut the connection down
-                self.closed += 1
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
 
 
 @pytest.fixture
