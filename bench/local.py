@@ -420,12 +420,15 @@ def main() -> None:
 
 def report(found: list[Server], repeat: int, seconds: float) -> None:
     """Measure every server ``repeat`` times, the servers in turn within each round (so that
-    a change in the neighbours' load falls on all of them alike), and print the medians."""
+    a change in the neighbours' load falls on all of them alike; each round starts with the
+    next server, so that none is always first, or always started after the same one), and
+    print the medians."""
     startups: dict[str, list[tuple[float, ...]]] = {s.name: [] for s in found}
     cheap: dict[str, list[tuple[float, ...]]] = {s.name: [] for s in found}
     logins: dict[str, list[tuple[float, ...]]] = {s.name: [] for s in found if s.checks_srp}
     for round_ in range(repeat):
-        for server in found:
+        first = round_ % len(found)
+        for server in found[first:] + found[:first]:
             try:
                 startups[server.name].append(server.start())
                 cheap[server.name].append(cheap_calls_per_second(server, seconds))
