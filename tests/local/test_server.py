@@ -90,6 +90,14 @@ def test_call_log_records_operations_with_pool_and_client(local: LocalCognito,
     assert calls[1].user_pool_id == pool_id
     assert calls[2].client_id == client_id and calls[2].auth_flow == "REFRESH_TOKEN_AUTH"
     assert len(local.calls("InitiateAuth", auth_flow="REFRESH_TOKEN_AUTH")) == 1
+    # the same log over HTTP (docs/local-cognito.md: GET /_local/calls with the same filters)
+    query = f"operation=InitiateAuth&client_id={client_id}&auth_flow=REFRESH_TOKEN_AUTH"
+    with _open(f"{local.endpoint_url}/_local/calls?{query}") as answer:
+        [listed] = json.load(answer)
+    assert (listed["operation"], listed["client_id"], listed["auth_flow"]) == (
+        "InitiateAuth", client_id, "REFRESH_TOKEN_AUTH")
+    with _open(f"{local.endpoint_url}/_local/calls?user_pool_id={pool_id}") as answer:
+        assert [c["operation"] for c in json.load(answer)] == ["CreateUserPoolClient"]
     local.clear_calls()
     assert local.calls() == []
 
@@ -101,6 +109,8 @@ def test_local_http_endpoints(local: LocalCognito) -> None:
         assert json.load(answer) == []
     with _open(f"{base}/_local/clock", method="POST",
                data=json.dumps({"advance": 30}).encode()) as answer:
+        assert json.load(answer)["offset"] == 30
+    with _open(f"{base}/_local/clock") as answer:  # GET reads it
         assert json.load(answer)["offset"] == 30
     with _open(f"{base}/_local/reset", method="POST", data=b"") as answer:
         assert json.load(answer) == {"reset": True}
