@@ -65,6 +65,23 @@ def test_spoiled_claims_are_refused(cognito_idp: Any, pool: PoolInfo, make_user:
     assert error_of(excinfo) == WRONG
 
 
+@pytest.mark.parametrize("minutes", [4, -4, 6, -6])
+def test_timestamps_within_five_minutes_of_the_server_clock(
+        cognito_idp: Any, pool: PoolInfo, make_user: UserFactory, minutes: int) -> None:
+    """docs/local-cognito.md: a TIMESTAMP more than 5 minutes from the server clock is refused
+    (and one within 5 minutes accepted)."""
+    alice = make_user(pool)
+    client = SrpClient(cognito_idp, pool, alice.username, alice.password)
+    challenge = client.start()
+    answer = client.responses(challenge, moment=minutes_ago(minutes))
+    if abs(minutes) < 5:
+        assert "AccessToken" in client.respond(challenge, answer)["AuthenticationResult"]
+        return
+    with pytest.raises(ClientError) as excinfo:
+        client.respond(challenge, answer)
+    assert error_of(excinfo) == WRONG
+
+
 def _padded_day(client: SrpClient, challenge: dict[str, Any]) -> dict[str, str]:
     from datetime import datetime, timezone
 
