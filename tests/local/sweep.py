@@ -5,7 +5,8 @@ For every operation: one well-typed request with every parameter filled in (real
 user and token where the name asks for one), one with the required parameters only, then for
 every parameter path (members of structures, list items, map values) the same request with a
 value of each wrong JSON type; for every string path a lone surrogate and a value one character
-over the model's bound. Plus garbage targets, bodies and paths. Each probe is one HTTP request.
+over the model's bound. Plus garbage targets, bodies and paths, the server's own ``/_local``
+endpoints and a pool domain's OAuth and login pages. Each probe is one HTTP request.
 """
 
 from __future__ import annotations
@@ -202,5 +203,36 @@ def garbage_probes() -> Iterator[Probe]:
                 headers=(("Content-Type", "application/x-www-form-urlencoded"),))
 
 
+#: A pool domain's endpoints (OAuth 2.0 and the hosted login pages).
+DOMAIN_PATHS = ("/oauth2/token", "/oauth2/authorize", "/oauth2/userInfo", "/oauth2/revoke",
+                "/login", "/logout", "/signup", "/mfa", "/forgotPassword",
+                "/confirmForgotPassword", "/oauth2/idpresponse", "/nope")
+
+
+def domain_probes(known: dict[str, Any]) -> Iterator[Probe]:
+    """Malformed queries, form bodies and credentials at a pool domain's endpoints
+    (``known``: ``DomainPath``, the domain's path on the server, and ``WebClientId``)."""
+    base, client = known["DomainPath"], known["WebClientId"]
+    queries = ("", f"?client_id={client}&response_type=code&redirect_uri=http://127.0.0.1:8765/"
+               "callback&scope=openid&code_challenge=%ff&code_challenge_method=S256",
+               "?client_id=%ED%A0%80&response_type=code", "?%", "?state=" + "x" * 100_000)
+    bodies = (b"", b"grant_type=authorization_code&code=%ED%A0%80&client_id=" + client.encode(),
+              b"grant_type=refresh_token&refresh_token=%ff%fe&client_id=" + client.encode(),
+              b"username=%ED%A0%80&password=%ff", b"\xff\xfe\x00", b"[" * 100_000,
+              b"a=" + b"%" * 5000)
+    credentials = ((), (("Authorization", "Basic %ff"),), (("Authorization", "Basic Og=="),),
+                   (("Authorization", "Bearer a.b.c"),))
+    for path in DOMAIN_PATHS:
+        for query in queries:
+            for headers in credentials:
+                yield Probe(f"GET {path}{query[:30]} {headers}", b"", None, method="GET",
+                            path=base + path + query, headers=headers)
+            for body in bodies:
+                yield Probe(f"POST {path}{query[:30]} {body[:30]!r}", body, None,
+                            path=base + path + query, headers=(
+                                ("Content-Type", "application/x-www-form-urlencoded"),))
+
+
 def all_probes(known: dict[str, Any]) -> list[Probe]:
-    return [*operation_probes(known), *garbage_probes()]
+    domain = list(domain_probes(known)) if "DomainPath" in known else []
+    return [*operation_probes(known), *garbage_probes(), *domain]

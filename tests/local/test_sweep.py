@@ -18,7 +18,7 @@ import pytest
 
 from pycognito.local import LocalCognito
 
-from ..conftest import PoolFactory, UserFactory
+from ..conftest import OAuthPool, UserFactory
 from .sweep import Probe, all_probes
 
 SAMPLE = 1500
@@ -74,17 +74,18 @@ class _Sender:
             self._connection.close()
 
 
-def _known_values(local: LocalCognito, make_pool: PoolFactory,
+def _known_values(local: LocalCognito, oauth_pool: OAuthPool,
                   make_user: UserFactory) -> dict[str, Any]:
     """Real ids and tokens, so that well-typed probes get past the lookups into the handlers."""
-    pool = make_pool()
+    pool = oauth_pool.pool
     user = make_user(pool)
     tokens = local.client().initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH", ClientId=pool.client_id,
         AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
     )["AuthenticationResult"]
     return {"UserPoolId": pool.pool_id, "ClientId": pool.client_id, "Username": user.username,
-            "AccessToken": tokens["AccessToken"], "RefreshToken": tokens["RefreshToken"]}
+            "AccessToken": tokens["AccessToken"], "RefreshToken": tokens["RefreshToken"],
+            "DomainPath": urlsplit(oauth_pool.domain_url).path, "WebClientId": oauth_pool.web_id}
 
 
 def _selected(probes: list[Probe]) -> list[Probe]:
@@ -94,9 +95,9 @@ def _selected(probes: list[Probe]) -> list[Probe]:
     return random.Random(seed).sample(probes, min(SAMPLE, len(probes)))
 
 
-def test_no_request_gets_a_server_error(local: LocalCognito, make_pool: PoolFactory,
+def test_no_request_gets_a_server_error(local: LocalCognito, oauth_pool: OAuthPool,
                                         make_user: UserFactory) -> None:
-    probes = _selected(all_probes(_known_values(local, make_pool, make_user)))
+    probes = _selected(all_probes(_known_values(local, oauth_pool, make_user)))
     sender = _Sender(local.endpoint_url)
     failures = []
     server_errors = 0

@@ -128,3 +128,16 @@ def test_header_names_ignore_case_and_connection_close_is_honoured(
             received += chunk
     assert received.startswith(b"HTTP/1.1 200 ") and b'"UserPools"' in received
     assert b"Connection: close" in received
+
+
+@pytest.mark.parametrize(("line", "status"), [
+    (b"GET /?state=" + b"x" * 100_000 + b" HTTP/1.1\r\n", b"414"),  # a hosted-UI URL gone wild
+    (b"POST / HTTP/1.1\r\nHost: x\r\nX-" + b"a" * 100_000 + b": 1\r\n", b"431"),
+])
+def test_a_refused_request_head_is_read_not_reset(local: LocalCognito, line: bytes,
+                                                  status: bytes) -> None:
+    """The server refuses after 64 KiB of a line: what the client still sends is read and
+    dropped (a lingering close), so the client reads the refusal instead of a reset."""
+    received, failure = _raw_exchange(local, line, b"Content-Length: 9\r\n\r\n" + b"y" * 300_000)
+    assert failure == ""
+    assert received.split(b" ", 2)[1] == status

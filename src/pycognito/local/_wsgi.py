@@ -209,6 +209,14 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content)
 
+    def send_error(self, code: int, message: Optional[str] = None,
+                   explain: Optional[str] = None) -> None:
+        """``http.server``'s refusal of a request head (400, 414, 431, 505: the rest of the
+        request is left unread), then a lingering close, so that the client reads it."""
+        super().send_error(code, message, explain)
+        self.wfile.flush()
+        self._linger()
+
     def _fail(self, code: int, error_type: str, message: str) -> None:
         """An AWS-style JSON error, and the connection closed (the body was not read)."""
         body = json.dumps({"__type": error_type, "message": message}).encode()
