@@ -774,3 +774,22 @@ def test_figures_have_one_source() -> None:
         found[f"docs/{doc.name}"] = FIGURE.findall(_prose(doc.read_text(encoding="utf-8")))
     stray = {name: [f for f in figures if f not in quoted] for name, figures in found.items()}
     assert {name: figures for name, figures in stray.items() if figures} == {}
+
+
+#: Blocks of docs/ that show a signature, not code to run.
+SIGNATURES = ("Cognito(user_pool_id, client_id,", "CognitoTokenVerifier(")
+
+
+def test_docs_python_blocks_parse() -> None:
+    """The python blocks of docs/*.md parse (the published page of the original package had an
+    example with a missing comma); oauth.md's and the Lambda example also run
+    (tests/oauth/test_docs.py, tests/local/test_lambda_docs.py)."""
+    blocks = 0
+    for doc in sorted((README.parent / "docs").glob("*.md")):
+        text = doc.read_text(encoding="utf-8")
+        for block in readme_blocks(text):
+            if block.language not in ("python", "py") or block.code.startswith(SIGNATURES):
+                continue
+            blocks += 1
+            compile(block.code, f"{doc.name}:{block.line}", "exec", ast.PyCF_ONLY_AST)
+    assert blocks > 20
