@@ -60,6 +60,8 @@ def test_login_exchange_userinfo_refresh_revoke_logout(
     request = flow.start()
     assert query(request.url)["code_challenge_method"] == "S256"
     assert request.code_verifier not in request.url and request.code_verifier not in repr(request)
+    assert query(request.url)["state"] == request.state  # state and nonce travel in the URL
+    assert query(request.url)["nonce"] == request.nonce
     browser = Browser()
     callback = browser.sign_in(request.url, "alice", alice.password)
     assert callback.startswith(oauth_pool.callback + "?")
