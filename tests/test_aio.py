@@ -106,6 +106,29 @@ def test_admin_authenticate_is_signed_with_the_given_keys(pool: PoolInfo,
     assert "/us-east-1/cognito-idp/aws4_request" in authorization
 
 
+def test_public_operations_are_sent_unsigned(pool: PoolInfo, make_user: UserFactory) -> None:
+    """docs/async.md: operations the model marks unauthenticated (InitiateAuth, GetUser, ...)
+    are sent unsigned, as boto3 sends them, even with keys at hand."""
+    alice = make_user(pool, "alice")
+    sent: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    async def main() -> None:
+        http = httpx.AsyncClient(event_hooks={"request": [record]})
+        async with http, _make(pool, username="alice", access_key="AKIDEXAMPLE",
+                               secret_key="secret", http_client=http) as u:
+            await u.authenticate(alice.password)
+            await u.get_user()
+
+    _run(main())
+    targets = {r.headers["X-Amz-Target"].rsplit(".", 1)[1]: r for r in sent
+               if "X-Amz-Target" in r.headers}
+    assert {"InitiateAuth", "RespondToAuthChallenge", "GetUser"} <= set(targets)
+    assert all("Authorization" not in r.headers for r in targets.values())
+
+
 def test_new_password_challenge(pool: PoolInfo, make_user: UserFactory) -> None:
     make_user(pool, "newbie", status="FORCE_CHANGE_PASSWORD")
 
