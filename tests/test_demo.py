@@ -9,6 +9,8 @@ import subprocess
 import sys
 from typing import Any, Callable
 
+import pytest
+
 from pycognito.demo import Journey, StepFailed
 
 STEPS = [
@@ -53,16 +55,23 @@ def test_demo_runs_every_step() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_demo_without_the_qr_code() -> None:
-    """docs/demo.md: ``--no-qr`` leaves out the QR code (the URI is still shown)."""
+@pytest.mark.parametrize("flag", ["--no-qr", "--light"])
+def test_demo_qr_options(flag: str) -> None:
+    """docs/demo.md: ``--no-qr`` leaves out the QR code (the URI is still shown); ``--light``
+    draws it for a light background: the quiet zone is blank, not a row of blocks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COGNITO_", "PYCOGNITO_"))}
     result = subprocess.run(
-        [sys.executable, "-m", "pycognito.cli", "demo", "--no-qr"],
+        [sys.executable, "-m", "pycognito.cli", "demo", flag],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "otpauth://totp/" in result.stdout
-    assert "█" not in result.stdout and "▀" not in result.stdout
+    lines = result.stdout.splitlines()
+    [uri] = [n for n, line in enumerate(lines) if "otpauth://totp/" in line]
+    if flag == "--no-qr":
+        assert "█" not in result.stdout and "▀" not in result.stdout
+    else:
+        quiet, first_row = lines[uri + 1], lines[uri + 2]
+        assert quiet.strip() == "" and first_row.strip().startswith(("█", "▀"))
 
 
 def test_a_step_that_misbehaves_fails_the_demo() -> None:
