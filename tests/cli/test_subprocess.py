@@ -151,3 +151,23 @@ def test_a_damaged_token_file_is_one_warning_line(make_pool: Any, tmp_path: Path
         "cannot be used (not a JSON object); it is ignored: log in again",
         f"pycognito whoami: not logged in (no tokens in {token_file}); run `pycognito login`",
     ]
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(make_pool: Any, make_user: Any,
+                                                          tmp_path: Path) -> None:
+    """``pycognito verify ... | head -c 10``: the pipe's reader is gone before the claims are
+    written; status 141 as under SIGPIPE, and no "[Errno 32] Broken pipe" line or traceback."""
+    info = make_pool()
+    make_user(info, "alice")
+    env = _env(info, tmp_path / "tokens.json")
+    good = _run(["login", "-u", "alice", "--json"], env, stdin=f"{PASSWORD}\n")
+    token = json.loads(good.stdout)["IdToken"]
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before anything is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "pycognito.cli", "verify", token],
+                              stdout=write, stderr=subprocess.PIPE, text=True, env=env,
+                              timeout=60, check=False)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")

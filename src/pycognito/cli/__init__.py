@@ -158,6 +158,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             warnings.formatwarning = _warning_line(command)
         try:
             return handler(args, terminal)
+        except BrokenPipeError:
+            raise
         except Exception as exc:
             if debug:
                 raise
@@ -168,6 +170,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         _error_line(terminal, f"{command}: interrupted", interrupted=True)
         return 130
+    except BrokenPipeError:  # stdout's reader went away (``| head``): quiet, as under SIGPIPE
+        _drop_stdout()
+        return 141
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's last flush of what is still
+    buffered for the reader that went away fails silently too."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _warning_line(command: str) -> Callable[..., str]:
