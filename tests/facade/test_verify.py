@@ -79,3 +79,25 @@ def test_keys(logged_in: Cognito, monkeypatch: pytest.MonkeyPatch,
 def test_verify_tokens_needs_both(make_cognito: CognitoFactory, logged_in: Cognito) -> None:
     with pytest.raises(MissingValueError, match="id_token"):
         make_cognito(access_token=logged_in.access_token).verify_tokens()
+
+
+def test_tokens_received_are_stored_only_once_both_passed(
+        logged_in: Cognito, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/cognito.md: tokens received at a login or a refresh are verified first and stored
+    only once both passed: a refresh whose id token fails leaves the held tokens as they were
+    (its access token, verified first, passed)."""
+    held = (logged_in.id_token, logged_in.access_token, logged_in.refresh_token)
+    real = Cognito.verify_token
+    checked: list[str] = []
+
+    def refuse_the_id_token(self: Cognito, token: str, id_name: str, token_use: str) -> Any:
+        checked.append(token_use)
+        if token_use == "id":
+            raise TokenVerificationException("refused for the test")
+        return real(self, token, id_name, token_use)
+
+    monkeypatch.setattr(Cognito, "verify_token", refuse_the_id_token)
+    with pytest.raises(TokenVerificationException):
+        logged_in.renew_access_token()
+    assert checked == ["access", "id"]
+    assert (logged_in.id_token, logged_in.access_token, logged_in.refresh_token) == held
