@@ -119,6 +119,18 @@ def test_user_obj_save_and_delete(logged_in_either: Cognito,
         logged_in.admin_get_user(username="alice")
 
 
+def test_a_method_that_uses_the_access_token_renews_it_first(
+        logged_in_either: Cognito, local: Any, move_clocks: Callable[..., None]) -> None:
+    """docs/cognito.md: methods that use the access token renew it first when it is about to
+    expire and a refresh token is at hand."""
+    old = logged_in_either.access_token
+    move_clocks(3600 - 30)  # inside the refresh margin
+    local.clear_calls()
+    assert logged_in_either.get_user().username == "alice"
+    assert [c.operation for c in local.calls()] == ["InitiateAuth", "GetUser"]
+    assert logged_in_either.access_token != old
+
+
 def test_save_sends_only_what_changed(logged_in: Cognito) -> None:
     """docs/cognito.md: ``user.save()`` sends only what changed (the original sent them all)."""
     logged_in.update_profile({"given_name": "Al", "family_name": "Smith"})
