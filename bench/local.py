@@ -58,6 +58,7 @@ PASSWORD = "Correct-Horse-Battery-9!"
 THREADS = 4
 OURS = "pycognito local"
 BASELINE = "pycognito local (baseline)"
+COGNITO_LOCAL_NAME = "cognito-local (npm)"
 #: The server as it was when issue 12 was filed (before its own HTTP server and dispatcher):
 #: the default baseline, exported from git into a scratch directory.
 BASELINE_REV = "91598ca^"
@@ -174,7 +175,7 @@ def servers(baseline_src: Optional[str], peers: bool = True) -> list[Server]:
         found.append(Server("moto_server", [moto, "-H", "127.0.0.1", "-p", str(port)], port))
     if peers and COGNITO_LOCAL.exists():
         port = free_port()
-        found.append(Server("cognito-local (npm)", [str(COGNITO_LOCAL)], port,
+        found.append(Server(COGNITO_LOCAL_NAME, [str(COGNITO_LOCAL)], port,
                             env={"PORT": str(port), "HOST": "127.0.0.1"},
                             cwd=tempfile.mkdtemp(prefix="bench-cognito-local-")))
     return found
@@ -451,6 +452,12 @@ def report(found: list[Server], repeat: int, seconds: float) -> None:
               f"{cheap_cpu:9.2f} {srp_text}")
     print(f"({THREADS} client threads; medians of {repeat} runs of {seconds:g} s; "
           f"{os.cpu_count()} CPUs; load client's SRP backend: {_client_backend()})")
+    for peer in (COGNITO_LOCAL_NAME, "moto_server"):
+        if cheap.get(peer):
+            ratios = sorted(o[0] / p[0] for o, p in zip(cheap[OURS], cheap[peer]))
+            print(f"ListUsers/s, {OURS} / {peer} in the same round: {ratios[0]:.2f}-"
+                  f"{ratios[-1]:.2f}x (median {statistics.median(ratios):.2f}x"
+                  + ("; target >= 1x)" if peer == COGNITO_LOCAL_NAME else ")"))
     ours, before = logins.get(OURS), logins.get(BASELINE)
     if ours and before:
         ratios = sorted(o[0] / b[0] for o, b in zip(ours, before))
