@@ -17,17 +17,19 @@ DEFAULT_TIMEOUT = 10.0
 def scope_names(scopes: Union[str, Iterable[str], None]) -> tuple[str, ...]:
     """``"a b"`` / ``["a", "b"]`` / ``None`` as a tuple of scope names (``InvalidTypeError``
     for anything else)."""
-    names = scopes.split() if isinstance(scopes, str) else scopes or ()
-    try:
-        result: tuple[object, ...] = tuple(names)
-    except TypeError:
-        result = (names,)  # not iterable
-    checked = tuple(name for name in result if isinstance(name, str))
-    if len(checked) != len(result):
-        raise InvalidTypeError("scopes must be a string or a list of strings")
-    for name in checked:
+    wrong = InvalidTypeError("scopes must be a string or a list of strings")
+    if isinstance(scopes, str):
+        names: tuple[object, ...] = tuple(scopes.split())
+    else:
+        try:
+            names = tuple(scopes or ())
+        except TypeError:  # not iterable
+            raise wrong from None
+    for name in names:
+        if not isinstance(name, str):
+            raise wrong
         check_text(name, "scopes")
-    return checked
+    return tuple(str(name) for name in names)
 
 
 def token_argument(value: object, name: str) -> str:
