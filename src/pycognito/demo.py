@@ -188,14 +188,18 @@ class Journey:
     # -- helpers ----------------------------------------------------------------------------
 
     def cognito(self, **kwargs: Any) -> Any:
-        """A ``Cognito`` for the demo's pool and app client (with its secret)."""
+        """A ``Cognito`` for the demo's pool and app client (with its secret). The local
+        Cognito's test credentials are given, so boto3 looks for none (its search ends at the
+        instance metadata address when nothing is configured: not loopback)."""
         from . import Cognito
 
         return Cognito(
             self.pool_id,
             self.client_id,
             client_secret=self.client_secret,
-            boto3_client_kwargs={"endpoint_url": self.local.endpoint_url},
+            boto3_client_kwargs={"endpoint_url": self.local.endpoint_url,
+                                 "aws_access_key_id": "testing",
+                                 "aws_secret_access_key": "testing"},
             **kwargs,
         )
 
