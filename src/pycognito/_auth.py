@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Callable, Mapping, NamedTuple, Optional, cast
+from typing import Any, Callable, Generator, Mapping, NamedTuple, Optional, Union, cast
 
 from ._attributes import dict_to_cognito
 from ._challenges import (
@@ -35,7 +35,7 @@ from ._challenges import (
 )
 from ._clients import server_time, service_error
 from ._core import CognitoBase, log, service_errors
-from ._operations import Steps, access_token, call, operation
+from ._operations import Steps, access_token, call, operation, walk
 from ._refusals import needs_rotation
 from ._signin import (
     ADMIN_USER_PASSWORD_AUTH,
@@ -161,6 +161,14 @@ def _metadata(client_metadata: Optional[Mapping[str, str]]) -> dict[str, Any]:
     if not isinstance(client_metadata, Mapping):
         raise InvalidTypeError("client_metadata must be a dict of strings")
     return {"ClientMetadata": dict(client_metadata)} if client_metadata else {}
+
+
+class LoginFirst(NamedTuple):
+    """A step of ``new_password_challenge``: log in with this password first (the driver's
+    ``authenticate``, which may raise the challenge being answered)."""
+
+    password: str
+    client_metadata: Optional[Mapping[str, str]]
 
 
 class AuthMixin(VerifyMixin):
@@ -401,17 +409,31 @@ class AuthMixin(VerifyMixin):
         there is none does it log in with ``password`` first. If that login needs no new
         password, the tokens are simply set.
         """
+        steps = self._new_password_steps(password, new_password, user_attributes,
+                                          client_metadata, mfa_tokens)
+        walk(steps, lambda need: self.authenticate(*need) if isinstance(need, LoginFirst)
+             else self._start(need))
+
+    def _new_password_steps(
+        self,
+        password: str,
+        new_password: str,
+        user_attributes: Optional[Mapping[str, Any]],
+        client_metadata: Optional[Mapping[str, str]],
+        mfa_tokens: Optional[Mapping[str, Any]],
+    ) -> Generator[Union[LoginFirst, SignInStart], Any, None]:
+        """``new_password_challenge`` for both drivers: a :class:`LoginFirst` (the driver's
+        ``authenticate``) when no NEW_PASSWORD_REQUIRED is pending, then the answer's start."""
         _text(new_password, "new_password")
         pending = self._pending_or_none((NEW_PASSWORD_REQUIRED,), mfa_tokens)
         if pending is None:
             try:
-                self.authenticate(password, client_metadata)
+                yield LoginFirst(password, client_metadata)
             except ForceChangePasswordException as exc:
                 pending = exc.get_tokens()
             else:
                 return
-        self._start(self._new_password_answer(pending, new_password, user_attributes,
-                                              client_metadata))
+        yield self._new_password_answer(pending, new_password, user_attributes, client_metadata)
 
     def respond_to_software_token_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None

@@ -42,11 +42,10 @@ import httpx
 
 from . import srp
 from ._aio_transport import AsyncIdpClient, close_shared_http
-from ._auth import SignInStart, _text, refresh_plan
+from ._auth import LoginFirst, SignInStart, refresh_plan
 from ._aws_credentials import IdentityNeed, Renewal
 from ._challenges import (
     EMAIL_OTP,
-    NEW_PASSWORD_REQUIRED,
     SMS_MFA,
     SMS_OTP,
     SOFTWARE_TOKEN_MFA,
@@ -66,7 +65,6 @@ from ._signin import (
 )
 from ._tokens import TokenSet
 from .exceptions import (
-    ForceChangePasswordException,
     JWKSUnavailableError,
     MissingValueError,
     TokenKidNotFoundError,
@@ -389,18 +387,10 @@ class AsyncCognito:
         mfa_tokens: Optional[Mapping[str, Any]] = None,
     ) -> None:
         """Complete NEW_PASSWORD_REQUIRED; see ``Cognito.new_password_challenge``."""
-        state = self._state
-        _text(new_password, "new_password")
-        pending = state._pending_or_none((NEW_PASSWORD_REQUIRED,), mfa_tokens)
-        if pending is None:
-            try:
-                await self.authenticate(password, client_metadata)
-            except ForceChangePasswordException as exc:
-                pending = exc.get_tokens()
-            else:
-                return
-        await self._start(state._new_password_answer(pending, new_password, user_attributes,
-                                                     client_metadata))
+        steps = self._state._new_password_steps(password, new_password, user_attributes,
+                                                client_metadata, mfa_tokens)
+        await walk_async(steps, lambda need: self.authenticate(*need)
+                         if isinstance(need, LoginFirst) else self._start(need))
 
     async def respond_to_software_token_mfa_challenge(
         self, code: str, mfa_tokens: Optional[Mapping[str, Any]] = None
