@@ -108,6 +108,38 @@ def test_a_failing_handler_is_user_lambda_validation_and_undoes_the_sign_up(
     assert local.lambda_invocations()[0].error == "ValueError: invitation required"
 
 
+@pytest.mark.parametrize("flag", ["autoVerifyEmail", "autoVerifyPhone"])
+def test_pre_sign_up_cannot_verify_what_the_user_lacks(
+        flag: str, local: LocalCognito, cognito_idp: Any,
+        triggered: Callable[..., PoolInfo]) -> None:
+    """AWS's pre sign-up page: with ``autoVerifyEmail``/``autoVerifyPhone`` true the attribute
+    must have a value, "otherwise an error will occur and the user will not be able to complete
+    sign-up"."""
+
+    def verify(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["autoConfirmUser"] = True
+        event["response"][flag] = True
+        return event
+
+    local.register_lambda(arn("verify"), verify)
+    pool = triggered(PreSignUp="verify")
+    with pytest.raises(ClientError) as caught:
+        cognito_idp.sign_up(ClientId=pool.client_id, Username="bob", Password=DEFAULT_PASSWORD,
+                            UserAttributes=[{"Name": "name", "Value": "Bob"}])
+    attribute = "email" if flag == "autoVerifyEmail" else "phone_number"
+    assert error_of(caught) == (
+        "InvalidLambdaResponseException",
+        f"PreSignUp answered {flag} true for a user without {attribute}.")
+    with pytest.raises(ClientError) as missing:
+        cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="bob")
+    assert error_of(missing)[0] == "UserNotFoundException"
+    # AWS ignores the response at AdminCreateUser: the same answer creates the user there.
+    cognito_idp.admin_create_user(UserPoolId=pool.pool_id, Username="bob",
+                                  MessageAction="SUPPRESS")
+    user = cognito_idp.admin_get_user(UserPoolId=pool.pool_id, Username="bob")
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+
+
 def test_unknown_arn_and_unrecognisable_output(local: LocalCognito, cognito_idp: Any,
                                                triggered: Callable[..., PoolInfo]) -> None:
     pool = triggered(PreSignUp="nobody")
@@ -453,6 +485,62 @@ def test_every_message_goes_through_custom_message(local: LocalCognito, cognito_
     cognito_idp.resend_confirmation_code(ClientId=pool.client_id, Username="max")
     assert [m.subject for m in local.messages(username="max")] == [
         "CustomMessage_SignUp", "CustomMessage_ResendCode"]
+
+
+_BODY_PATTERN = (r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}"
+                 r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*")
+
+
+def test_a_custom_message_without_the_code_is_refused(local: LocalCognito, cognito_idp: Any,
+                                                      triggered: Callable[..., PoolInfo],
+                                                      make_user: Callable[..., UserInfo]) -> None:
+    """AWS's validation of the message body: ``{####}`` somewhere in it, or
+    InvalidParameterException (the body is quoted, before any code is put in)."""
+
+    def message(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["emailMessage"] = "Welcome aboard, no code here"
+        return event
+
+    local.register_lambda(arn("codeless"), message)
+    pool = triggered(CustomMessage="codeless")
+    with pytest.raises(ClientError) as caught:
+        sign_up(cognito_idp, pool)
+    assert error_of(caught) == (
+        "InvalidParameterException",
+        "1 validation error detected: Value 'Welcome aboard, no code here' at 'emailBody' "
+        f"failed to satisfy constraint: Member must satisfy regular expression pattern: "
+        f"{_BODY_PATTERN}")
+    assert local.messages(kind="sign_up") == []
+    make_user(pool, "ann", email="ann@example.com")
+    with pytest.raises(ClientError) as forgot:
+        cognito_idp.forgot_password(ClientId=pool.client_id, Username="ann")
+    assert error_of(forgot)[0] == "InvalidParameterException"
+    assert local.messages(kind="forgot_password") == []
+
+
+def test_an_invitation_without_both_placeholders_is_cognitos_own(
+        local: LocalCognito, cognito_idp: Any, triggered: Callable[..., PoolInfo]) -> None:
+    """An AdminCreateUser message must hold ``{username}`` and ``{####}``; without them Cognito
+    sends its default invitation instead (awsdocs/amazon-cognito-developer-guide#31)."""
+
+    def message(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        event["response"]["emailSubject"] = "Your account"
+        event["response"]["emailMessage"] = event["request"]["clientMetadata"]["text"]
+        return event
+
+    local.register_lambda(arn("invite"), message)
+    pool = triggered(CustomMessage="invite")
+    texts = {"both": "Sign in as {username} with {####}", "no-name": "Your password: {####}",
+             "no-code": "Welcome, {username}"}
+    for name, text in texts.items():
+        cognito_idp.admin_create_user(
+            UserPoolId=pool.pool_id, Username=name, DesiredDeliveryMediums=["EMAIL"],
+            ClientMetadata={"text": text},
+            UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
+    both, no_name, no_code = local.messages(kind="admin_create_user")
+    assert (both.subject, both.text) == ("Your account", f"Sign in as both with {both.code}")
+    assert (no_name.subject, no_name.text) == (None, None)
+    assert (no_code.subject, no_code.text) == (None, None)
 
 
 def test_admin_created_users_and_password_resets_reach_their_triggers(

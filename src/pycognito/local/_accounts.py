@@ -89,12 +89,13 @@ def sign_up(req: Request) -> dict[str, Any]:
                                         attributes=req.params.get("UserAttributes"),
                                         validation_data=req.params.get("ValidationData"),
                                         client_id=client.id)
+        confirmed = user is not None and _triggers.apply_pre_sign_up(user, decided)
     except CognitoError:
         if user is not None:
             pool.backend.admin_delete_user(pool.id, user.username)
             STATE.forget_user(pool.id, user.id)
         raise
-    if user is not None and _triggers.apply_pre_sign_up(user, decided):
+    if confirmed:
         result["UserConfirmed"] = True
     elif user is not None:
         attribute = _verification_attribute(pool, user)

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Optional, TypeVar
 
 from . import _lambdas
-from ._errors import CognitoError
+from ._errors import CognitoError, invalid_parameter
 from ._moto import Pool, User, UserStatus, attributes_of
 
 _METADATA: contextvars.ContextVar[Optional[dict[str, str]]] = contextvars.ContextVar(
@@ -106,15 +106,26 @@ def pre_sign_up(pool: Pool, source: str, *, username: str, attributes: object,
     return response or {}
 
 
+_AUTO_VERIFIED = (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number"))
+
+
 def apply_pre_sign_up(user: User, response: dict[str, Any]) -> bool:
-    """Confirm/verify as PreSignUp asked; whether the user was confirmed."""
+    """Confirm/verify as PreSignUp asked at SignUp; whether the user was confirmed.
+
+    Verifying an attribute the user lacks is refused before anything changes, as AWS refuses
+    the sign-up (``InvalidLambdaResponseException``).
+    """
+    attrs = attributes_of(user)
+    verified = [attribute for flag, attribute in _AUTO_VERIFIED if response.get(flag) is True]
+    for flag, attribute in _AUTO_VERIFIED:
+        if attribute in verified and not attrs.get(attribute):
+            raise CognitoError("InvalidLambdaResponseException",
+                               f"PreSignUp answered {flag} true for a user without {attribute}.")
     confirmed = response.get("autoConfirmUser") is True
     if confirmed:
         user.status = UserStatus.CONFIRMED
-    attrs = attributes_of(user)
-    for flag, attribute in (("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")):
-        if response.get(flag) is True and attrs.get(attribute):
-            user.update_attributes([{"Name": f"{attribute}_verified", "Value": "true"}])
+    for attribute in verified:
+        user.update_attributes([{"Name": f"{attribute}_verified", "Value": "true"}])
     return confirmed
 
 
@@ -293,6 +304,27 @@ MESSAGE_SOURCES = {
 }
 
 
+CODE_PLACEHOLDER = "{####}"
+USERNAME_PLACEHOLDER = "{username}"
+#: The pattern AWS checks a message body against, as its validation error quotes it.
+_BODY_PATTERN = (r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}"
+                 r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*")
+
+
+def _placeholders_kept(kind: str, text: str, *, sms: bool) -> bool:
+    """Whether a CustomMessage text may be sent: an invitation (AdminCreateUser) without both
+    ``{username}`` and ``{####}`` is replaced by Cognito's own (``False``); any other message
+    without ``{####}`` is refused with AWS's validation error."""
+    if kind == "admin_create_user":
+        return CODE_PLACEHOLDER in text and USERNAME_PLACEHOLDER in text
+    if CODE_PLACEHOLDER not in text:
+        raise invalid_parameter(
+            f"1 validation error detected: Value '{text}' at "
+            f"'{'smsMessage' if sms else 'emailBody'}' failed to satisfy constraint: "
+            f"Member must satisfy regular expression pattern: {_BODY_PATTERN}")
+    return True
+
+
 def custom_message(pool: Pool, user: User, kind: str, code: str, *, sms: bool,
                    source: Optional[str] = None) -> Optional[tuple[Optional[str], str]]:
     """CustomMessage: ``(subject, text)`` of the customised message with the code (and, for
@@ -301,9 +333,10 @@ def custom_message(pool: Pool, user: User, kind: str, code: str, *, sms: bool,
     if source is None or not _lambdas.configured(pool, "CustomMessage"):
         return None
     request: dict[str, Any] = {"userAttributes": user_attributes(user),
-                               "codeParameter": "{####}",
+                               "codeParameter": CODE_PLACEHOLDER,
                                "linkParameter": "{##Click Here##}",
-                               "usernameParameter": "{username}" if kind == "admin_create_user"
+                               "usernameParameter": USERNAME_PLACEHOLDER
+                               if kind == "admin_create_user"
                                else None,
                                "clientMetadata": client_metadata()}
     response = _lambdas.invoke(pool, "CustomMessage", source, user_name=user.username,
@@ -311,9 +344,9 @@ def custom_message(pool: Pool, user: User, kind: str, code: str, *, sms: bool,
                                response={"smsMessage": None, "emailMessage": None,
                                          "emailSubject": None}) or {}
     text = response.get("smsMessage" if sms else "emailMessage")
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or not _placeholders_kept(kind, text, sms=sms):
         return None
-    text = text.replace("{####}", code).replace("{username}", user.username)
+    text = text.replace(CODE_PLACEHOLDER, code).replace(USERNAME_PLACEHOLDER, user.username)
     subject = None if sms else response.get("emailSubject")
     return (subject if isinstance(subject, str) else None), text
 
