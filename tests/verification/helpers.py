@@ -195,14 +195,20 @@ class JwksServer:
 
 class DrippingServer:
     """Answers every request with a status line and then one header byte every ``interval``
-    seconds, forever; records when each connection was closed by the client."""
+    seconds, forever (with ``body=True``: whole headers announcing a long JSON body, then one
+    byte of it every ``interval``); records when each connection was closed by the client."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.05, *, body: bool = False) -> None:
         self.interval = interval
         self.accepted = 0
         self.closed = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/jwks.json"
+        self.base = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.url = f"{self.base}/jwks.json"
+        self._start = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                       b"Content-Length: 1000000\r\n\r\n{" if body
+                       else b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        self._drop = b" " if body else b"a"
         self._stop = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -219,10 +225,10 @@ class DrippingServer:
         with conn:
             conn.recv(65536)
             try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                conn.sendall(self._start)
                 while not self._stop.is_set():
                     time.sleep(self.interval)
-                    conn.sendall(b"a")
+                    conn.sendall(self._drop)
             except OSError:  # the client shut the connection down
                 self.closed += 1
 

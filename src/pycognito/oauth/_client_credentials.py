@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import partial
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
 
 import requests
@@ -73,6 +74,8 @@ class ClientCredentials(AuthBase):
         #: Token requests this instance sent to the domain (not those served from the cache).
         self.requests_made = 0
         self._rejected: Optional[str] = None
+        self._failures = 0  # token requests that failed, and a copier of the last one's error
+        self._failed: Optional[Callable[[], OAuthError]] = None
 
     def __repr__(self) -> str:
         return (f"ClientCredentials(token_endpoint={self.endpoints.token!r}, "
@@ -100,10 +103,13 @@ class ClientCredentials(AuthBase):
         tokens = self._lifecycle.fresh_tokens()
         if tokens is not None:
             return tokens
+        failures = self._failures
         with self._lifecycle.lock:
             tokens = self._lifecycle.fresh_tokens()
             if tokens is not None:
                 return tokens  # another thread renewed it while we waited
+            if failures != self._failures and self._failed is not None:
+                raise self._failed()  # the request we waited for failed: its error, at once
             try:
                 entry = (self._fetch() if self.cache is None
                          else self.cache.get_or_fetch(self.cache_key, self._fetch, self._fresh))
@@ -111,6 +117,9 @@ class ClientCredentials(AuthBase):
                 current = self._lifecycle.tokens
                 if error.transient and current is not None and not self._lifecycle.is_expired():
                     return current  # Cognito is briefly unavailable: the token still works
+                self._failed = partial(OAuthError, error.error, error.description,
+                                       status=error.status, transient=error.transient)
+                self._failures += 1
                 raise
             self._lifecycle.restore(entry.tokens, entry.clock_offset)
             return entry.tokens

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 import requests
 from requests.auth import HTTPBasicAuth
 
+from .._deadline import DeadlineExceeded, within
 from .._text import check_text, utf8
+from .._tracked_session import tracked_view
 from ..exceptions import InvalidTypeError, InvalidValueError
 from ._errors import OAuthError
 
@@ -52,22 +54,32 @@ def post_form(session: requests.Session, url: str, data: Mapping[str, str], *,
               basic: Optional[HTTPBasicAuth] = None,
               timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
     """POST a form; the JSON object answered, or :class:`OAuthError`."""
-    try:
-        response = session.post(url, data=dict(data), auth=basic, timeout=timeout,
-                                headers={"Accept": "application/json"})
-    except requests.RequestException as error:
-        raise OAuthError("unreachable", type(error).__name__, transient=True) from None
-    return _answer(response)
+    return _answer(_within(session, timeout, lambda view: view.post(
+        url, data=dict(data), auth=basic, timeout=timeout,
+        headers={"Accept": "application/json"})))
 
 
 def get_json(session: requests.Session, url: str, bearer: str, *,
              timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    """GET with a bearer token; the JSON object answered, or :class:`OAuthError`."""
+    return _answer(_within(session, timeout, lambda view: view.get(
+        url, headers={"Authorization": f"Bearer {bearer}"}, timeout=timeout)))
+
+
+def _within(session: requests.Session, timeout: float,
+            send: Callable[[requests.Session], requests.Response]) -> requests.Response:
+    """``send(session)``'s response, the whole exchange (connection, headers and body) within
+    ``timeout`` seconds however the server behaves; a transient ``unreachable`` error else.
+    ``session`` is the caller's, seen through adapters whose connections the deadline can shut
+    down (its headers, cookies, hooks, proxies and mounted adapters all apply)."""
+    view = tracked_view(session)
     try:
-        response = session.get(url, headers={"Authorization": f"Bearer {bearer}"},
-                               timeout=timeout)
+        return within(timeout, lambda _: send(view), name="pycognito-oauth-request")
     except requests.RequestException as error:
         raise OAuthError("unreachable", type(error).__name__, transient=True) from None
-    return _answer(response)
+    except DeadlineExceeded:
+        raise OAuthError("unreachable", f"no complete answer within {timeout:g} s",
+                         transient=True) from None
 
 
 def _answer(response: requests.Response) -> dict[str, Any]:

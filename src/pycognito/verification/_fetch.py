@@ -4,20 +4,17 @@ no redirects.
 A fetcher is any callable ``fetcher(url, timeout) -> bytes`` that returns the response body or
 raises; :class:`HttpFetcher` is the default. It goes through a ``requests.Session``, so proxy
 variables, ``REQUESTS_CA_BUNDLE`` and test tools that intercept ``requests`` (``responses``,
-``requests_mock``, moto) apply. Each attempt runs in a short-lived worker thread: the caller
-waits ``timeout`` seconds at most, however slowly the server drips its answer, and on expiry
-the worker's connection is shut down so it ends too.
+``requests_mock``, moto) apply. Each attempt runs within :mod:`pycognito._deadline`: the
+caller waits ``timeout`` seconds at most, however slowly the server drips its answer, and on
+expiry the worker's connection is shut down so it ends too.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
+from .. import _deadline
 from ..exceptions import JWKSUnavailableError, NonRetryableFetchError
 
 Fetcher = Callable[[str, float], bytes]
@@ -26,39 +23,15 @@ Fetcher = Callable[[str, float], bytes]
 MAX_JWKS_BYTES = 256 * 1024
 
 
-class _Attempt:
-    """One GET, run in a worker thread; the caller reads the outcome or abandons it."""
+def _get(url: str, timeout: float, max_bytes: int, attempt: _deadline.Attempt[bytes]) -> bytes:
+    """One GET, run in a worker thread within the deadline."""
+    from .._tracked_session import tracked_session
 
-    def __init__(self, url: str, timeout: float, max_bytes: int) -> None:
-        self.url = url
-        self.timeout = timeout
-        self.deadline = time.monotonic() + timeout
-        self.max_bytes = max_bytes
-        self.done = threading.Event()
-        self.body: Optional[bytes] = None
-        self.error: Optional[JWKSUnavailableError] = None
-        self.sockets: list[socket.socket] = []
-        self.abandoned = False
-
-    def run(self) -> None:
-        try:
-            self.body = self._get()
-        except JWKSUnavailableError as exc:
-            self.error = exc
-        except Exception as exc:  # timeouts, refused connections, TLS and protocol errors
-            self.error = JWKSUnavailableError(
-                f"the JWKS could not be fetched ({type(exc).__name__})"
-            )
-        finally:
-            self.done.set()
-
-    def _get(self) -> bytes:
-        from ._tracked_session import tracked_session
-
-        with tracked_session(self.sockets) as session, session.get(
-            self.url,
+    try:
+        with tracked_session() as session, session.get(
+            url,
             headers={"Accept": "application/json"},
-            timeout=(self.timeout, self.timeout),
+            timeout=(timeout, timeout),
             allow_redirects=False,
             stream=True,
         ) as response:
@@ -70,19 +43,18 @@ class _Attempt:
             size = 0
             for chunk in response.iter_content(65536):
                 size += len(chunk)
-                if size > self.max_bytes:
+                if size > max_bytes:
                     raise JWKSUnavailableError("the JWKS response is too large")
-                if self.abandoned or time.monotonic() > self.deadline:
+                if attempt.expired():
                     raise JWKSUnavailableError("the JWKS fetch ran out of time")
                 chunks.append(chunk)
             return b"".join(chunks)
-
-    def abandon(self) -> None:
-        """The caller gave up: shut the worker's connections down so that it ends too."""
-        self.abandoned = True
-        for sock in list(self.sockets):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    except JWKSUnavailableError:
+        raise
+    except Exception as exc:  # timeouts, refused connections, TLS and protocol errors
+        raise JWKSUnavailableError(
+            f"the JWKS could not be fetched ({type(exc).__name__})"
+        ) from None
 
 
 class HttpFetcher:
@@ -97,16 +69,12 @@ class HttpFetcher:
         """Return the body of ``url``; raise :class:`JWKSUnavailableError` on any failure."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise NonRetryableFetchError("the JWKS URL must be http or https")
-        attempt = _Attempt(url, timeout, self.max_bytes)
-        worker = threading.Thread(target=attempt.run, name="pycognito-jwks-fetch", daemon=True)
-        worker.start()
-        if not attempt.done.wait(timeout):
-            attempt.abandon()
-            raise JWKSUnavailableError(f"the JWKS fetch took more than {timeout} s")
-        if attempt.error is not None:
-            raise attempt.error
-        assert attempt.body is not None
-        return attempt.body
+        try:
+            return _deadline.within(
+                timeout, lambda attempt: _get(url, timeout, self.max_bytes, attempt),
+                name="pycognito-jwks-fetch")
+        except _deadline.DeadlineExceeded:
+            raise JWKSUnavailableError(f"the JWKS fetch took more than {timeout} s") from None
 
 
 def fetch_with_retry(fetcher: Fetcher, url: str, timeout: float, retries: int) -> bytes:
