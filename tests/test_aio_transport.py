@@ -256,6 +256,8 @@ def test_later_instances_find_the_shared_client_without_a_thread(
     async def main() -> None:
         async with AsyncCognito(pool.pool_id, pool.client_id, username="alice", **kwargs) as u:
             await u.authenticate(alice.password)  # the first: makes the client off the loop
+            # and its first signed call looks the credentials up, off the loop too
+            await u.client.admin_get_user(UserPoolId=pool.pool_id, Username="alice")
         monkeypatch.setattr(asyncio, "to_thread", no_thread)
         async with AsyncCognito(pool.pool_id, pool.client_id, username="alice", **kwargs) as u:
             await u.client.admin_get_user(UserPoolId=pool.pool_id, Username="alice")

@@ -13,6 +13,8 @@ import pytest
 
 from pycognito.demo import Journey, StepFailed
 
+from .loopback_guard import LOOPBACK_GUARD
+
 STEPS = [
     "start the local Cognito",
     "create pool and app client",
@@ -152,40 +154,8 @@ def test_demo_output_holds_no_secret(local: Any) -> None:
     assert journey.sign_up_code in text  # shown on purpose, like the TOTP URI
 
 
-#: Run in the demo's process first: every connection and name lookup it makes is checked, and
-#: one that is not loopback is refused and reported on stderr.
-_LOOPBACK_GUARD = r'''
-import ipaddress, socket, sys
-
-def _loopback(host):
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-def _check(address):
-    host = address[0] if isinstance(address, tuple) else None
-    if host is not None and not _loopback(str(host)):
-        sys.stderr.write(f"NOT LOOPBACK: {host}\n")
-        raise OSError("the demo may only use loopback")
-
-def _guard(real, position):
-    def guarded(*args, **kwargs):
-        _check(args[position])
-        return real(*args, **kwargs)
-    return guarded
-
-socket.socket.connect = _guard(socket.socket.connect, 1)
-socket.socket.connect_ex = _guard(socket.socket.connect_ex, 1)
-socket.socket.sendto = _guard(socket.socket.sendto, -1)
-_getaddrinfo = socket.getaddrinfo
-def _lookup(host, *args, **kwargs):
-    _check((host if isinstance(host, str) else "", 0))
-    return _getaddrinfo(host, *args, **kwargs)
-socket.getaddrinfo = _lookup
-
+#: The demo, in a process where nothing but loopback may be used.
+_DEMO_ON_LOOPBACK = LOOPBACK_GUARD + r'''
 from pycognito.cli import main
 sys.exit(main(["demo", "--no-qr"]))
 '''
@@ -195,7 +165,7 @@ def test_the_demo_uses_nothing_but_loopback() -> None:
     """docs/demo.md: "nothing but loopback is used" (no AWS endpoint, no name lookup of one)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COGNITO_", "PYCOGNITO_", "AWS_"))}
-    result = subprocess.run([sys.executable, "-c", _LOOPBACK_GUARD], capture_output=True,
+    result = subprocess.run([sys.executable, "-c", _DEMO_ON_LOOPBACK], capture_output=True,
                             text=True, env=env, timeout=120, check=False)
     assert "NOT LOOPBACK" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stdout + result.stderr

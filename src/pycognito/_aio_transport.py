@@ -12,10 +12,11 @@ the HTTP round trip differs: it is an ``httpx.AsyncClient`` request, and a backo
 docs/async.md for why this and not aiobotocore.
 
 The boto3 client these parts come from is the facade's shared one; creating it (tens of
-milliseconds of CPU, more for the first in a process) and resolving credentials (which may
-read files or ask an instance metadata service) happen once per shared client, in a worker
-thread. An instance whose shared client and parts exist already finds them on the loop (two
-dict lookups): with hundreds of instances, only the first for a client leaves the loop.
+milliseconds of CPU, more for the first in a process) happens once per shared client, in a
+worker thread, and so does the credential lookup (which may read files or ask an instance
+metadata service), at the first signed call. An instance whose shared client and parts exist
+already finds them on the loop (two dict lookups): with hundreds of instances, only the first
+for a client leaves the loop.
 """
 
 from __future__ import annotations

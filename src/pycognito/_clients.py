@@ -3,7 +3,9 @@
 Creating a boto3 client costs milliseconds (and the first one in a process over a hundred), so
 clients are created lazily on first use and shared per (session, region, endpoint, config,
 credentials). boto3 clients are thread-safe. ``boto3`` itself is imported only here, on the
-first call, so ``import pycognito`` stays cheap.
+first call, so ``import pycognito`` stays cheap. A client made without a session looks its
+credentials up when it first signs a call (:func:`_default_session`): most Cognito calls are
+sent unsigned.
 
 Every shared client gets :data:`DEFAULT_CLIENT_CONFIG` (connect and read timeouts, standard
 retries) under the caller's ``botocore_config``, which overrides any of its settings. Inside
@@ -117,18 +119,47 @@ def cognito_client(*, session: Any = None, region_name: Optional[str] = None, **
     if made is not None:
         return made
     kwargs = {**kwargs, "config": _config(kwargs.get("config"), timeout)}
-    if session is None:
+    source = session if session is not None else _default_session(region_name)
+    if source is None:
         import boto3
 
         client = boto3.client("cognito-idp", region_name=region_name, **kwargs)
     else:
-        client = session.client("cognito-idp", region_name=region_name, **kwargs)
+        client = source.client("cognito-idp", region_name=region_name, **kwargs)
     with _lock:
         entry = _clients.setdefault(key, (client, (session, *kwargs.values())))
         _clients.move_to_end(key)
         while len(_clients) > _MAX_CLIENTS:
             _clients.popitem(last=False)
         return entry[0]
+
+
+_default_lock = threading.Lock()
+_default: list[Any] = []  # the session of clients made without one, once made
+
+
+def _default_session(region_name: Optional[str]) -> Any:
+    """The session a client made without one comes from: the ``boto3.Session`` that
+    ``boto3.client`` would set up, except that its credentials are looked up when a signed call
+    first needs them (:mod:`pycognito._deferred_credentials`), not when the client is made.
+    ``None`` (so ``boto3.client`` is called, as before) when a default session was set up
+    (``boto3.setup_default_session``: its profile and credentials are boto3's choice) or
+    ``boto3.client`` is not boto3's own (a test's ``mock.patch``)."""
+    import boto3
+
+    own = getattr(boto3.client, "__globals__", None) is vars(boto3)  # defined in boto3
+    if boto3.DEFAULT_SESSION is not None or not own:
+        return None
+    with _default_lock:
+        if not _default:
+            import botocore.session
+
+            from ._deferred_credentials import defer_credentials
+
+            core = botocore.session.get_session()  # what boto3.Session() makes itself
+            defer_credentials(core, region_name)
+            _default.append(boto3.Session(botocore_session=core))
+        return _default[0]
 
 
 def made_cognito_client(

@@ -307,7 +307,8 @@ class AsyncCognito:
         self._idp.forget_credentials()
 
     def _credentials(self) -> Any:
-        """The credentials boto3 would sign with for this instance (or ``None``)."""
+        """The credentials boto3 would sign with for this instance, looked up when a signed
+        call first needs them (off the loop), as the shared clients do."""
         kwargs = self._state._client_kwargs
         if kwargs.get("aws_access_key_id") is not None:
             from botocore.credentials import Credentials
@@ -317,12 +318,14 @@ class AsyncCognito:
                 kwargs.get("aws_secret_access_key"),
                 kwargs.get("aws_session_token"),
             )
+        from ._deferred_credentials import DeferredCredentials
+
         session = self._state._session
         if session is None:
             import boto3
 
             session = boto3.Session()
-        return session.get_credentials()
+        return DeferredCredentials(session.get_credentials)
 
     async def __aenter__(self) -> AsyncCognito:
         return self
